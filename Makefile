@@ -1,0 +1,37 @@
+# The README's commands. Each one creates .venv and installs what it needs on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test bench lint bundle clean constraints
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "EmoSign Desktop needs Python 3.11 (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { echo "Python's venv module is missing: on Debian run 'apt-get install python3-venv'"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## run the app on the bundled demo project
+	$(BIN)/emosign-desktop --demo
+
+test: $(STAMP)  ## run the whole test suite headless
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/ruff check emosign_desktop tests benchmarks
+	$(BIN)/lint-imports
+
+bench: $(STAMP)  ## print measured figures (see BENCHMARKS.md)
+	$(BIN)/python benchmarks/bench_storage.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check emosign_desktop tests benchmarks
+	$(BIN)/lint-imports
+
+constraints: $(STAMP)  ## re-pin constraints.txt from what is installed
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.new && mv constraints.new constraints.txt
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

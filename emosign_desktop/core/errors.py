@@ -1,0 +1,48 @@
+"""Errors the user may see: each carries one clear line naming the file and the problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class EmoSignError(Exception):
+    """Base of every error meant for the user (never a traceback)."""
+
+
+class LabelValidationError(EmoSignError, ValueError):
+    """A value does not fit the project's label schema (e.g. sentiment 5)."""
+
+
+class ProjectError(EmoSignError):
+    """A project folder or file cannot be opened, created or upgraded."""
+
+
+class ProjectTooNewError(ProjectError):
+    """The project file was written by a newer version of the app."""
+
+
+class MediaError(EmoSignError):
+    """A media file is missing, unreadable, or not a video."""
+
+
+class InputFileError(EmoSignError):
+    """A file given to an import is malformed; names file, row and column where known."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        problem: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.problem = problem
+        self.row = row
+        self.column = column
+        where = [self.path]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        super().__init__(f"{', '.join(where)}: {problem}")

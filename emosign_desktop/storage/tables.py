@@ -1,0 +1,138 @@
+"""Table definitions of the newest project format (the migrations build the same shape)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+video = Table(
+    "video",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("media_path", Text),
+    Column("fingerprint", String, index=True),
+    Column("fps", Float),
+    Column("frame_count", Integer),
+    Column("width", Integer),
+    Column("height", Integer),
+    Column("duration", Float),
+    Column("codec", String),
+    Column("added_at", String, nullable=False),
+)
+
+annotator = Table(
+    "annotator",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("kind", String, nullable=False, server_default="human"),
+)
+
+video_annotation = Table(
+    "video_annotation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("video_id", Integer, ForeignKey("video.id", ondelete="CASCADE"), nullable=False),
+    Column("annotator_id", Integer, ForeignKey("annotator.id", ondelete="CASCADE"), nullable=False),
+    Column("sentiment", Integer),
+    Column("sentiment_confidence", Integer),
+    Column("emotion_confidence", Integer),
+    Column("cues", Text, nullable=False, server_default=""),
+    Column("skipped", Boolean, nullable=False, server_default="0"),
+    Column("skip_reason", Text, nullable=False, server_default=""),
+    Column("created_at", String, nullable=False),
+    Column("updated_at", String, nullable=False),
+    UniqueConstraint("video_id", "annotator_id"),
+    CheckConstraint("sentiment_confidence BETWEEN 0 AND 100", name="sentiment_confidence_range"),
+    CheckConstraint("emotion_confidence BETWEEN 0 AND 100", name="emotion_confidence_range"),
+)
+
+emotion_rating = Table(
+    "emotion_rating",
+    metadata,
+    Column(
+        "annotation_id", Integer,
+        ForeignKey("video_annotation.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("emotion", String, primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+tier = Table(
+    "tier",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("kind", String, nullable=False),
+    Column("vocabulary", Text, nullable=False, server_default="[]"),  # JSON list
+    Column("position", Integer, nullable=False, server_default="0"),
+)
+
+segment = Table(
+    "segment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("video_id", Integer, ForeignKey("video.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("annotator_id", Integer, ForeignKey("annotator.id", ondelete="CASCADE"), nullable=False),
+    Column("tier_id", Integer, ForeignKey("tier.id", ondelete="CASCADE"), nullable=False),
+    Column("start_frame", Integer, nullable=False),
+    Column("end_frame", Integer, nullable=False),
+    Column("value", Text, nullable=False, server_default=""),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("region_x", Float),
+    Column("region_y", Float),
+    Column("region_w", Float),
+    Column("region_h", Float),
+    Column("created_at", String, nullable=False),
+    Column("updated_at", String, nullable=False),
+    CheckConstraint("start_frame >= 0 AND end_frame >= start_frame", name="segment_frames"),
+)
+
+prediction = Table(
+    "prediction",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("model", String, nullable=False),
+    Column("input_setting", String, nullable=False),
+    Column("video_id", Integer, ForeignKey("video.id", ondelete="CASCADE"), nullable=False),
+    Column("sentiment", Integer),
+    Column("emotion", String),
+    Column("raw_text", Text, nullable=False, server_default=""),
+    UniqueConstraint("model", "input_setting", "video_id"),
+)
+
+# Added in format 2: an append-only journal of every edit (who, when, what, before, after).
+edit_log = Table(
+    "edit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", String, nullable=False),
+    Column("annotator_id", Integer),
+    Column("video_id", Integer),
+    Column("target", String, nullable=False),
+    Column("field", String, nullable=False),
+    Column("old_value", Text),
+    Column("new_value", Text),
+)
