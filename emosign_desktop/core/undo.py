@@ -15,6 +15,8 @@ class Command:
     redo: Callable[[], object]
     undo: Callable[[], object]
     merge_key: Hashable | None = None
+    #: What the step touches (the service fills this in; views refresh from it).
+    changes: object = None
 
 
 @dataclass
@@ -53,7 +55,9 @@ class UndoStack:
             return
         top = self._done[-1] if self._done else None
         if top is not None and command.merge_key is not None and top.merge_key == command.merge_key:
-            self._done[-1] = Command(command.label, command.redo, top.undo, top.merge_key)
+            self._done[-1] = Command(
+                command.label, command.redo, top.undo, top.merge_key, command.changes
+            )
         else:
             self._done.append(command)
             if len(self._done) > self._limit:
@@ -83,13 +87,13 @@ class UndoStack:
                     for c in reversed(cmds):
                         c.undo()
 
-                self.push(Command(label, redo_all, undo_all))
+                self.push(Command(label, redo_all, undo_all, None, cmds[-1].changes))
 
     def break_merge(self) -> None:
         """Make the next pushed command a step of its own even if its merge key matches."""
         if self._done:
             top = self._done[-1]
-            self._done[-1] = Command(top.label, top.redo, top.undo, None)
+            self._done[-1] = Command(top.label, top.redo, top.undo, None, top.changes)
 
     @property
     def can_undo(self) -> bool:
@@ -109,25 +113,32 @@ class UndoStack:
         """Label of the step that :meth:`redo` would apply again."""
         return self._undone[-1].label if self._undone else None
 
-    def undo(self) -> str | None:
-        """Revert the last step; returns its label (None if there was nothing to undo)."""
+    def undo(self) -> Command | None:
+        """Revert the last step and return it (None if there was nothing to undo).
+
+        If reverting fails, the step stays on the stack and the error propagates.
+        """
         if not self._done:
             return None
-        command = self._done.pop()
+        command = self._done[-1]
         command.undo()
-        self._undone.append(Command(command.label, command.redo, command.undo))
+        self._done.pop()
+        self._undone.append(
+            Command(command.label, command.redo, command.undo, None, command.changes)
+        )
         self._changed()
-        return command.label
+        return command
 
-    def redo(self) -> str | None:
-        """Apply the last undone step again; returns its label."""
+    def redo(self) -> Command | None:
+        """Apply the last undone step again and return it."""
         if not self._undone:
             return None
-        command = self._undone.pop()
+        command = self._undone[-1]
         command.redo()
+        self._undone.pop()
         self._done.append(command)
         self._changed()
-        return command.label
+        return command
 
     def clear(self) -> None:
         """Forget every step (e.g. when another project is opened)."""

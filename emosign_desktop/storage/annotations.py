@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from sqlalchemy import Connection, and_, delete, func, select
+from sqlalchemy import Connection, and_, bindparam, delete, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from emosign_desktop.core.model import AnnotatorId, VideoAnnotation, VideoId
@@ -17,21 +17,30 @@ _COLUMNS = ("sentiment", "sentiment_confidence", "emotion_confidence", "cues", "
             "skip_reason")
 
 
+_va, _er = t.video_annotation, t.emotion_rating
+_ENSURE = sqlite_insert(_va).on_conflict_do_nothing(index_elements=["video_id", "annotator_id"])
+_FIND = select(_va.c.id).where(
+    _va.c.video_id == bindparam("v"), _va.c.annotator_id == bindparam("a")
+)
+_UPDATE = _va.update().where(_va.c.id == bindparam("_ann"))
+_RATE = sqlite_insert(_er)
+_RATE = _RATE.on_conflict_do_update(
+    index_elements=["annotation_id", "emotion"], set_={"value": _RATE.excluded.value}
+)
+
+
 class AnnotationStore(StoreBase):
     """Reads and writes :class:`VideoAnnotation` values, validated against the schema."""
 
     def _annotation_id(
         self, conn: Connection, video_id: VideoId, annotator_id: AnnotatorId, now: str
     ) -> int:
-        conn.execute(
-            sqlite_insert(t.video_annotation)
-            .values(video_id=video_id, annotator_id=annotator_id, created_at=now, updated_at=now)
-            .on_conflict_do_nothing(index_elements=["video_id", "annotator_id"])
-        )
-        va = t.video_annotation
-        return conn.execute(
-            select(va.c.id).where(va.c.video_id == video_id, va.c.annotator_id == annotator_id)
-        ).scalar_one()
+        found = conn.execute(_FIND, {"v": video_id, "a": annotator_id}).scalar()
+        if found is not None:
+            return found
+        conn.execute(_ENSURE, {"video_id": video_id, "annotator_id": annotator_id,
+                               "created_at": now, "updated_at": now})
+        return conn.execute(_FIND, {"v": video_id, "a": annotator_id}).scalar_one()
 
     def _get_field(self, conn: Connection, ann_id: int, field: str) -> object:
         if field in _COLUMNS:
@@ -46,22 +55,13 @@ class AnnotationStore(StoreBase):
 
     def _put_field(self, conn: Connection, ann_id: int, field: str, value: object) -> None:
         if field in _COLUMNS:
-            conn.execute(
-                t.video_annotation.update()
-                .where(t.video_annotation.c.id == ann_id)
-                .values({field: value})
-            )
+            conn.execute(_UPDATE, {"_ann": ann_id, field: value})
             return
         er = t.emotion_rating
         if value is None:
             conn.execute(delete(er).where(er.c.annotation_id == ann_id, er.c.emotion == field))
         else:
-            conn.execute(
-                sqlite_insert(er)
-                .values(annotation_id=ann_id, emotion=field, value=value)
-                .on_conflict_do_update(index_elements=["annotation_id", "emotion"],
-                                       set_={"value": value})
-            )
+            conn.execute(_RATE, {"annotation_id": ann_id, "emotion": field, "value": value})
 
     def set_field(
         self, video_id: VideoId, annotator_id: AnnotatorId, field: str, value: object
@@ -77,11 +77,7 @@ class AnnotationStore(StoreBase):
             old = self._get_field(conn, ann_id, field)
             if old != value:
                 self._put_field(conn, ann_id, field, value)
-                conn.execute(
-                    t.video_annotation.update()
-                    .where(t.video_annotation.c.id == ann_id)
-                    .values(updated_at=now)
-                )
+                conn.execute(_UPDATE, {"_ann": ann_id, "updated_at": now})
                 self._log(conn, "annotation", field, old, value,
                           video_id=video_id, annotator_id=annotator_id)
         return old
@@ -89,11 +85,35 @@ class AnnotationStore(StoreBase):
     def put_fields(
         self, video_id: VideoId, annotator_id: AnnotatorId, values: Mapping[str, object]
     ) -> None:
-        """Set several fields at once in one transaction (all validated first)."""
+        """Set several fields of one annotation at once (all validated first), in a handful
+        of statements: the bulk path used by imports and merges."""
         checked = {f: self.schema.validate(f, v) for f, v in values.items()}
-        with self.transaction():
-            for field, value in checked.items():
-                self.set_field(video_id, annotator_id, field, value)
+        now = now_iso()
+        va, er = t.video_annotation, t.emotion_rating
+        with self._write() as conn:
+            ann_id = self._annotation_id(conn, video_id, annotator_id, now)
+            row = conn.execute(select(va).where(va.c.id == ann_id)).one()._mapping
+            current: dict[str, object] = {c: row[c] for c in _COLUMNS}
+            current[SKIPPED] = bool(current[SKIPPED])
+            current.update(conn.execute(
+                select(er.c.emotion, er.c.value).where(er.c.annotation_id == ann_id)
+            ).all())
+            changed = {f: v for f, v in checked.items() if current.get(f) != v}
+            if not changed:
+                return
+            columns = {f: v for f, v in changed.items() if f in _COLUMNS}
+            conn.execute(_UPDATE, {"_ann": ann_id, "updated_at": now, **columns})
+            rated = [{"annotation_id": ann_id, "emotion": f, "value": v}
+                     for f, v in changed.items() if f not in _COLUMNS and v is not None]
+            cleared = [f for f, v in changed.items() if f not in _COLUMNS and v is None]
+            if rated:
+                conn.execute(_RATE, rated)
+            if cleared:
+                conn.execute(delete(er).where(er.c.annotation_id == ann_id,
+                                              er.c.emotion.in_(cleared)))
+            self._log_many(conn, "annotation",
+                           [(f, current.get(f), v) for f, v in changed.items()],
+                           video_id=video_id, annotator_id=annotator_id)
 
     def annotation(
         self, video_id: VideoId, annotator_id: AnnotatorId

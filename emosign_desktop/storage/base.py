@@ -70,14 +70,29 @@ class StoreBase:
         annotator_id: int | None = None,
     ) -> None:
         """Append one line to the edit log (same transaction as the edit)."""
+        self._log_many(conn, target, [(field, old, new)], video_id=video_id,
+                       annotator_id=annotator_id)
+
+    def _log_many(
+        self,
+        conn: Connection,
+        target: str,
+        entries: list[tuple[str, object, object]],
+        *,
+        video_id: int | None = None,
+        annotator_id: int | None = None,
+    ) -> None:
+        """Append ``(field, old, new)`` lines to the edit log in one statement."""
+        at = now_iso()
         conn.execute(
-            t.edit_log.insert().values(
-                at=now_iso(),
-                annotator_id=annotator_id,
-                video_id=video_id,
-                target=target,
-                field=field,
-                old_value=json.dumps(old, default=str),
-                new_value=json.dumps(new, default=str),
-            )
+            _LOG_INSERT,
+            [
+                {"at": at, "annotator_id": annotator_id, "video_id": video_id,
+                 "target": target, "field": f, "old_value": json.dumps(o, default=str),
+                 "new_value": json.dumps(n, default=str)}
+                for f, o, n in entries
+            ],
         )
+
+
+_LOG_INSERT = t.edit_log.insert()

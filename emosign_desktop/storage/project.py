@@ -15,6 +15,7 @@ from sqlalchemy.exc import DatabaseError
 from emosign_desktop import __version__
 from emosign_desktop.core.errors import ProjectError, ProjectTooNewError
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA, LabelSchema, schema_from_dict
+from emosign_desktop.core.tiers import DEFAULT_TIERS
 from emosign_desktop.storage import tables as t
 from emosign_desktop.storage.base import now_iso
 from emosign_desktop.storage.engine import WRITE, make_engine
@@ -73,9 +74,14 @@ def _run_migrations(conn: Connection, target: str = "head") -> None:
 
 
 def create_project(
-    folder: str | Path, schema: LabelSchema = EMOSIGN_SCHEMA, *, _revision: str = "head"
+    folder: str | Path,
+    schema: LabelSchema = EMOSIGN_SCHEMA,
+    *,
+    default_tiers: bool = True,
+    _revision: str = "head",
 ) -> Project:
-    """Create a new, empty project in ``folder`` (created if missing, must hold no project)."""
+    """Create a new project in ``folder`` (created if missing; must hold no project yet)
+    with the given label schema and, unless told otherwise, the default tiers."""
     folder = Path(folder)
     path = folder / PROJECT_FILE
     if path.exists():
@@ -99,6 +105,15 @@ def create_project(
                     {"key": "label_schema", "value": json.dumps(schema.to_dict())},
                 ],
             )
+            if default_tiers:
+                conn.execute(
+                    t.tier.insert(),
+                    [
+                        {"name": name, "kind": kind.value, "vocabulary": json.dumps(vocab),
+                         "position": i}
+                        for i, (name, kind, vocab) in enumerate(DEFAULT_TIERS)
+                    ],
+                )
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

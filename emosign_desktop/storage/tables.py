@@ -72,7 +72,8 @@ emotion_rating = Table(
     "emotion_rating",
     metadata,
     Column(
-        "annotation_id", Integer,
+        "annotation_id",
+        Integer,
         ForeignKey("video_annotation.id", ondelete="CASCADE"),
         primary_key=True,
     ),
@@ -94,7 +95,9 @@ segment = Table(
     "segment",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("video_id", Integer, ForeignKey("video.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column(
+        "video_id", Integer, ForeignKey("video.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
     Column("annotator_id", Integer, ForeignKey("annotator.id", ondelete="CASCADE"), nullable=False),
     Column("tier_id", Integer, ForeignKey("tier.id", ondelete="CASCADE"), nullable=False),
     Column("start_frame", Integer, nullable=False),

@@ -45,6 +45,9 @@ def _media_values(media: MediaInfo | None) -> dict[str, object]:
     }
 
 
+_VIDEO_INSERT = t.video.insert()
+
+
 class VideoStore(StoreBase):
     """Videos (possibly by name only) and annotators."""
 
@@ -62,13 +65,9 @@ class VideoStore(StoreBase):
             if conn.execute(select(t.video.c.id).where(t.video.c.name == name)).first():
                 raise ProjectError(f"the project already has a video named '{name}'")
             vid = conn.execute(
-                t.video.insert().values(
-                    name=name,
-                    media_path=media_path,
-                    fingerprint=fingerprint,
-                    added_at=now_iso(),
-                    **_media_values(media),
-                )
+                _VIDEO_INSERT,
+                {"name": name, "media_path": media_path, "fingerprint": fingerprint,
+                 "added_at": now_iso(), **_media_values(media)},
             ).inserted_primary_key[0]
             self._log(conn, "video", "add", None, name, video_id=vid)
         return Video(VideoId(vid), name, media_path, fingerprint, media)

@@ -1,0 +1,7 @@
+"""``python -m emosign_desktop`` runs the command line."""
+
+import sys
+
+from emosign_desktop.cli import main
+
+sys.exit(main())

@@ -1,0 +1,180 @@
+"""The ``emosign`` command: thin argument parsing over the packages.
+
+Exit codes: 0 success, 2 bad input or usage (one line on stderr naming the file and the
+problem; the project is left unchanged), 1 an unexpected failure (logged, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from emosign_desktop import __version__
+from emosign_desktop.core.errors import EmoSignError
+
+
+def _open(folder: str):
+    from emosign_desktop.storage import open_project
+
+    return open_project(folder)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from emosign_desktop.core.schema import EMOSIGN_SCHEMA, load_schema_file
+    from emosign_desktop.storage import create_project
+
+    schema = load_schema_file(args.schema) if args.schema else EMOSIGN_SCHEMA
+    with create_project(args.dir, schema) as project:
+        print(f"created project {project.path} (schema {schema.name})")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.videos import add_videos
+
+    with _open(args.dir) as project:
+        for v in add_videos(project, args.videos, copy=args.copy):
+            m = v.media
+            assert m is not None
+            print(f"added {v.name}: {m.frame_count} frames, {m.fps:g} fps, "
+                  f"{m.width}x{m.height}, {m.duration:.2f} s, {m.codec}")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.summary import project_info
+
+    with _open(args.dir) as project:
+        info = project_info(project)
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return 0
+    videos = info["videos"]
+    assert isinstance(videos, list)
+    linked = sum(1 for v in videos if v["media_path"])
+    found = sum(1 for v in videos if v["media_found"])
+    print(f"project   {info['project']} (format {info['format_version']}, "
+          f"schema {info['schema']})")
+    print(f"videos    {len(videos)}: {linked} with media ({found} found), "
+          f"{len(videos) - linked} by name only")
+    for v in videos:
+        m = v["media"]
+        desc = (f"{m['frame_count']} frames, {m['fps']:g} fps, {m['width']}x{m['height']}"
+                if m else "no media linked")
+        missing = "" if v["media_found"] or not v["media_path"] else "  [media missing]"
+        print(f"  {v['name']}: {desc}{missing}")
+    print(f"annotators {len(info['annotators'])}")  # type: ignore[arg-type]
+    for a in info["annotators"]:  # type: ignore[union-attr]
+        print(f"  {a['name']} ({a['kind']}): {a['annotations']} annotations, "
+              f"{a['done']} done, {a['in progress']} in progress, {a['skipped']} skipped")
+    print("tiers     " + ", ".join(f"{t['name']} ({t['segments']} segments)"
+                                   for t in info["tiers"]))  # type: ignore[union-attr]
+    return 0
+
+
+def cmd_import_csv(args: argparse.Namespace) -> int:
+    from emosign_desktop.io.emosign_csv import import_annotator_csv, import_released
+
+    with _open(args.dir) as project:
+        if args.annotator:
+            offset = 1 if args.emotion_coding == "released" else 0
+            summary = import_annotator_csv(project.repo, args.file, args.annotator,
+                                           offset=offset)
+        else:
+            summary = import_released(project.repo, args.file)
+    print(f"{args.file}: {summary}")
+    return 0
+
+
+def cmd_export_csv(args: argparse.Namespace) -> int:
+    from emosign_desktop.io.emosign_csv import export_annotator_csv, export_released
+
+    with _open(args.dir) as project:
+        if args.annotator:
+            n = export_annotator_csv(project.repo, args.file, args.annotator)
+        else:
+            n = export_released(project.repo, args.file)
+    print(f"wrote {n} rows to {args.file}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from emosign_desktop.demo import ensure_demo_project
+
+    print(f"demo project: {ensure_demo_project(Path(args.dir) if args.dir else None)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``emosign`` (each subcommand has ``--help``)."""
+    parser = argparse.ArgumentParser(
+        prog="emosign", description="EmoSign Desktop from the command line.")
+    parser.add_argument("--version", action="version", version=f"emosign {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create a project in a folder")
+    p.add_argument("dir", help="project folder (created if missing)")
+    p.add_argument("--schema", metavar="FILE", help="label schema (.toml or .json)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("add", help="probe video files and add them to a project")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("videos", nargs="+", metavar="VIDEO")
+    p.add_argument("--copy", action="store_true", help="copy the files into DIR/media/")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("info", help="videos, annotators and label counts")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser(
+        "import-csv", help="import the released EmoSign CSV, or one annotator's CSV",
+        description="Without --annotator: the released format (labels -> 'emosign-consensus',"
+        " Reasoning_1..3 -> 'reasoning-1..3'). With --annotator: video_name, Sentiment, the "
+        "emotions, and optionally sentiment_confidence, emotion_confidence, cues.")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("file", help="CSV file")
+    p.add_argument("--annotator", metavar="NAME", help="import as this annotator's ratings")
+    p.add_argument("--emotion-coding", choices=("released", "protocol"), default="released",
+                   help="emotions coded 1..4 like the released file (default) or 0..3")
+    p.set_defaults(func=cmd_import_csv)
+
+    p = sub.add_parser("export-csv", help="write the released EmoSign format (or one "
+                       "annotator's ratings)")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("file", help="CSV file to write")
+    p.add_argument("--annotator", metavar="NAME", help="export this annotator's ratings")
+    p.set_defaults(func=cmd_export_csv)
+
+    p = sub.add_parser("demo", help="create (or find) the demo project")
+    p.add_argument("dir", nargs="?", help="folder (default: in the user's data folder)")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``emosign`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except EmoSignError as exc:
+        print(f"emosign {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"emosign {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback in the user's face
+        from emosign_desktop.crashlog import write_crash_log
+
+        log = write_crash_log(exc)
+        print(f"emosign {args.command}: unexpected error: {exc} (details in {log})",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Operations on an open project: validated, committed at once, undoable."""

@@ -1,0 +1,66 @@
+"""A project at a glance: videos with their label status, annotators with their counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+from emosign_desktop.core.model import AnnotationStatus, Video
+from emosign_desktop.services.videos import media_file
+from emosign_desktop.storage.project import CURRENT_FORMAT, Project
+
+
+@dataclass(frozen=True)
+class VideoRow:
+    """One line of the video list."""
+
+    video: Video
+    media_found: bool
+    status: dict[str, AnnotationStatus]  # annotator name -> status
+
+    def to_json(self) -> dict[str, object]:
+        media = asdict(self.video.media) if self.video.media else None
+        return {
+            "name": self.video.name,
+            "media_path": self.video.media_path,
+            "media_found": self.media_found,
+            "fingerprint": self.video.fingerprint,
+            "media": media,
+            "status": {k: v.value for k, v in self.status.items()},
+        }
+
+
+def video_rows(project: Project) -> list[VideoRow]:
+    """Every video with whether its media is found and each annotator's status."""
+    repo = project.repo
+    names = {a.id: a.name for a in repo.annotators()}
+    status: dict[int, dict[str, AnnotationStatus]] = {}
+    for ann in repo.annotations():
+        status.setdefault(ann.video_id, {})[names[ann.annotator_id]] = ann.status(repo.schema)
+    return [
+        VideoRow(v, media_file(project.folder, v) is not None, status.get(v.id, {}))
+        for v in repo.videos()
+    ]
+
+
+def project_info(project: Project) -> dict[str, object]:
+    """Everything ``emosign info`` prints, as plain data."""
+    repo = project.repo
+    rows = video_rows(project)
+    annotators = []
+    for a in repo.annotators():
+        counts = Counter(r.status[a.name].value for r in rows if a.name in r.status)
+        annotators.append({"name": a.name, "kind": a.kind.value,
+                           "annotations": sum(counts.values()), **{
+                               s.value: counts.get(s.value, 0) for s in AnnotationStatus
+                               if s is not AnnotationStatus.NOT_STARTED}})
+    tiers = [{"name": t.name, "kind": t.kind.value, "segments": len(repo.segments(tier_id=t.id))}
+             for t in repo.tiers()]
+    return {
+        "project": str(project.folder),
+        "format_version": CURRENT_FORMAT,
+        "schema": repo.schema.name,
+        "videos": [r.to_json() for r in rows],
+        "annotators": annotators,
+        "tiers": tiers,
+    }
