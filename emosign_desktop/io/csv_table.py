@@ -42,8 +42,6 @@ def read_csv_table(path: str | Path, required: Iterable[str]) -> CsvTable:
         raise InputFileError(
             path, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         ) from None
-    if "\x00" in text:
-        raise InputFileError(path, "contains a NUL byte: not a text CSV file")
     old_limit = csv.field_size_limit(MAX_FIELD)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -52,8 +50,14 @@ def read_csv_table(path: str | Path, required: Iterable[str]) -> CsvTable:
         try:
             for record in reader:
                 number += 1
-                if record:  # a blank line is not a row
-                    records.append((number, record))
+                if not record:  # a blank line is not a row
+                    continue
+                for i, cell in enumerate(record):
+                    if "\x00" in cell:
+                        column = records[0][1][i] if records and i < len(records[0][1]) else None
+                        raise InputFileError(path, "contains a NUL character (binary data?)",
+                                             row=number, column=column)
+                records.append((number, record))
         except csv.Error as exc:
             raise InputFileError(path, f"malformed CSV ({exc})", row=number + 1) from None
     finally:

@@ -121,6 +121,8 @@ def create_project(
     for suffix in ("-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
     tmp.replace(path)  # the project appears whole or not at all
+    if _revision != "head":  # only tests build files of older formats
+        return None  # type: ignore[return-value]
     return open_project(folder)
 
 

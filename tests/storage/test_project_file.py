@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from emosign_desktop.core.errors import ProjectError, ProjectTooNewError
+from emosign_desktop.core.tiers import EMOTION_CUE, FACIAL_GRAMMAR
+from emosign_desktop.storage import PROJECT_FILE, create_project, is_project, open_project
+from emosign_desktop.storage.project import CURRENT_FORMAT
+from tests.conftest import FIXTURES, dump_project
+
+
+def test_create_then_open(tmp_path):
+    folder = tmp_path / "p"
+    with create_project(folder) as p:
+        assert p.path == folder / PROJECT_FILE
+        assert p.repo.meta()["format_version"] == str(CURRENT_FORMAT)
+        assert [t.name for t in p.repo.tiers()] == [FACIAL_GRAMMAR, EMOTION_CUE]
+    assert is_project(folder)
+    assert not list(folder.glob("*.creating*"))
+    with open_project(folder) as p:
+        assert p.schema.name == "EmoSign"
+
+
+def test_create_refuses_existing_project(project_dir):
+    with pytest.raises(ProjectError, match="already exists"):
+        create_project(project_dir)
+
+
+def test_connection_is_crash_safe(project):
+    with project.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_not_a_project(tmp_path):
+    with pytest.raises(ProjectError, match="no project.emosign"):
+        open_project(tmp_path)
+    (tmp_path / PROJECT_FILE).write_text("hello")
+    with pytest.raises(ProjectError, match="not an SQLite database"):
+        open_project(tmp_path)
+
+
+def test_foreign_sqlite_file_refused(tmp_path):
+    con = sqlite3.connect(tmp_path / PROJECT_FILE)
+    con.execute("CREATE TABLE x(a)")
+    con.commit()
+    con.close()
+    with pytest.raises(ProjectError, match="no project tables"):
+        open_project(tmp_path)
+
+
+def test_damaged_file_refused(project_dir):
+    path = project_dir / PROJECT_FILE
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    path.write_bytes(bytes(data))
+    with pytest.raises(ProjectError):
+        open_project(project_dir)
+
+
+def test_newer_project_refused_and_unchanged(project_dir):
+    path = project_dir / PROJECT_FILE
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = 'f0099'")
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'format_version'")
+    con.execute("UPDATE meta SET value = '9.0.0' WHERE key = 'app_version'")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(ProjectTooNewError) as err:
+        open_project(project_dir)
+    message = str(err.value)
+    assert str(path) in message and "9.0.0" in message and "format 99" in message
+    assert f"reads formats up to {CURRENT_FORMAT}" in message
+    assert path.read_bytes() == before
+    assert not list(project_dir.glob("*backup*"))
+
+
+def _format1_project(tmp_path: Path) -> Path:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "project_format1.emosign", folder / PROJECT_FILE)
+    return folder
+
+
+def test_format1_file_is_backed_up_and_upgraded(tmp_path):
+    folder = _format1_project(tmp_path)
+    original = dump_project(folder / PROJECT_FILE)
+    with open_project(folder) as p:
+        assert p.repo.meta()["format_version"] == str(CURRENT_FORMAT)
+        alice = p.repo.annotator_by_name("alice")
+        ann = p.repo.annotation(p.repo.video_by_name("clip_a").id, alice.id)
+        assert ann.sentiment == -2 and ann.emotions == {"anger": 3, "joy": 0}
+        assert ann.cues == 'furrowed brows, "sharp" signs'
+        p.repo.set_field(ann.video_id, alice.id, "joy", 1)  # the new edit log works
+        assert p.repo.edit_count() == 1
+    backups = list(folder.glob("project.emosign.format1-backup-*"))
+    assert len(backups) == 1
+    assert dump_project(backups[0]) == original
+    with open_project(folder):
+        pass
+    assert len(list(folder.glob("*backup*"))) == 1  # no second upgrade
+
+
+def test_failed_upgrade_leaves_file_unchanged(tmp_path, monkeypatch):
+    folder = _format1_project(tmp_path)
+    before = dump_project(folder / PROJECT_FILE)
+    from sqlalchemy.exc import OperationalError
+
+    import emosign_desktop.storage.project as project_module
+
+    def broken(conn, target="head"):
+        conn.exec_driver_sql("CREATE TABLE edit_log(id INTEGER)")  # part of the work...
+        raise OperationalError("upgrade", {}, Exception("disk I/O error"))  # ...then a failure
+
+    monkeypatch.setattr(project_module, "_run_migrations", broken)
+    with pytest.raises(ProjectError, match="upgrading from format 1 failed"):
+        open_project(folder)
+    assert dump_project(folder / PROJECT_FILE) == before
+
+
+def test_migration_revisions_match_the_scripts():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from emosign_desktop.storage import project as project_module
+
+    cfg = Config()
+    cfg.set_main_option("script_location",
+                        str(Path(project_module.__file__).parent / "migrations"))
+    script = ScriptDirectory.from_config(cfg)
+    assert script.get_current_head() == project_module.HEAD_REVISION
+    revisions = [r.revision for r in script.walk_revisions()]
+    assert sorted(revisions) == sorted(project_module.FORMAT_REVISIONS)
