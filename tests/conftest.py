@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from emosign_desktop.storage import PROJECT_FILE, Project, create_project, open_project  # noqa: E402
-from tests.generate import make_video  # noqa: E402
+from emosign_desktop.storage import PROJECT_FILE, Project, create_project, open_project
+from tests.generate import make_video
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -64,6 +64,6 @@ def dump_project(path: Path) -> list[tuple]:
         tables = [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
         return [(t, *row) for t in tables
-                for row in con.execute(f"SELECT * FROM {t} ORDER BY 1")]  # noqa: S608
+                for row in con.execute(f"SELECT * FROM {t} ORDER BY 1")]
     finally:
         con.close()

@@ -34,7 +34,7 @@ def make_video(path: Path, frames: int = 12, size: tuple[int, int] = (64, 48),
     with av.open(str(path), "w") as out:
         stream = out.add_stream(codec, rate=Fraction(fps))
         stream.width, stream.height = w, h
-        stream.pix_fmt = "yuv420p"
+        stream.pix_fmt = "yuvj420p" if codec == "mjpeg" else "yuv420p"
         for i in range(frames):
             img = np.full((h, w, 3), (10 * i) % 250, dtype=np.uint8)
             for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):

@@ -125,6 +125,15 @@ class LabelSchema:
                 return e.display_name
         return field.replace("_", " ").capitalize()
 
+    def empty_value(self, field: str) -> Any:
+        """The value a field has before anyone rated it."""
+        if field in (CUES, SKIP_REASON):
+            return ""
+        if field == SKIPPED:
+            return False
+        self.validate(field, None)  # unknown fields raise
+        return None
+
     def validate(self, field: str, value: object) -> Any:
         """Return the value normalised for storage, or raise :class:`LabelValidationError`."""
         if field == SENTIMENT:

@@ -24,7 +24,7 @@ def poster_frame(path: str | Path, max_side: int = 480) -> np.ndarray:
                 scale = min(1.0, max_side / max(w, h))
                 frame = frame.reformat(width=max(2, int(w * scale)),
                                        height=max(2, int(h * scale)), format="rgb24")
-                return frame.to_ndarray()
+                return np.ascontiguousarray(frame.to_ndarray())
     except (av.FFmpegError, IndexError) as exc:
         raise MediaError(f"{path}: cannot read a picture ({exc})") from None
     raise MediaError(f"{path}: the video has no pictures")

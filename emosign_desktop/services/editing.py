@@ -55,9 +55,7 @@ class EditingService:
         """
         value = self.repo.schema.validate(field, value)
         current = self.repo.annotation(video_id, annotator_id)
-        old = current.value(field) if current else self.repo.schema.validate(field, None)
-        if field == SKIPPED and old is None:
-            old = False
+        old = current.value(field) if current else self.repo.schema.empty_value(field)
         changes = Changes(annotations=frozenset({(video_id, annotator_id)}))
         if old == value:
             return changes

@@ -84,7 +84,7 @@ def test_bad_rows_are_named_and_change_nothing(project, tmp_path, mutate, messag
     (b"\xff\xfe\x00bad", "not UTF-8"),
     (b"video_name,\x00\n", "NUL"),
     (",".join(RELEASED_HEADER).encode() + b'\n"unterminated,1', "malformed CSV"),
-    (",".join(RELEASED_HEADER + ["joy"]).encode() + b"\n", "names column 'joy' twice"),
+    (",".join([*RELEASED_HEADER, "joy"]).encode() + b"\n", "names column 'joy' twice"),
 ])
 def test_bad_files_are_refused(project, tmp_path, content, message):
     path = tmp_path / "bad.csv"

@@ -39,7 +39,7 @@ def test_connection_is_crash_safe(project):
 
 
 def test_not_a_project(tmp_path):
-    with pytest.raises(ProjectError, match="no project.emosign"):
+    with pytest.raises(ProjectError, match=r"no project\.emosign"):
         open_project(tmp_path)
     (tmp_path / PROJECT_FILE).write_text("hello")
     with pytest.raises(ProjectError, match="not an SQLite database"):

@@ -1,0 +1,176 @@
+"""The ``emosign`` command, run as a user would: in a subprocess, checking exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from emosign_desktop.cli import build_parser
+from tests.conftest import dump_project
+from tests.generate import make_audio_only, released_rows, write_released
+
+SUBCOMMANDS = ("init", "add", "info", "import-csv", "export-csv", "demo")
+
+
+def emosign(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "emosign_desktop", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_every_subcommand_has_help():
+    actions = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert set(SUBCOMMANDS) <= set(actions)
+    for name in SUBCOMMANDS:
+        with pytest.raises(SystemExit) as exit_:
+            build_parser().parse_args([name, "--help"])
+        assert exit_.value.code == 0
+
+
+def test_help_runs_as_a_program():
+    r = emosign("--help")
+    assert r.returncode == 0 and "import-csv" in r.stdout
+
+
+def test_whole_workflow(tmp_path, sample_video):
+    folder = tmp_path / "proj"
+    r = emosign("init", folder)
+    assert r.returncode == 0, r.stderr
+    r = emosign("add", folder, sample_video)
+    assert r.returncode == 0, r.stderr
+    assert "12 frames, 12 fps, 64x48" in r.stdout
+    rows = released_rows(5)
+    rows[0][0] = "sample_clip"  # labels for the clip we added, by name
+    csv_in = write_released(tmp_path / "labels.csv", rows)
+    r = emosign("import-csv", folder, csv_in)
+    assert r.returncode == 0, r.stderr
+    assert "imported 5 rows (4 new videos)" in r.stdout
+    r = emosign("info", folder, "--json")
+    assert r.returncode == 0, r.stderr
+    info = json.loads(r.stdout)
+    assert len(info["videos"]) == 5
+    clip = next(v for v in info["videos"] if v["name"] == "sample_clip")
+    assert clip["media"]["frame_count"] == 12 and clip["media_found"]
+    assert clip["media_path"] == "../sample_clip.mp4" or clip["media_path"].endswith(
+        "sample_clip.mp4")
+    cons = next(a for a in info["annotators"] if a["name"] == "emosign-consensus")
+    assert cons["annotations"] == 5 and cons["done"] == 5
+    r = emosign("info", folder)
+    assert r.returncode == 0 and "emosign-consensus (imported): 5 annotations" in r.stdout
+    out = tmp_path / "out.csv"
+    r = emosign("export-csv", folder, out)
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() == csv_in.read_bytes()
+
+
+def test_add_copy_into_project(tmp_path, sample_video):
+    folder = tmp_path / "p"
+    assert emosign("init", folder).returncode == 0
+    assert emosign("add", "--copy", folder, sample_video).returncode == 0
+    assert (folder / "media" / "sample_clip.mp4").is_file()
+    info = json.loads(emosign("info", folder, "--json").stdout)
+    assert info["videos"][0]["media_path"] == "media/sample_clip.mp4"
+
+
+def _expect_refusal(args, folder: Path, *needles: str) -> None:
+    before = dump_project(folder / "project.emosign")
+    r = emosign(*args)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    line = r.stderr.strip()
+    assert "\n" not in line and "Traceback" not in r.stderr
+    for needle in needles:
+        assert needle in line, line
+    assert dump_project(folder / "project.emosign") == before
+
+
+def test_add_refuses_non_videos_and_adds_nothing(tmp_path, sample_video):
+    folder = tmp_path / "p"
+    assert emosign("init", folder).returncode == 0
+    fake = tmp_path / "notes.mp4"
+    fake.write_text("this is a text file")
+    _expect_refusal(("add", folder, sample_video, fake), folder, str(fake), "not a readable video")
+    audio = make_audio_only(tmp_path / "voice.m4a")
+    _expect_refusal(("add", folder, audio), folder, str(audio), "no video stream")
+    missing = tmp_path / "gone.mp4"
+    _expect_refusal(("add", folder, missing), folder, str(missing), "file not found")
+    truncated = tmp_path / "cut.mp4"
+    truncated.write_bytes(sample_video.read_bytes()[:300])
+    _expect_refusal(("add", folder, truncated), folder, str(truncated))
+
+
+def test_add_same_video_twice_is_refused(tmp_path, sample_video):
+    folder = tmp_path / "p"
+    assert emosign("init", folder).returncode == 0
+    assert emosign("add", folder, sample_video).returncode == 0
+    _expect_refusal(("add", folder, sample_video), folder, "already has a video named")
+
+
+def test_import_bad_csv_names_file_row_and_column(tmp_path):
+    folder = tmp_path / "p"
+    assert emosign("init", folder).returncode == 0
+    rows = released_rows(4)
+    rows[2][6] = "9"  # worry
+    bad = write_released(tmp_path / "bad.csv", rows)
+    _expect_refusal(("import-csv", folder, bad), folder, str(bad), "row 4", "column 'worry'",
+                    "9 is outside 1..4")
+
+
+def test_annotator_import_via_cli(tmp_path):
+    folder = tmp_path / "p"
+    assert emosign("init", folder).returncode == 0
+    header = ["video_name", "Sentiment", "joy", "excited", "surprise_pos", "surprise_neg",
+              "worry", "sadness", "fear", "disgust", "frustration", "anger", "cues"]
+    path = write_released(tmp_path / "a.csv", [["v", "-1", *["1"] * 10, "pursed lips"]], header)
+    r = emosign("import-csv", folder, path, "--annotator", "sam")
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "sam.csv"
+    assert emosign("export-csv", folder, out, "--annotator", "sam").returncode == 0
+    assert "pursed lips" in out.read_text()
+
+
+def test_init_with_custom_schema_and_bad_schema(tmp_path):
+    schema = tmp_path / "s.json"
+    schema.write_text(json.dumps({
+        "name": "Two", "sentiment": {"min": -1, "max": 1},
+        "emotion_scale": {"min": 0, "max": 1}, "emotions": [{"key": "calm"}]}))
+    r = emosign("init", tmp_path / "p", "--schema", schema)
+    assert r.returncode == 0 and "schema Two" in r.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[[")
+    r = emosign("init", tmp_path / "q", "--schema", bad)
+    assert r.returncode == 2 and str(bad) in r.stderr
+    assert not (tmp_path / "q").exists()
+
+
+def test_open_errors(tmp_path):
+    r = emosign("info", tmp_path)
+    assert r.returncode == 2 and "not an EmoSign project" in r.stderr
+    r = emosign("init", tmp_path / "p")
+    r = emosign("init", tmp_path / "p")
+    assert r.returncode == 2 and "already exists" in r.stderr
+    r = emosign("frobnicate")
+    assert r.returncode == 2
+
+
+def test_unexpected_errors_are_logged_not_shown(tmp_path, monkeypatch, capsys):
+    from emosign_desktop import cli
+
+    def boom(_args):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(cli, "cmd_info", boom)
+    monkeypatch.setenv("EMOSIGN_LOG_DIR", str(tmp_path / "logs"))
+    parser = cli.build_parser
+    monkeypatch.setattr(cli, "build_parser", lambda: _with_info(parser(), boom))
+    assert cli.main(["info", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "kaput" in err and "Traceback" not in err
+    assert "RuntimeError: kaput" in (tmp_path / "logs" / "crash.log").read_text()
+
+
+def _with_info(parser, func):
+    parser._subparsers._group_actions[0].choices["info"].set_defaults(func=func)
+    return parser
