@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test bench lint bundle clean constraints
+.PHONY: demo test bench lint clean constraints
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "EmoSign Desktop needs Python 3.11 (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -18,10 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)  ## run the app on the bundled demo project
 	$(BIN)/emosign-desktop --demo
 
-test: $(STAMP)  ## run the whole test suite headless
+test: $(STAMP)  ## lint, check the layering, then run the whole test suite headless
+	$(BIN)/ruff check --quiet emosign_desktop tests benchmarks
+	$(BIN)/lint-imports --no-cache > /dev/null || $(BIN)/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
-	$(BIN)/ruff check emosign_desktop tests benchmarks
-	$(BIN)/lint-imports
 
 bench: $(STAMP)  ## print measured figures (see BENCHMARKS.md)
 	$(BIN)/python benchmarks/bench_storage.py

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -119,3 +120,15 @@ def test_app_entry_point_opens_demo_and_screenshots(tmp_path):
     assert r.returncode == 0, r.stderr
     assert shot.stat().st_size > 10_000
     assert (tmp_path / "d" / "demo-project" / "project.emosign").is_file()
+
+
+@pytest.mark.skipif(not shutil.which("xvfb-run"), reason="needs Xvfb (installed by .ci/run)")
+def test_real_window_opens_under_xvfb(tmp_path):
+    """A real X11 window (xcb platform), not the offscreen one: proves Qt's xcb libraries."""
+    shot = tmp_path / "x.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb", EMOSIGN_DATA_DIR=str(tmp_path / "d"))
+    r = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, "-m",
+                        "emosign_desktop.app", "--demo", "--screenshot", str(shot)],
+                       env=env, capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    assert shot.stat().st_size > 10_000
