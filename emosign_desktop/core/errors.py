@@ -46,3 +46,18 @@ class InputFileError(EmoSignError):
         if column is not None:
             where.append(f"column '{column}'")
         super().__init__(f"{', '.join(where)}: {problem}")
+
+
+def read_text_file(path: Path) -> str:
+    """The UTF-8 text of an input file (a BOM is dropped), or an :class:`InputFileError`
+    naming the file and what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            path, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from emosign_desktop.core.errors import InputFileError, LabelValidationError
+from emosign_desktop.core.errors import InputFileError, LabelValidationError, read_text_file
 
 #: Fields of a video annotation other than the emotions.
 SENTIMENT = "sentiment"
@@ -221,14 +221,10 @@ def schema_from_dict(data: Mapping[str, Any]) -> LabelSchema:
 def load_schema_file(path: str | Path) -> LabelSchema:
     """Read a schema from a ``.toml`` or ``.json`` file; errors name the file."""
     path = Path(path)
+    text = read_text_file(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         kind = "TOML" if path.suffix.lower() == ".toml" else "JSON"
         raise InputFileError(path, f"not valid {kind}: {exc}") from None
     try:

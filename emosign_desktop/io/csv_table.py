@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from emosign_desktop.core.errors import EmoSignError, InputFileError
+from emosign_desktop.core.errors import EmoSignError, InputFileError, read_text_file
 
 MAX_FIELD = 1_000_000  # characters in one cell
 
@@ -32,16 +32,7 @@ def read_csv_table(path: str | Path, required: Iterable[str]) -> CsvTable:
     Rows are numbered as a spreadsheet shows them: the header is row 1.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(
-            path, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
-        ) from None
+    text = read_text_file(path)
     old_limit = csv.field_size_limit(MAX_FIELD)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
