@@ -32,7 +32,7 @@ EDITS = 400
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
 def build(folder: Path, videos: int, annotators: int) -> object:
@@ -97,7 +97,7 @@ def sync_normal_latency(project) -> list[float]:
     from sqlalchemy import event
 
     @event.listens_for(project.engine, "connect")
-    def _normal(dbapi_conn, _rec):  # noqa: ANN001
+    def _normal(dbapi_conn, _rec):
         dbapi_conn.execute("PRAGMA synchronous = NORMAL")
 
     project.engine.dispose()
