@@ -101,6 +101,49 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_probe(args: argparse.Namespace) -> int:
+    from emosign_desktop.media.frame_index import build_index
+
+    index = build_index(args.video)
+    width, height = index.display_size
+    info = {
+        "path": str(args.video),
+        "frame_count": index.frame_count,
+        "fps": round(index.fps, 6),
+        "duration": round(index.duration, 6),
+        "width": width,
+        "height": height,
+        "coded_width": index.width,
+        "coded_height": index.height,
+        "codec": index.codec,
+        "rotation": index.rotation,
+        "time_base": str(index.time_base),
+        "start_pts": index.start_pts,
+        "keyframes": [int(k) for k in index.keyframes],
+    }
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        for key, value in info.items():
+            if key == "keyframes":
+                value = f"{len(info['keyframes'])} (at frames {', '.join(map(str, value[:10]))}" + (
+                    ", ...)" if len(info["keyframes"]) > 10 else ")")
+            print(f"{key:13s} {value}")
+    return 0
+
+
+def cmd_frame(args: argparse.Namespace) -> int:
+    from emosign_desktop.media.reader import VideoReader
+    from emosign_desktop.media.still import write_png
+
+    with VideoReader(args.video, threads=False) as reader:
+        rgb = reader.frame(args.index)
+    write_png(args.output, rgb)
+    print(f"wrote frame {args.index} of {args.video} ({rgb.shape[1]}x{rgb.shape[0]}) "
+          f"to {args.output}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from emosign_desktop.demo import ensure_demo_project
 
@@ -149,6 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="CSV file to write")
     p.add_argument("--annotator", metavar="NAME", help="export this annotator's ratings")
     p.set_defaults(func=cmd_export_csv)
+
+    p = sub.add_parser("probe", help="frame count, rate, size, codec, rotation, keyframes")
+    p.add_argument("video")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_probe)
+
+    p = sub.add_parser("frame", help="write exactly frame N as shown (rotation applied)")
+    p.add_argument("video")
+    p.add_argument("--index", type=int, required=True, metavar="N", help="frame number (0 first)")
+    p.add_argument("-o", "--output", required=True, metavar="PNG")
+    p.set_defaults(func=cmd_frame)
 
     p = sub.add_parser("demo", help="create (or find) the demo project")
     p.add_argument("dir", nargs="?", help="folder (default: in the user's data folder)")

@@ -22,6 +22,7 @@ def _user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("EMOSIGN_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("EMOSIGN_LOG_DIR", str(base / "log"))
+    monkeypatch.setenv("EMOSIGN_CACHE_DIR", str(base / "cache"))
 
 
 @pytest.fixture(scope="session")

@@ -127,8 +127,13 @@ def build_index(path: str | Path, *, timeout_s: float = DEMUX_TIMEOUT_S) -> Fram
         raise MediaError(f"{path}: file not found")
     if path.is_dir():
         raise MediaError(f"{path}: is a folder, not a video file")
+    if path.stat().st_size == 0:
+        raise MediaError(f"{path}: the file is empty (0 bytes)")
     try:
         container = av.open(str(path), metadata_errors="ignore")
+    except EOFError:
+        raise MediaError(f"{path}: the file ends before any video data "
+                         "(no frames, or cut short)") from None
     except av.FFmpegError as exc:
         raise MediaError(f"{path}: not a readable video file ({_reason(exc)})") from None
     with container:

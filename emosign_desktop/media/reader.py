@@ -21,10 +21,15 @@ from emosign_desktop.media.frame_index import FrameIndex, load_index
 
 #: A single frame request may decode for at most this long.
 DECODE_TIMEOUT_S = 20.0
-#: Fraction of the cache a backward step may fill with the span before the frame.
-BACKWARD_SHARE = 0.6
+#: Fraction of the cache a backward step may fill with the span before the frame (below one
+#: half, so the prefetched span and the one being shown fit together).
+BACKWARD_SHARE = 0.45
 #: Frames kept behind the target when decoding forward (cheap insurance for a back-step).
 FORWARD_TRAIL = 4
+
+
+class _GaveWay(Exception):
+    """A background decode stopped for a foreground request."""
 
 
 class VideoReader:
@@ -51,6 +56,7 @@ class VideoReader:
         self._last_decoded: int | None = None
         self._last_request: int | None = None
         self._lock = threading.RLock()
+        self._foreground_waiting = threading.Event()
         self.decoded = 0  # frames decoded so far (for benchmarks and tests)
         self.seeks = 0
 
@@ -64,17 +70,39 @@ class VideoReader:
         if not 0 <= i < self.index.frame_count:
             raise MediaError(f"{self.path}: there is no frame {i} "
                              f"(the video has frames 0..{self.index.frame_count - 1})")
+        self.cache.set_focus(i)
+        backward = self._last_request is not None and i < self._last_request
+        self._last_request = i
         hit = self.cache.get(i)
         if hit is not None:
-            self._last_request = i
             return hit
+        self._foreground_waiting.set()  # ask a background decode to step aside
         with self._lock:
+            self._foreground_waiting.clear()
             hit = self.cache.get(i)
             if hit is not None:
                 return hit
-            backward = self._last_request is not None and i < self._last_request
-            self._last_request = i
             return self._decode(i, backward)
+
+    def prefetch(self, i: int, *, backward: bool) -> bool:
+        """Decode frame ``i`` (and the span before it when ``backward``) into the cache, in
+        the background: gives way at once to a foreground :meth:`frame` call.
+
+        Returns False when it gave way (or the frame could not be decoded).
+        """
+        if i in self.cache:
+            return True
+        if self._foreground_waiting.is_set() or not self._lock.acquire(timeout=0.05):
+            return False
+        try:
+            if i in self.cache:
+                return True
+            self._decode(i, backward, background=True)
+            return True
+        except (_GaveWay, MediaError):
+            return False
+        finally:
+            self._lock.release()
 
     def frame_at_time(self, seconds: float) -> tuple[int, np.ndarray]:
         """The frame shown ``seconds`` after the first one, with its index."""
@@ -130,7 +158,7 @@ class VideoReader:
             rgb = np.rot90(rgb, k=(self.index.rotation // 90) % 4)
         return np.ascontiguousarray(rgb)
 
-    def _decode(self, i: int, backward: bool) -> np.ndarray:
+    def _decode(self, i: int, backward: bool, background: bool = False) -> np.ndarray:
         import av
 
         index = self.index
@@ -173,9 +201,11 @@ class VideoReader:
                 continue
             if j >= keep_from:
                 rgb = self._to_rgb(frame)
-                self.cache.put(j, rgb, protect=frozenset({i}))
+                self.cache.put(j, rgb)
                 if j == i:
                     return rgb
+            if background and self._foreground_waiting.is_set():
+                raise _GaveWay
             if time.monotonic() > deadline:
                 raise MediaError(f"{self.path}: decoding frame {i} took over "
                                  f"{self.timeout_s:.0f} s")

@@ -11,7 +11,8 @@ from pathlib import Path
 from emosign_desktop.core.errors import MediaError, ProjectError
 from emosign_desktop.core.model import MediaInfo, Video
 from emosign_desktop.media.fingerprint import fingerprint
-from emosign_desktop.media.probe import probe
+from emosign_desktop.media.frame_index import load_index
+from emosign_desktop.media.probe import media_info
 from emosign_desktop.storage.project import Project
 
 MEDIA_FOLDER = "media"
@@ -53,12 +54,16 @@ def probe_files(paths: Iterable[str | Path]) -> list[ProbedFile]:
     names: dict[str, Path] = {}
     for p in paths:
         path = Path(p)
-        media = probe(path)
+        if not path.is_file():
+            raise MediaError(f"{path}: file not found" if not path.exists()
+                             else f"{path}: is a folder, not a video file")
+        fp = fingerprint(path)
+        media = media_info(load_index(path, fp))  # the index is cached for the player
         name = path.stem
         if name in names:
             raise MediaError(f"{path}: has the same name '{name}' as {names[name]}")
         names[name] = path
-        probed.append(ProbedFile(path, name, fingerprint(path), media))
+        probed.append(ProbedFile(path, name, fp, media))
     return probed
 
 

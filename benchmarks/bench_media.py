@@ -1,0 +1,270 @@
+"""Media figures on a generated 1080p H.264 clip (250-frame GOP, B-frames) whose pixels encode
+the frame index: latency (p50/p95) of consecutive forward steps, consecutive backward steps and
+random seeks, exactness, peak memory; for our engine, for naive PyAV (seek + decode per
+request) and for libVLC (``set_time``, ``next_frame``), each in its own process.
+
+Run: ``make bench`` or ``python benchmarks/bench_media.py [--frames 500] [--steps 150]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from tests.media.clips import decode_index, encode_index  # noqa: E402
+
+OUT = ROOT / "benchmarks" / "out"
+W, H = 1920, 1080
+KEY_REPEAT_S = 1 / 30  # a held arrow key repeats about 30 times a second
+
+
+def make_clip(frames: int) -> Path:
+    """1080p30 H.264, keyframe every 250 frames, 3 B-frames, noisy texture (cached)."""
+    import av
+
+    path = OUT / f"gop250_1080p_{frames}.mp4"
+    if path.is_file():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 48, (H, W + 64, 1), dtype=np.uint8)
+    tmp = path.with_suffix(".part.mp4")
+    with av.open(str(tmp), "w") as out:
+        s = out.add_stream("libx264", rate=Fraction(30), options={
+            "g": "250", "keyint_min": "250", "sc_threshold": "0", "bf": "3",
+            "preset": "veryfast", "crf": "23"})
+        s.width, s.height, s.pix_fmt = W, H, "yuv420p"
+        for i in range(frames):
+            base = encode_index(i, W, H)
+            tex = noise[:, (i * 3) % 64:(i * 3) % 64 + W]
+            img = np.where(base > 128, base - tex, base + tex).astype(np.uint8)
+            for p in s.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                out.mux(p)
+        for p in s.encode():
+            out.mux(p)
+    tmp.replace(path)
+    return path
+
+
+def pct(ms: list[float], q: float) -> float:
+    ms = sorted(ms)
+    return ms[min(len(ms) - 1, round(q / 100 * (len(ms) - 1)))]
+
+
+def plan(frames: int, steps: int) -> dict[str, list[int]]:
+    rng = random.Random(7)
+    return {
+        "forward": list(range(20, 20 + steps)),
+        "backward": list(range(frames - 20, frames - 20 - steps, -1)),
+        "random": [rng.randrange(frames) for _ in range(40)],
+    }
+
+
+def run_ours(path: Path, frames: int, steps: int, paced: bool) -> dict:
+    from emosign_desktop.media.frame_cache import FrameCache
+    from emosign_desktop.media.prefetch import Prefetcher
+    from emosign_desktop.media.reader import VideoReader
+
+    reader = VideoReader(path, cache=FrameCache(512))
+    prefetch = Prefetcher(reader)
+    results = {}
+    for kind, order in plan(frames, steps).items():
+        reader.frame(order[0])
+        direction = {"forward": 1, "backward": -1}.get(kind, 0)
+        times, exact = [], 0
+        for i in order[1:]:
+            start = time.perf_counter()
+            img = reader.frame(i)
+            times.append((time.perf_counter() - start) * 1000)
+            prefetch.hint(i, direction)
+            exact += decode_index(img) == i
+            if paced:
+                time.sleep(max(0.0, KEY_REPEAT_S - (time.perf_counter() - start)))
+        results[kind] = (times, exact)
+    prefetch.close()
+    results["_cache_mb"] = reader.cache.nbytes / 2**20
+    return results
+
+
+def run_naive(path: Path, frames: int, steps: int) -> dict:
+    import av
+
+    from emosign_desktop.media.frame_index import build_index
+
+    index = build_index(path)
+    container = av.open(str(path))
+    stream = container.streams.video[0]
+    stream.thread_type = "AUTO"
+    results = {}
+    for kind, order in plan(frames, steps).items():
+        times, exact = [], 0
+        for i in order[1:]:
+            start = time.perf_counter()
+            k = index.keyframe_at_or_before(i)
+            container.seek(int(index.pts[k]), stream=stream, backward=True)
+            for frame in container.decode(stream):
+                if frame.pts == int(index.pts[i]):
+                    img = frame.to_ndarray(format="rgb24")
+                    break
+            times.append((time.perf_counter() - start) * 1000)
+            exact += decode_index(img) == i
+        results[kind] = (times, exact)
+    return results
+
+
+class VlcProbe:
+    """libVLC decoding into our buffer through video callbacks (no window)."""
+
+    def __init__(self, path: Path) -> None:
+        import ctypes
+        import threading
+
+        import vlc
+
+        self.buf = (ctypes.c_ubyte * (W * H * 4))()
+        addr = ctypes.addressof(self.buf)
+        self.shown = threading.Event()
+
+        @vlc.CallbackDecorators.VideoLockCb
+        def lock(_opaque, planes):  # noqa: ANN001
+            planes[0] = addr
+
+        @vlc.CallbackDecorators.VideoUnlockCb
+        def unlock(_opaque, _picture, _planes):  # noqa: ANN001
+            return None
+
+        @vlc.CallbackDecorators.VideoDisplayCb
+        def display(_opaque, _picture):  # noqa: ANN001
+            self.shown.set()
+
+        self._callbacks = (lock, unlock, display)
+        self.instance = vlc.Instance(["--quiet", "--no-audio", "--intf=dummy"])
+        self.player = self.instance.media_player_new()
+        self.player.video_set_callbacks(lock, unlock, display, None)
+        self.player.video_set_format("RV32", W, H, W * 4)
+        self.player.set_media(self.instance.media_new(str(path)))
+        self.player.play()
+        self.shown.wait(10)
+        self.player.set_pause(1)
+        time.sleep(0.5)
+
+    def picture(self) -> np.ndarray:
+        img = np.frombuffer(self.buf, dtype=np.uint8).reshape(H, W, 4)[:, :, 2::-1]
+        return np.ascontiguousarray(img)
+
+    def index_shown(self) -> int | None:
+        try:
+            return decode_index(self.picture())
+        except AssertionError:
+            return None
+
+
+def run_vlc(path: Path, frames: int, steps: int, how: str) -> dict:
+    probe = VlcProbe(path)
+    results = {}
+    order_by_kind = plan(frames, min(steps, 60))
+    for kind, order in order_by_kind.items():
+        if how == "next_frame" and kind != "forward":
+            results[kind] = "libVLC has no previous-frame or seek-to-frame call"
+            continue
+        if how == "next_frame":
+            probe.shown.clear()
+            probe.player.set_time(int(order[0] * 1000 / 30))
+            probe.shown.wait(2)
+        times, exact, stalls = [], 0, 0
+        for i in order[1:]:
+            probe.shown.clear()
+            start = time.perf_counter()
+            if how == "set_time":
+                probe.player.set_time(int(round(i * 1000 / 30)))
+            else:
+                probe.player.next_frame()
+            if not probe.shown.wait(2.0):
+                stalls += 1
+            times.append((time.perf_counter() - start) * 1000)
+            exact += probe.index_shown() == i
+        results[kind] = (times, exact)
+        results[f"_{kind}_stalls"] = stalls
+    probe.player.stop()
+    return results
+
+
+def child(method: str, path: Path, frames: int, steps: int) -> None:
+    runners = {
+        "ours (steps at key-repeat pace, 30/s)": lambda: run_ours(path, frames, steps, True),
+        "ours (steps back to back)": lambda: run_ours(path, frames, steps, False),
+        "naive PyAV (seek + decode per request)": lambda: run_naive(path, frames, steps),
+        "libVLC set_time (paused)": lambda: run_vlc(path, frames, steps, "set_time"),
+        "libVLC next_frame": lambda: run_vlc(path, frames, steps, "next_frame"),
+    }
+    results = runners[method]()
+    out = {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    for kind, value in results.items():
+        if isinstance(value, tuple):
+            times, exact = value
+            out[kind] = {"p50": pct(times, 50), "p95": pct(times, 95), "max": max(times),
+                         "exact": exact, "n": len(times)}
+        else:
+            out[kind] = value
+    print(json.dumps(out))
+
+
+METHODS = ("ours (steps at key-repeat pace, 30/s)", "ours (steps back to back)",
+           "naive PyAV (seek + decode per request)", "libVLC set_time (paused)",
+           "libVLC next_frame")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--frames", type=int, default=500)
+    parser.add_argument("--steps", type=int, default=150)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--clip", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, Path(args.clip), args.frames, args.steps)
+        return
+    t0 = time.perf_counter()
+    clip = make_clip(args.frames)
+    print(f"clip: {clip.name}, {args.frames} frames 1920x1080 30 fps, GOP 250, 3 B-frames "
+          f"({clip.stat().st_size / 1e6:.1f} MB; made in {time.perf_counter() - t0:.0f} s)\n")
+    print("| method | forward p50 / p95 ms | backward p50 / p95 ms | random p50 / p95 ms "
+          "| exact | peak RSS MB |")
+    print("|---|---|---|---|---|---|")
+    for method in METHODS:
+        r = subprocess.run([sys.executable, __file__, "--child", method, "--clip", str(clip),
+                            "--frames", str(args.frames), "--steps", str(args.steps)],
+                           capture_output=True, text=True, timeout=1800)
+        if r.returncode != 0:
+            print(f"| {method} | failed: {r.stderr.strip().splitlines()[-1:]} |||||")
+            continue
+        res = json.loads(r.stdout.strip().splitlines()[-1])
+        cells, exact, total = [], 0, 0
+        for kind in ("forward", "backward", "random"):
+            v = res[kind]
+            if isinstance(v, str):
+                cells.append(v)
+                continue
+            stalls = res.get(f"_{kind}_stalls")
+            note = f" ({stalls} stalls of 2 s)" if stalls else ""
+            cells.append(f"{v['p50']:.1f} / {v['p95']:.1f}{note}")
+            exact += v["exact"]
+            total += v["n"]
+        print(f"| {method} | {' | '.join(cells)} | {exact}/{total} | "
+              f"{res['peak_rss_mb']:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Playback through libVLC (python-vlc) with video callbacks: VLC decodes and times the
+frames, and writes each picture into our buffer; we hand it to the sink as BGRA."""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from emosign_desktop.media.frame_index import FrameIndex
+from emosign_desktop.media.playback import EndHandler, PlaybackStats, Sink
+
+VLC_ARGS = ["--quiet", "--no-audio", "--intf=dummy", "--no-video-title-show"]
+
+
+class VlcPlayback:
+    """Real-time playback by libVLC, rendered through callbacks into our own view."""
+
+    name = "VLC"
+
+    def __init__(self, path: str | Path, index: FrameIndex, sink: Sink,
+                 on_end: EndHandler | None = None) -> None:
+        import vlc
+
+        self.path, self.index, self.sink, self.on_end = Path(path), index, sink, on_end
+        self.stats = PlaybackStats()
+        w, h = index.width, index.height
+        self._shape = (h, w, 4)
+        self._buffer = (ctypes.c_ubyte * (w * h * 4))()
+        address = ctypes.addressof(self._buffer)
+        self._loop: tuple[int, int] | None = None
+        self._running = False
+        self._watch: threading.Thread | None = None
+        self._stop = threading.Event()
+
+        @vlc.CallbackDecorators.VideoLockCb
+        def lock(_opaque, planes):
+            planes[0] = address
+
+        @vlc.CallbackDecorators.VideoUnlockCb
+        def unlock(_opaque, _picture, _planes):
+            return None
+
+        @vlc.CallbackDecorators.VideoDisplayCb
+        def display(_opaque, _picture):
+            self._on_display()
+
+        self._callbacks = (lock, unlock, display)  # keep them alive while VLC holds them
+        self._instance = vlc.Instance(VLC_ARGS)
+        self._player = self._instance.media_player_new()
+        self._player.video_set_callbacks(lock, unlock, display, None)
+        self._player.video_set_format("RV32", w, h, w * 4)
+        self._player.set_media(self._instance.media_new(str(self.path)))
+        self._vlc = vlc
+
+    def _on_display(self) -> None:
+        if not self._running:
+            return
+        picture = np.frombuffer(self._buffer, dtype=np.uint8).reshape(self._shape).copy()
+        ms = self._player.get_time()
+        j = self.index.index_at(max(ms, 0) / 1000.0)
+        last = self.stats.last
+        if last is not None and j <= last:
+            j = min(last + 1, self.index.frame_count - 1)  # VLC's clock is coarser than a frame
+        elif last is not None and j > last + 1:
+            self.stats.dropped += j - last - 1
+        self.stats.shown += 1
+        self.stats.last = j
+        if self.stats.first is None:
+            self.stats.first = j
+        self.sink(j, picture)
+
+    def start(self, frame: int, speed: float = 1.0, loop: tuple[int, int] | None = None) -> None:
+        """Play from ``frame`` at ``speed``."""
+        self.stop()
+        self.stats = PlaybackStats(last=frame - 1 if frame > 0 else None)
+        self._loop = loop
+        self._stop.clear()
+        self._player.set_rate(speed)
+        self._player.play()
+        self._player.set_time(int(self.index.time_of(frame) * 1000))
+        self._running = True
+        self._watch = threading.Thread(target=self._watch_loop, daemon=True, name="vlc-watch")
+        self._watch.start()
+
+    def _watch_loop(self) -> None:
+        """Loop ranges and the end of the video (libVLC may not be called from callbacks)."""
+        ended = self._vlc.State.Ended
+        while not self._stop.wait(0.01):
+            last = self.stats.last
+            if self._loop is not None and last is not None and last >= self._loop[1]:
+                self.stats.last = self._loop[0] - 1
+                self._player.set_time(int(self.index.time_of(self._loop[0]) * 1000))
+            elif self._player.get_state() == ended:
+                self._running = False
+                if self.on_end is not None and last is not None:
+                    self.on_end(last)
+                return
+
+    def set_speed(self, speed: float) -> None:
+        self._player.set_rate(speed)
+
+    def set_loop(self, loop: tuple[int, int] | None) -> None:
+        self._loop = loop
+
+    def stop(self) -> int | None:
+        """Pause; returns the index of the last frame presented."""
+        self._running = False
+        self._stop.set()
+        if self._watch is not None and self._watch is not threading.current_thread():
+            self._watch.join(timeout=5)
+        self._watch = None
+        if self._player.is_playing():
+            self._player.set_pause(1)
+        if self._player.get_state() == self._vlc.State.Ended:
+            self._player.stop()
+        return self.stats.last
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def close(self) -> None:
+        self.stop()
+        self._player.stop()
+        self._player.release()
+        self._instance.release()
+        time.sleep(0)
