@@ -98,6 +98,7 @@ class PyAVPlayback:
             start_frame = frame
             anchor_wall, anchor_media = time.monotonic(), index.time_of(frame)
             interval = 1.0 / (index.fps or 30.0)
+            restarted_clock = False
             while not self._stop.is_set():
                 restarted = False
                 for decoded in container.decode(stream):
@@ -113,6 +114,10 @@ class PyAVPlayback:
                         anchor_wall, anchor_media = time.monotonic(), index.time_of(start_frame)
                         restarted = True
                         break
+                    if self.stats.shown == 0 and not restarted_clock:
+                        # start the clock at the first frame: decoder start-up is not lateness
+                        anchor_wall, anchor_media = time.monotonic(), index.time_of(j)
+                        restarted_clock = True
                     if self._retime.is_set() and self.stats.last is not None:
                         self._retime.clear()
                         anchor_wall = time.monotonic()

@@ -53,20 +53,21 @@ class VlcPlayback:
         self._player = self._instance.media_player_new()
         self._player.video_set_callbacks(lock, unlock, display, None)
         self._player.video_set_format("RV32", w, h, w * 4)
-        self._player.set_media(self._instance.media_new(str(self.path)))
         self._vlc = vlc
 
     def _on_display(self) -> None:
         if not self._running:
             return
         picture = np.frombuffer(self._buffer, dtype=np.uint8).reshape(self._shape).copy()
-        ms = self._player.get_time()
-        j = self.index.index_at(max(ms, 0) / 1000.0)
+        # VLC presents frames in order; its clock is coarser than a frame, so count frames
+        # and trust the clock only to notice a real jump (a dropped run, a loop restart).
+        clock = self.index.index_at(max(self._player.get_time(), 0) / 1000.0)
         last = self.stats.last
-        if last is not None and j <= last:
-            j = min(last + 1, self.index.frame_count - 1)  # VLC's clock is coarser than a frame
-        elif last is not None and j > last + 1:
-            self.stats.dropped += j - last - 1
+        j = 0 if last is None else last + 1
+        if clock > j + 2:
+            self.stats.dropped += clock - j
+            j = clock
+        j = min(j, self.index.frame_count - 1)
         self.stats.shown += 1
         self.stats.last = j
         if self.stats.first is None:
@@ -80,9 +81,16 @@ class VlcPlayback:
         self._loop = loop
         self._stop.clear()
         self._player.set_rate(speed)
-        self._player.play()
-        self._player.set_time(int(self.index.time_of(frame) * 1000))
+        ms = round(self.index.time_of(frame) * 1000)
         self._running = True
+        if self._player.get_state() == self._vlc.State.Paused:
+            self._player.set_time(ms)
+            self._player.set_pause(0)
+        else:  # stopped or never started: open the media at the start time
+            media = self._instance.media_new(str(self.path))
+            media.add_option(f":start-time={ms / 1000:.3f}")
+            self._player.set_media(media)
+            self._player.play()
         self._watch = threading.Thread(target=self._watch_loop, daemon=True, name="vlc-watch")
         self._watch.start()
 

@@ -1,70 +1,65 @@
-"""Details of the selected video: a picture from it and every annotator's labels."""
+"""Details of the selected video: the player and every annotator's labels."""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from emosign_desktop.core.errors import MediaError
 from emosign_desktop.core.model import Video
-from emosign_desktop.media.poster import poster_frame
 from emosign_desktop.services.videos import media_file
 from emosign_desktop.storage.project import Project
+from emosign_desktop.ui.player.player_widget import PlayerWidget
 
 
 class VideoDetailsPanel(QWidget):
-    """Shows a poster frame, the media facts and each annotator's labels for one video."""
+    """The player for the selected video, and each annotator's labels for it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.picture = QLabel("Select a video in the list.")
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.picture.setMinimumSize(320, 240)
-        self.picture.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.picture.setAccessibleName("Video picture")
+        self.player = PlayerWidget()
+        self.message = QLabel("Select a video in the list.")
+        self.message.setAccessibleName("Media status")
+        self.message.setWordWrap(True)
         self.text = QTextBrowser()
         self.text.setAccessibleName("Labels of the selected video")
         self.text.setOpenLinks(False)
+        top = QWidget()
+        box = QVBoxLayout(top)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.message)
+        box.addWidget(self.player, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.text)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.picture, 3)
-        layout.addWidget(self.text, 2)
-        self._pixmap: QPixmap | None = None
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
 
     def show_video(self, project: Project, video: Video | None) -> None:
-        """Fill the panel for ``video`` (None clears it)."""
-        self._pixmap = None
+        """Load ``video`` in the player and list its labels (None clears the panel)."""
         if video is None:
-            self.picture.setText("Select a video in the list.")
+            self.player.close_media()
+            self.message.setText("Select a video in the list.")
+            self.message.show()
             self.text.clear()
             return
         path = media_file(project.folder, video)
         if path is None:
-            self.picture.setText(
+            self.player.close_media()
+            self.message.setText(
                 "No media linked to this video." if not video.media_path
-                else f"Media file missing:\n{video.media_path}")
+                else f"Media file missing: {video.media_path}")
+            self.message.show()
+        elif self.player.open(path, video.fingerprint):
+            self.message.hide()
         else:
-            try:
-                rgb = poster_frame(path)
-                h, w, _ = rgb.shape
-                image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-                self._pixmap = QPixmap.fromImage(image)
-                self._fit()
-            except MediaError as exc:
-                self.picture.setText(str(exc))
+            self.message.setText(self.player.error or "")
+            self.message.show()
         self.text.setHtml(self._labels_html(project, video))
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        if self._pixmap is not None:
-            self.picture.setPixmap(self._pixmap.scaled(
-                self.picture.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation))
 
     @staticmethod
     def _labels_html(project: Project, video: Video) -> str:

@@ -35,7 +35,8 @@ def decode_index(img: np.ndarray, rotation: int = 0) -> int:
     cw, ch = w // COLS, h // ROWS
 
     def cell(r: int, c: int) -> bool:
-        block = grey[r * ch + ch // 4:(r + 1) * ch - ch // 4, c * cw + cw // 4:(c + 1) * cw - cw // 4]
+        rows = slice(r * ch + ch // 4, (r + 1) * ch - ch // 4)
+        block = grey[rows, c * cw + cw // 4:(c + 1) * cw - cw // 4]
         return float(block.mean()) > 128
 
     if not cell(0, 0) or cell(0, COLS - 1):

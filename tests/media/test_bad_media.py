@@ -75,9 +75,8 @@ def test_truncated_file_reads_what_is_there_and_names_the_rest(tmp_path):
 
 def test_decoding_is_bounded_in_time(tmp_path):
     clip = make_clip(SPECS["h264_long_gop_bframes"], tmp_path)
-    with VideoReader(clip, timeout_s=0.0) as reader:
-        with pytest.raises(MediaError, match="took over"):
-            reader.frame(100)
+    with VideoReader(clip, timeout_s=0.0) as reader, pytest.raises(MediaError, match="took over"):
+        reader.frame(100)
 
 
 def emosign(*args):

@@ -4,7 +4,6 @@ import pytest
 
 from emosign_desktop.core.errors import MediaError
 from emosign_desktop.media.fingerprint import fingerprint
-from emosign_desktop.media.poster import poster_frame
 from emosign_desktop.media.probe import probe
 from tests.generate import make_audio_only, make_video
 
@@ -52,13 +51,3 @@ def test_fingerprint_follows_content_not_name(tmp_path, sample_video):
     assert fingerprint(big) != before
     with pytest.raises(MediaError):
         fingerprint(tmp_path / "nope")
-
-
-def test_poster_frame(sample_video):
-    rgb = poster_frame(sample_video)
-    assert rgb.shape == (48, 64, 3)
-
-
-def test_poster_frame_is_contiguous_for_odd_sizes(tmp_path):
-    rgb = poster_frame(make_video(tmp_path / "odd.mp4", size=(90, 60)), max_side=54)
-    assert rgb.flags["C_CONTIGUOUS"] and rgb.shape == (36, 54, 3)

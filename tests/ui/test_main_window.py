@@ -52,7 +52,9 @@ def test_demo_project_list_and_details(window, tmp_path, qtbot):
     text = window.details.text.toPlainText()
     assert "Sentiment +1 (slightly positive)" in text
     assert "Emotion cue: frames 20–45 facial expression (region)" in text
-    assert window.details._pixmap is not None and not window.details._pixmap.isNull()
+    player = window.details.player
+    assert player.reader is not None and player.view.shown_index == 0
+    assert player.view.picture.shape == (720, 540, 3)
     frames = window.proxy.index(row, 2).data()
     assert frames == "58"
 
@@ -104,7 +106,8 @@ def test_missing_media_is_shown(window, tmp_path):
     row = names.index("pose_sample_video")
     assert window.proxy.index(row, 6).data() == "MISSING"
     window.table.selectRow(row)
-    assert "Media file missing" in window.details.picture.text()
+    assert "Media file missing" in window.details.message.text()
+    assert window.details.player.reader is None
 
 
 def test_menu_actions_have_shortcut_tooltips(window):

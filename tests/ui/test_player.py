@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -107,7 +109,7 @@ def test_loop_range_keeps_playback_inside(player, qtbot):
 
     def wrapped_twice() -> bool:
         seen.append(player.playhead.current)
-        return sum(1 for a, b in zip(seen, seen[1:], strict=False) if b < a) >= 2
+        return sum(1 for a, b in itertools.pairwise(seen) if b < a) >= 2
 
     qtbot.waitUntil(wrapped_twice, timeout=10000)
     player.playhead.set_playing(False)
