@@ -91,10 +91,15 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
 
 def cmd_export_csv(args: argparse.Namespace) -> int:
     from emosign_desktop.io.emosign_csv import export_annotator_csv, export_released
+    from emosign_desktop.services.aggregation import export_aggregated
 
+    if args.annotator and args.aggregate:
+        raise EmoSignError("give --annotator or --aggregate, not both")
     with _open(args.dir) as project:
         if args.annotator:
             n = export_annotator_csv(project.repo, args.file, args.annotator)
+        elif args.aggregate:
+            n = export_aggregated(project, args.file, args.aggregate)
         else:
             n = export_released(project.repo, args.file)
     print(f"wrote {n} rows to {args.file}")
@@ -141,6 +146,71 @@ def cmd_frame(args: argparse.Namespace) -> int:
     write_png(args.output, rgb)
     print(f"wrote frame {args.index} of {args.video} ({rgb.shape[1]}x{rgb.shape[0]}) "
           f"to {args.output}")
+    return 0
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.packs import export_pack
+
+    with _open(args.dir) as project:
+        pack = export_pack(project, args.annotator, args.output)
+    print(f"wrote {args.output}: {pack.annotator}, {len(pack.annotations)} annotations, "
+          f"{len(pack.segments)} segments, {len(pack.videos)} videos")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.packs import merge_pack_files
+
+    with _open(args.dir) as project:
+        for summary in merge_pack_files(project, args.packs):
+            print(summary)
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    with _open(args.dir) as project:
+        rows = project.repo.conflicts()
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no conflicts")
+    for r in rows:
+        print(f"{r['pack_name']}: {r['annotator']} / {r['video']} / {r['item']}: kept the edit "
+              f"of {r['kept_updated_at']}, logged the one of {r['discarded_updated_at']}")
+        print(f"    kept      {r['kept']}\n    discarded {r['discarded']}")
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.agreement import agreement_report
+
+    with _open(args.dir) as project:
+        report = agreement_report(project, args.level, args.boundary_frames)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return 0
+
+    def fmt(a: object) -> str:
+        return "undefined" if a is None else f"{a:.3f}"
+
+    print(f"Krippendorff's alpha ({report['level']}), annotators: "
+          f"{', '.join(report['annotators']) or 'none'}")  # type: ignore[arg-type]
+    for label, r in report["labels"].items():  # type: ignore[union-attr]
+        why = f"  ({r['reason']})" if r.get("reason") else ""
+        print(f"  {label:14s} {fmt(r['alpha']):>9s}  {r['units']} videos, "
+              f"{r['annotators']} annotators{why}")
+    print(f"  {'average':14s} {fmt(report['average']):>9s}")
+    for name, r in report["tiers"].items():  # type: ignore[union-attr]
+        f1 = r["boundary_f1"]
+        print(f"tier {name}: alpha (nominal, frame-wise) {fmt(r['alpha'])} over {r['units']} "
+              f"frames; boundaries within ±{r['boundary_frames']} frames: "
+              f"{'n/a' if f1 is None else f'{f1:.0%}'}")
+    if report["videos"]:
+        print("most disputed videos:")
+        for v in report["videos"][:10]:  # type: ignore[index]
+            print(f"  {v['name']}  {v['disagreement']:.2f}  ({', '.join(v['labels'])})")
     return 0
 
 
@@ -191,7 +261,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", help="project folder")
     p.add_argument("file", help="CSV file to write")
     p.add_argument("--annotator", metavar="NAME", help="export this annotator's ratings")
+    p.add_argument("--aggregate", choices=("majority", "mean", "median"),
+                   help="one label per video from all annotators (majority: the paper's rule, "
+                   "ties to the most confident annotator)")
     p.set_defaults(func=cmd_export_csv)
+
+    p = sub.add_parser("pack", help="write one annotator's work as a pack file")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("--annotator", required=True, metavar="NAME")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(func=cmd_pack)
+
+    p = sub.add_parser("merge", help="merge annotator packs into a project (one transaction)")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("packs", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("conflicts", help="the conflict log of merges")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser("agreement", help="Krippendorff's alpha per label and tier")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--level", choices=("nominal", "ordinal", "interval"), default="ordinal")
+    p.add_argument("--boundary-frames", type=int, default=5, metavar="K",
+                   help="segment boundaries agree within ±K frames (default 5)")
+    p.set_defaults(func=cmd_agreement)
 
     p = sub.add_parser("probe", help="frame count, rate, size, codec, rotation, keyframes")
     p.add_argument("video")

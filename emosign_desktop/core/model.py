@@ -160,6 +160,7 @@ class Segment:
     value: str = ""
     note: str = ""
     region: Region | None = None
+    uid: str = ""  # stable across projects and packs (given when stored)
 
 
 def check_frames(start_frame: int, end_frame: int) -> None:

@@ -13,6 +13,7 @@ changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,17 +177,34 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _emotion_cells(schema: LabelSchema, values: Mapping[str, object]) -> list[str]:
+    return [_cell(None if values.get(k) is None else int(values[k]) + RELEASED_OFFSET)  # type: ignore[call-overload]
+            for k in schema.emotion_keys]
+
+
+def write_released(path: str | Path, schema: LabelSchema,
+                   rows: list[tuple[str, Mapping[str, object], list[str]]]) -> int:
+    """Write ``(video name, labels on the protocol scale, up to 3 texts)`` rows in the
+    released format; returns the number of rows."""
+    out = []
+    for name, labels, texts in rows:
+        reasons = [*texts[:3], *[""] * (3 - len(texts[:3]))]
+        out.append([name, _cell(labels.get(SENTIMENT)), *_emotion_cells(schema, labels),
+                    *reasons])
+    write_csv(path, released_header(schema), out)
+    return len(out)
+
+
 def export_released(repo: Repository, path: str | Path) -> int:
     """Write the consensus labels and reasoning texts in the released format; returns rows.
 
     Importing the released file and exporting it gives the same bytes.
     """
-    schema = repo.schema
     consensus = repo.annotator_by_name(CONSENSUS_ANNOTATOR)
     if consensus is None:
         raise EmoSignError(
             f"the project has no '{CONSENSUS_ANNOTATOR}' annotations to export "
-            "(import a released EmoSign file first)"
+            "(import a released EmoSign file first, or use --aggregate)"
         )
     labels = {a.video_id: a for a in repo.annotations(annotator_id=consensus.id)}
     texts: list[dict[int, str]] = []
@@ -199,14 +217,9 @@ def export_released(repo: Repository, path: str | Path) -> int:
         if video.id not in labels and not any(video.id in t for t in texts):
             continue
         ann = labels.get(video.id) or VideoAnnotation(video.id, consensus.id)
-        emotions = [
-            _cell(None if ann.emotions.get(k) is None else ann.emotions[k] + RELEASED_OFFSET)
-            for k in schema.emotion_keys
-        ]
-        reasons = [t.get(video.id, "") for t in texts]
-        rows.append([video.name, _cell(ann.sentiment), *emotions, *reasons])
-    write_csv(path, released_header(schema), rows)
-    return len(rows)
+        values = {SENTIMENT: ann.sentiment, **ann.emotions}
+        rows.append((video.name, values, [t.get(video.id, "") for t in texts]))
+    return write_released(path, repo.schema, rows)
 
 
 def export_annotator_csv(repo: Repository, path: str | Path, annotator: str) -> int:
@@ -218,10 +231,7 @@ def export_annotator_csv(repo: Repository, path: str | Path, annotator: str) -> 
     schema = repo.schema
     rows = []
     for ann in repo.annotations(annotator_id=who.id):
-        emotions = [
-            _cell(None if ann.emotions.get(k) is None else ann.emotions[k] + RELEASED_OFFSET)
-            for k in schema.emotion_keys
-        ]
+        emotions = _emotion_cells(schema, ann.emotions)
         rows.append([names[ann.video_id], _cell(ann.sentiment), *emotions,
                      _cell(ann.sentiment_confidence), _cell(ann.emotion_confidence), ann.cues])
     header = [VIDEO, SENTIMENT_COLUMN, *schema.emotion_keys, *OPTIONAL_ANNOTATOR_COLUMNS]

@@ -159,6 +159,22 @@ class AnnotationStore(StoreBase):
             for r in rows
         ]
 
+    def ratings(self, field: str) -> list[tuple[int, int, int]]:
+        """Every ``(annotator_id, video_id, value)`` of one rated field (sentiment, an
+        emotion or a confidence), in one query: the bulk read behind agreement."""
+        if field in self.schema.emotion_keys:
+            sql = ("SELECT va.annotator_id, va.video_id, er.value FROM emotion_rating er "
+                   "JOIN video_annotation va ON va.id = er.annotation_id WHERE er.emotion = ?")
+            params: tuple[object, ...] = (field,)
+        elif field in ("sentiment", "sentiment_confidence", "emotion_confidence"):
+            sql = (f"SELECT annotator_id, video_id, {field} FROM video_annotation "
+                   f"WHERE {field} IS NOT NULL")
+            params = ()
+        else:
+            raise ValueError(f"'{field}' is not a rated field")
+        with self._read() as conn:
+            return conn.exec_driver_sql(sql, params).all()
+
     def annotation_counts(self) -> dict[AnnotatorId, int]:
         """How many videos each annotator has an annotation for."""
         va = t.video_annotation

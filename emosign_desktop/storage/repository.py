@@ -10,11 +10,12 @@ from emosign_desktop.core.errors import LabelValidationError
 from emosign_desktop.core.schema import LabelSchema
 from emosign_desktop.storage import tables as t
 from emosign_desktop.storage.annotations import AnnotationStore
+from emosign_desktop.storage.merges import MergeStore
 from emosign_desktop.storage.segments import SegmentStore
 from emosign_desktop.storage.videos import VideoStore
 
 
-class Repository(VideoStore, AnnotationStore, SegmentStore):
+class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore):
     """Videos, annotators, annotations, tiers, segments, predictions and project metadata."""
 
     def meta(self) -> dict[str, str]:

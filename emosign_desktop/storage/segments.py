@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import uuid
 from collections.abc import Iterable
 
 from sqlalchemy import Row, and_, delete, select
@@ -37,6 +38,7 @@ def _segment(row: Row) -> Segment:
     return Segment(
         SegmentId(row.id), VideoId(row.video_id), AnnotatorId(row.annotator_id),
         TierId(row.tier_id), row.start_frame, row.end_frame, row.value, row.note, region,
+        row.uid or "",
     )
 
 
@@ -108,7 +110,9 @@ class SegmentStore(StoreBase):
         """Store a segment; ``seg.id`` 0 means a new id, any other restores that id (undo)."""
         self._check_segment(seg)
         now = now_iso()
-        values = dict(
+        if not seg.uid:
+            seg = dataclasses.replace(seg, uid=uuid.uuid4().hex)
+        values = dict(uid=seg.uid,
             video_id=seg.video_id, annotator_id=seg.annotator_id, tier_id=seg.tier_id,
             start_frame=seg.start_frame, end_frame=seg.end_frame, value=seg.value,
             note=seg.note, created_at=now, updated_at=now, **_region_values(seg.region),
@@ -147,6 +151,13 @@ class SegmentStore(StoreBase):
             self._log(conn, "segment", "delete", dataclasses.asdict(old), None,
                       video_id=old.video_id, annotator_id=old.annotator_id)
         return old
+
+    def segment_times(self, segment_id: SegmentId) -> tuple[str, str]:
+        """When a segment was created and last changed."""
+        with self._read() as conn:
+            row = conn.execute(select(t.segment.c.created_at, t.segment.c.updated_at).where(
+                t.segment.c.id == segment_id)).one()
+        return row.created_at, row.updated_at
 
     def segment(self, segment_id: SegmentId) -> Segment:
         """The segment with this id."""

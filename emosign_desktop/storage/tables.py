@@ -110,6 +110,7 @@ segment = Table(
     Column("region_h", Float),
     Column("created_at", String, nullable=False),
     Column("updated_at", String, nullable=False),
+    Column("uid", String, unique=True),  # format 3: identifies a segment across packs
     CheckConstraint("start_frame >= 0 AND end_frame >= start_frame", name="segment_frames"),
 )
 
@@ -138,4 +139,33 @@ edit_log = Table(
     Column("field", String, nullable=False),
     Column("old_value", Text),
     Column("new_value", Text),
+)
+
+# Format 3: merges of annotator packs, with provenance, and the losers of conflicts.
+pack_merge = Table(
+    "pack_merge",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("pack_sha256", String, nullable=False, unique=True),
+    Column("pack_name", String, nullable=False),
+    Column("annotator", String, nullable=False),
+    Column("source_project", String, nullable=False),
+    Column("app_version", String, nullable=False),
+    Column("pack_created_at", String, nullable=False),
+    Column("merged_at", String, nullable=False),
+    Column("summary", Text, nullable=False),
+)
+
+merge_conflict = Table(
+    "merge_conflict",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("merge_id", Integer, ForeignKey("pack_merge.id", ondelete="CASCADE"), nullable=False),
+    Column("annotator", String, nullable=False),
+    Column("video", String, nullable=False),
+    Column("item", String, nullable=False),
+    Column("kept", Text, nullable=False),
+    Column("discarded", Text, nullable=False),
+    Column("kept_updated_at", String, nullable=False),
+    Column("discarded_updated_at", String, nullable=False),
 )

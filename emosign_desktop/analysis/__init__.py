@@ -1,0 +1,1 @@
+"""Agreement between annotators and aggregation of their labels (numpy, krippendorff)."""

@@ -1,0 +1,110 @@
+"""Agreement between the project's annotators, per label and per tier, and the videos they
+disagree on most.  Import-only annotators (``emosign-consensus``, ``reasoning-*``) are left
+out: they are not raters."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from emosign_desktop.analysis.alpha import krippendorff_alpha
+from emosign_desktop.analysis.tiers import boundary_f1, group_segments, tier_matrix
+from emosign_desktop.core.model import (
+    CONSENSUS_ANNOTATOR,
+    REASONING_ANNOTATORS,
+    Annotator,
+    AnnotatorKind,
+)
+from emosign_desktop.storage.project import Project
+
+SENTIMENT_LABEL = "Sentiment"
+
+
+def raters(project: Project) -> list[Annotator]:
+    """The annotators whose ratings count for agreement and aggregation."""
+    skip = {CONSENSUS_ANNOTATOR, *REASONING_ANNOTATORS}
+    return [a for a in project.repo.annotators()
+            if a.name not in skip and a.kind is not AnnotatorKind.IMPORTED]
+
+
+def label_fields(project: Project) -> list[tuple[str, str]]:
+    """(label as reported, field name) for sentiment and each emotion."""
+    return [(SENTIMENT_LABEL, "sentiment"), *((k, k) for k in project.schema.emotion_keys)]
+
+
+def rating_matrices(project: Project, people: list[Annotator]) -> dict[str, np.ndarray]:
+    """label -> annotators x videos matrix of ratings (nan = not rated)."""
+    videos = project.repo.videos()
+    col = {v.id: i for i, v in enumerate(videos)}
+    row = {a.id: i for i, a in enumerate(people)}
+    out = {}
+    for label, field in label_fields(project):
+        m = np.full((len(people), len(videos)), np.nan)
+        rows = [(row[a], col[v], x) for a, v, x in project.repo.ratings(field) if a in row]
+        if rows:
+            r = np.array(rows, dtype=float)
+            m[r[:, 0].astype(int), r[:, 1].astype(int)] = r[:, 2]
+        out[label] = m
+    return out
+
+
+def agreement_report(project: Project, level: str = "ordinal", boundary_frames: int = 5,
+                     top_videos: int = 20) -> dict[str, object]:
+    """Alpha per label and tier, the average, and the videos ranked by disagreement."""
+    people = raters(project)
+    videos = project.repo.videos()
+    schema = project.schema
+    matrices = rating_matrices(project, people)
+    labels = {}
+    spread = np.zeros(len(videos))
+    counted = np.zeros(len(videos))
+    disputed: list[list[str]] = [[] for _ in videos]
+    for label, field in label_fields(project):
+        scale = schema.sentiment if field == "sentiment" else schema.emotion_scale
+        m = matrices[label]
+        labels[label] = krippendorff_alpha(m, level, [float(v) for v in scale.values]).to_json()
+        n = (~np.isnan(m)).sum(axis=0)
+        ok = n >= 2
+        rng = np.zeros(len(videos))
+        if ok.any():
+            cols = m[:, ok]
+            rng[ok] = (np.nanmax(cols, axis=0) - np.nanmin(cols, axis=0)) / (
+                scale.maximum - scale.minimum)
+        spread[ok] += rng[ok]
+        counted[ok] += 1
+        for i in np.flatnonzero(ok & (rng > 0)):
+            disputed[i].append(label)
+    alphas = [v["alpha"] for v in labels.values() if v["alpha"] is not None]
+    with np.errstate(all="ignore"):
+        score = np.where(counted > 0, spread / np.maximum(counted, 1), np.nan)
+    order = [i for i in np.argsort(-np.nan_to_num(score, nan=-1.0)) if counted[i] > 0]
+    ranked = [{"name": videos[i].name, "disagreement": round(float(score[i]), 4),
+               "labels": disputed[i]} for i in order[:top_videos]]
+    return {
+        "level": level,
+        "annotators": [a.name for a in people],
+        "labels": labels,
+        "average": float(np.mean(alphas)) if alphas else None,
+        "videos": ranked,
+        "tiers": tier_report(project, people, boundary_frames),
+    }
+
+
+def tier_report(project: Project, people: list[Annotator], k: int) -> dict[str, object]:
+    """Per tier: nominal alpha over frame-wise values, and boundary F1 within +-k frames."""
+    ids = [a.id for a in people]
+    grouped = group_segments(project.repo.segments(), set(ids))
+    frames_of = {}
+    for v in project.repo.videos():
+        frames_of[v.id] = v.media.frame_count if v.media else 0
+    out = {}
+    for tier in project.repo.tiers():
+        by_video = grouped.get(tier.id, {})
+        sizes = {vid: max(frames_of.get(vid, 0), 1 + max(s.end_frame for segs in per.values()
+                                                            for s in segs))
+                 for vid, per in by_video.items()}
+        matrix = tier_matrix(by_video, sizes, ids)
+        result = krippendorff_alpha(matrix, "nominal").to_json()
+        result["boundary_f1"] = boundary_f1(by_video, k)
+        result["boundary_frames"] = k
+        out[tier.name] = result
+    return out
