@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -107,12 +108,12 @@ class LabelSchema:
         if len(set(keys)) != len(keys):
             raise ValueError("emotion keys must be unique")
 
-    @property
+    @cached_property
     def emotion_keys(self) -> tuple[str, ...]:
         """The emotion keys in the schema's column order."""
         return tuple(e.key for e in self.emotions)
 
-    @property
+    @cached_property
     def fields(self) -> tuple[str, ...]:
         """Every editable field of a video annotation."""
         return (SENTIMENT, *self.emotion_keys, SENTIMENT_CONFIDENCE, EMOTION_CONFIDENCE,
@@ -124,6 +125,14 @@ class LabelSchema:
             if e.key == field:
                 return e.display_name
         return field.replace("_", " ").capitalize()
+
+    @cached_property
+    def _emotion_set(self) -> frozenset[str]:
+        return frozenset(self.emotion_keys)
+
+    def empty_values(self) -> dict[str, Any]:
+        """Every field with the value it has before anyone rated it."""
+        return {f: self.empty_value(f) for f in self.fields}
 
     def empty_value(self, field: str) -> Any:
         """The value a field has before anyone rated it."""
@@ -140,7 +149,7 @@ class LabelSchema:
             return self.sentiment.check("sentiment", value)
         if field in (SENTIMENT_CONFIDENCE, EMOTION_CONFIDENCE):
             return self.confidence.check(field.replace("_", " "), value)
-        if field in self.emotion_keys:
+        if field in self._emotion_set:
             return self.emotion_scale.check(field, value)
         if field in (CUES, SKIP_REASON):
             if value is None:

@@ -153,21 +153,38 @@ def read_pack(path: str | Path) -> AnnotatorPack:
                                 c.text(v, "fingerprint", w, optional=True) or None,
                                 c.number(v, "fps", w), count))
     names = {v.name for v in videos}
+    ranges = {k: (schema.emotion_scale.minimum, schema.emotion_scale.maximum)
+              for k in schema.emotion_keys}
+    ranges["sentiment"] = (schema.sentiment.minimum, schema.sentiment.maximum)
+    for k in ("sentiment_confidence", "emotion_confidence"):
+        ranges[k] = (schema.confidence.minimum, schema.confidence.maximum)
     annotations = []
     for n, a in enumerate(c.items(data, "annotations")):
-        w = f"annotations[{n}]"
-        a = c.obj(a, w)
-        video = c.text(a, "video", w, empty=False)
+        if type(a) is not dict:
+            raise c.fail(f"annotations[{n}]", "must be an object")
+        video, values = a.get("video"), a.get("values")
+        created, updated = a.get("created_at"), a.get("updated_at")
+        if not (type(video) is str and type(values) is dict and type(created) is str
+                and type(updated) is str):  # the common case passes in one test
+            w = f"annotations[{n}]"
+            video = c.text(a, "video", w, empty=False)
+            values = c.obj(values, f"{w}.values")
+            created, updated = c.text(a, "created_at", w), c.text(a, "updated_at", w)
         if video not in names:
-            raise c.fail(w, f"names video '{video}', which the pack does not list")
-        values = dict(c.obj(a.get("values"), f"{w}.values"))
+            raise c.fail(f"annotations[{n}]", f"names video '{video}', which the pack does not "
+                         "list")
+        values = dict(values)
         for key, value in values.items():
+            bounds = ranges.get(key)
+            if bounds is not None and type(value) is int and bounds[0] <= value <= bounds[1]:
+                continue  # the common case, checked here without a call
             try:
                 values[key] = schema.validate(key, value)
             except LabelValidationError as exc:
-                raise c.fail(f"{w}.values", str(exc)) from None
-        annotations.append(PackAnnotation(video, values, c.text(a, "created_at", w),
-                                          c.text(a, "updated_at", w)))
+                raise c.fail(f"annotations[{n}].values", str(exc)) from None
+            if type(values[key]) is str and len(values[key]) > MAX_TEXT:
+                raise c.fail(f"annotations[{n}].values", f"{key} is longer than {MAX_TEXT}")
+        annotations.append(PackAnnotation(video, values, created, updated))
     if len({a.video for a in annotations}) != len(annotations):
         raise InputFileError(path, "annotations: a video is annotated twice")
     tiers = []

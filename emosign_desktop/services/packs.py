@@ -61,12 +61,16 @@ def export_pack(project: Project, annotator: str, path: str | Path) -> Annotator
 
 
 def merge_pack_files(project: Project, paths: Iterable[str | Path]) -> list[MergeSummary]:
-    """Read and check every pack first, then merge them all in one transaction."""
-    packs = []
-    for p in paths:
-        path = Path(p)
-        pack = read_pack(path)
-        project.repo.check_schema(pack, str(path))
-        packs.append((pack, pack_digest(path), path.name))
+    """Merge packs in one transaction: all of them, or (if any is bad) none.
+
+    Packs are read, checked and merged one at a time (memory stays bounded however many
+    there are); a bad pack anywhere rolls the whole merge back.
+    """
+    summaries = []
     with project.repo.transaction():
-        return [project.repo.merge_pack(pack, digest, name) for pack, digest, name in packs]
+        for p in paths:
+            path = Path(p)
+            pack = read_pack(path)
+            project.repo.check_schema(pack, str(path))
+            summaries.append(project.repo.merge_pack(pack, pack_digest(path), path.name))
+    return summaries

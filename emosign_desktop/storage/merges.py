@@ -77,6 +77,7 @@ class MergeStore(StoreBase):
         """Merge one pack (inside the caller's transaction, if any)."""
         summary = MergeSummary(pack=pack_name, annotator=pack.annotator)
         self.check_schema(pack, pack_name)
+        self._empty = self.schema.empty_values()
         with self._write() as conn:
             if conn.execute(select(t.pack_merge.c.id).where(
                     t.pack_merge.c.pack_sha256 == sha256)).first():
@@ -137,7 +138,7 @@ class MergeStore(StoreBase):
         return ids
 
     def _full(self, values: dict[str, object]) -> dict[str, object]:
-        return {f: values.get(f, self.schema.empty_value(f)) for f in self.schema.fields}
+        return {**self._empty, **values}
 
     def _existing_annotations(self, conn: Connection, annotator_id: int
                               ) -> dict[int, tuple[int, dict[str, object], str]]:
@@ -162,11 +163,14 @@ class MergeStore(StoreBase):
         existing = self._existing_annotations(conn, annotator_id)
         va, er = t.video_annotation, t.emotion_rating
         next_id = (conn.execute(select(func.max(va.c.id))).scalar() or 0) + 1
-        inserts, updates, ratings = [], [], []
-        emotions = set(self.schema.emotion_keys)
+        inserts: list[tuple[object, ...]] = []
+        updates, ratings = [], []
+        keys = self.schema.emotion_keys
+        empty = self._empty
+        now = now_iso()
         for a in pack.annotations:
             vid = video_ids[a.video]
-            values = self._full(dict(a.values))
+            values = {**empty, **a.values}
             old = existing.get(vid)
             if old is not None:
                 ann_id, old_values, old_updated = old
@@ -194,19 +198,23 @@ class MergeStore(StoreBase):
                 ann_id = next_id
                 next_id += 1
                 summary.added += 1
-                inserts.append({"id": ann_id, "video_id": vid, "annotator_id": annotator_id,
-                                "created_at": a.created_at or now_iso(),
-                                "updated_at": a.updated_at or now_iso(),
-                                **{c: values[c] for c in _COLUMNS}})
-            ratings.extend({"annotation_id": ann_id, "emotion": k, "value": v}
-                           for k, v in values.items() if k in emotions and v is not None)
-        if inserts:
-            conn.execute(va.insert(), inserts)
+                inserts.append((ann_id, vid, annotator_id, a.created_at or now,
+                                a.updated_at or now, *[values[c] for c in _COLUMNS]))
+            ratings.extend([(ann_id, k, values[k]) for k in keys if values[k] is not None])
+        if inserts:  # driver-level executemany: the bulk path (10,000s of rows per pack)
+            cols = ["id", "video_id", "annotator_id", "created_at", "updated_at", *_COLUMNS]
+            conn.exec_driver_sql(
+                f"INSERT INTO video_annotation ({', '.join(cols)}) "
+                f"VALUES ({', '.join('?' * len(cols))})", inserts)
         if updates:
             conn.execute(va.update().where(va.c.id == bindparam("_id")), updates)
-            conn.execute(delete(er).where(er.c.annotation_id.in_([u["_id"] for u in updates])))
+            ids = [u["_id"] for u in updates]
+            for i in range(0, len(ids), 500):
+                conn.execute(delete(er).where(er.c.annotation_id.in_(ids[i:i + 500])))
         if ratings:
-            conn.execute(er.insert(), ratings)
+            conn.exec_driver_sql(
+                "INSERT INTO emotion_rating (annotation_id, emotion, value) VALUES (?, ?, ?)",
+                ratings)
 
     def _merge_segments(self, conn: Connection, pack: AnnotatorPack, video_ids: dict[str, int],
                         annotator_id: int, merge_id: int, summary: MergeSummary,

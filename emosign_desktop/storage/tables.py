@@ -79,6 +79,7 @@ emotion_rating = Table(
     ),
     Column("emotion", String, primary_key=True),
     Column("value", Integer, nullable=False),
+    sqlite_with_rowid=False,  # format 3
 )
 
 tier = Table(
