@@ -301,8 +301,9 @@ def main() -> None:
             cells.append(f"{v['p50']:.1f} / {v['p95']:.1f}{note}")
             exact += v["exact"]
             total += v["n"]
+        cache = f" (frame cache {res['_cache_mb']:.0f} MB of 512)" if "_cache_mb" in res else ""
         print(f"| {method} | {' | '.join(cells)} | {exact}/{total} | "
-              f"{res['peak_rss_mb']:.0f} |", flush=True)
+              f"{res['peak_rss_mb']:.0f}{cache} |", flush=True)
     print("\n| playback at 1.0x, 1080p30 | presented | dropped | presented frame not the one "
           "claimed | wall / media s | peak RSS MB |\n|---|---|---|---|---|---|")
     for backend in ("PyAV", "VLC"):

@@ -34,6 +34,8 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.project: Project | None = None
+        self.agreement = None
+        self.agreement_dock = None
         self.model = VideoListModel()
         self.proxy = VideoFilterModel()
         self.proxy.setSourceModel(self.model)
@@ -95,6 +97,14 @@ class MainWindow(QMainWindow):
                                           "Ctrl+E")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        people = bar.addMenu("&Annotators")
+        self.pack_action = self._action(people, "&Export My Annotations...", self._on_pack,
+                                        "Ctrl+Shift+E")
+        self.merge_action = self._action(people, "&Merge Annotator Packs...", self._on_merge,
+                                         "Ctrl+Shift+M")
+        self.conflicts_action = self._action(people, "&Conflict Log...", self._on_conflicts)
+        self.agreement_action = self._action(people, "&Agreement", self._on_agreement,
+                                             "Ctrl+Shift+G")
         view = bar.addMenu("&View")
         self._action(view, "&Find Video", self.filter.setFocus, QKeySequence.StandardKey.Find)
         self._action(view, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
@@ -103,7 +113,9 @@ class MainWindow(QMainWindow):
         self._set_project_actions()
 
     def _set_project_actions(self) -> None:
-        for action in (self.add_action, self.import_action, self.export_action):
+        for action in (self.add_action, self.import_action, self.export_action,
+                       self.pack_action, self.merge_action, self.conflicts_action,
+                       self.agreement_action):
             action.setEnabled(self.project is not None)
 
     # -- project --------------------------------------------------------------------------
@@ -212,6 +224,81 @@ class MainWindow(QMainWindow):
             show_error(self, "Export failed", exc)
             return
         self.statusBar().showMessage(f"wrote {n} rows to {file}", 10000)
+
+    def _on_pack(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from emosign_desktop.services.packs import export_pack
+
+        assert self.project is not None
+        names = [a.name for a in self.project.repo.annotators()]
+        if not names:
+            show_error(self, "Nothing to export", "No annotator has worked in this project yet.")
+            return
+        name, ok = QInputDialog.getItem(self, "Export annotations", "Annotator:", names, 0, False)
+        if not ok:
+            return
+        file, _ = QFileDialog.getSaveFileName(self, "Save annotator pack",
+                                              f"{name}.emosignpack.json", "Pack (*.json)")
+        if not file:
+            return
+        try:
+            pack = export_pack(self.project, name, file)
+        except EmoSignError as exc:
+            show_error(self, "Export failed", exc)
+            return
+        self.statusBar().showMessage(
+            f"wrote {file}: {len(pack.annotations)} annotations, {len(pack.segments)} segments",
+            10000)
+
+    def _on_merge(self) -> None:
+        from emosign_desktop.services.packs import merge_pack_files
+
+        assert self.project is not None
+        files, _ = QFileDialog.getOpenFileNames(self, "Merge annotator packs", "",
+                                                "Packs (*.json);;All (*)")
+        if not files:
+            return
+        try:
+            summaries = merge_pack_files(self.project, files)
+        except EmoSignError as exc:
+            show_error(self, "Merge failed: nothing was changed", exc)
+            return
+        self.refresh()
+        QMessageBox.information(self, "Packs merged", "\n".join(str(s) for s in summaries))
+
+    def _on_conflicts(self) -> None:
+        from emosign_desktop.ui.review.conflicts_dialog import ConflictsDialog
+
+        assert self.project is not None
+        ConflictsDialog(self.project.repo.conflicts(), self).exec()
+
+    def _on_agreement(self) -> None:
+        from PySide6.QtWidgets import QDockWidget
+
+        from emosign_desktop.ui.review.agreement_panel import AgreementPanel
+
+        assert self.project is not None
+        if self.agreement is None:
+            self.agreement = AgreementPanel()
+            self.agreement.video_chosen.connect(self.select_video)
+            dock = QDockWidget("Agreement", self)
+            dock.setObjectName("agreement-dock")
+            dock.setWidget(self.agreement)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.agreement_dock = dock
+        self.agreement_dock.show()
+        self.agreement.show_project(self.project)
+
+    def select_video(self, name: str) -> bool:
+        """Select the video called ``name`` in the list (it opens in the player)."""
+        self.filter.clear()
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.index(row, 0).data() == name:
+                self.table.selectRow(row)
+                self.details.player.setFocus()
+                return True
+        return False
 
     def _on_about(self) -> None:
         QMessageBox.about(self, "About EmoSign Desktop",

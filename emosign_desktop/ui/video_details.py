@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from emosign_desktop.core.model import Video
 from emosign_desktop.services.videos import media_file
 from emosign_desktop.storage.project import Project
 from emosign_desktop.ui.player.player_widget import PlayerWidget
+from emosign_desktop.ui.review.segment_rows import SegmentRow, SegmentRowsWidget
+from emosign_desktop.ui.review.side_by_side import SideBySideTable
 
 
 class VideoDetailsPanel(QWidget):
@@ -23,8 +25,14 @@ class VideoDetailsPanel(QWidget):
         self.message.setAccessibleName("Media status")
         self.message.setWordWrap(True)
         self.text = QTextBrowser()
-        self.text.setAccessibleName("Labels of the selected video")
+        self.text.setAccessibleName("Labels, cues and segments of the selected video")
         self.text.setOpenLinks(False)
+        self.side_by_side = SideBySideTable()
+        self.segment_rows = SegmentRowsWidget(self.player.playhead)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.text, "&Summary")
+        self.tabs.addTab(self.side_by_side, "Side &by side")
+        self.tabs.addTab(self.segment_rows, "Se&gments")
         top = QWidget()
         box = QVBoxLayout(top)
         box.setContentsMargins(0, 0, 0, 0)
@@ -32,7 +40,7 @@ class VideoDetailsPanel(QWidget):
         box.addWidget(self.player, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
-        splitter.addWidget(self.text)
+        splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -46,6 +54,8 @@ class VideoDetailsPanel(QWidget):
             self.message.setText("Select a video in the list.")
             self.message.show()
             self.text.clear()
+            self.side_by_side.setRowCount(0)
+            self.segment_rows.set_rows([], 1)
             return
         path = media_file(project.folder, video)
         if path is None:
@@ -60,6 +70,26 @@ class VideoDetailsPanel(QWidget):
             self.message.setText(self.player.error or "")
             self.message.show()
         self.text.setHtml(self._labels_html(project, video))
+        self._fill_review(project, video)
+
+    def _fill_review(self, project: Project, video: Video) -> None:
+        repo = project.repo
+        people = {a.id: a for a in repo.annotators()}
+        anns = repo.annotations(video_id=video.id)
+        self.side_by_side.show_annotations(project.schema,
+                                           [(people[a.annotator_id], a) for a in anns])
+        tiers = repo.tiers()
+        segments = repo.segments(video_id=video.id)
+        rows = []
+        for who in sorted({s.annotator_id for s in segments}, key=lambda i: people[i].name):
+            for tier in tiers:
+                mine = tuple(s for s in segments
+                             if s.annotator_id == who and s.tier_id == tier.id)
+                if mine:
+                    rows.append(SegmentRow(f"{people[who].name} · {tier.name}", mine))
+        frames = video.media.frame_count if video.media else 1 + max(
+            (s.end_frame for s in segments), default=0)
+        self.segment_rows.set_rows(rows, frames)
 
     @staticmethod
     def _labels_html(project: Project, video: Video) -> str:

@@ -1,0 +1,1 @@
+"""Reviewing several annotators: side by side, segments per annotator, agreement."""

@@ -1,0 +1,103 @@
+"""Reviewing several annotators in the app: side by side, segments, agreement, packs."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from emosign_desktop.core.model import Segment, SegmentId
+from emosign_desktop.core.schema import EMOSIGN_SCHEMA
+from emosign_desktop.demo import ensure_demo_project
+from emosign_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    folder = ensure_demo_project(tmp_path / "demo")
+    from emosign_desktop.storage import open_project
+
+    with open_project(folder) as p:  # a second annotator who disagrees on one video
+        repo = p.repo
+        v = repo.video_by_name("pose_test_video")
+        rae = repo.ensure_annotator("rae")
+        repo.put_fields(v.id, rae.id, {"sentiment": -2, **dict.fromkeys(
+            EMOSIGN_SCHEMA.emotion_keys, 0), "joy": 1, "cues": "tense mouth"})
+        tier = repo.tiers()[1]
+        repo.add_segment(Segment(SegmentId(0), v.id, rae.id, tier.id, 30, 50, "repetition"))
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.open_project(folder)
+    return w
+
+
+def test_side_by_side_marks_disagreements(window):
+    assert window.select_video("pose_test_video")
+    table = window.details.side_by_side
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["", "demo-annotator", "rae"]
+    assert "sentiment" in table.disagreeing and "excited" in table.disagreeing
+    assert "joy" not in table.disagreeing  # both said 1
+    row = 0  # sentiment
+    assert table.item(row, 0).text() == "≠"
+    assert table.item(row, 1).text() == "+1 slightly positive"
+    assert table.item(row, 2).text() == "-2 moderately negative"
+
+
+def test_segment_rows_follow_and_move_the_playhead(window, qtbot):
+    window.select_video("pose_test_video")
+    rows = window.details.segment_rows
+    titles = [r.title for r in rows.rows]
+    assert titles == ["demo-annotator · Facial grammar", "demo-annotator · Emotion cue",
+                      "rae · Emotion cue"]
+    window.details.tabs.setCurrentWidget(rows)
+    rows.resize(800, 100)
+    x = rows._x(40)
+    qtbot.mouseClick(rows, Qt.MouseButton.LeftButton, pos=rows.rect().center().__class__(
+        int(x) + 1, 10))
+    assert abs(window.details.player.playhead.current - 40) <= 1
+    assert window.details.player.view.shown_index == window.details.player.playhead.current
+
+
+def test_agreement_view_and_one_click_to_the_player(window, qtbot):
+    window.agreement_action.trigger()
+    panel = window.agreement
+    report = panel.report
+    assert report["annotators"] == ["demo-annotator", "rae"]
+    assert report["labels"]["Sentiment"]["units"] == 1
+    assert panel.disputed.count() >= 1
+    item = panel.disputed.item(0)
+    assert item.text().startswith("pose_test_video")
+    window.select_video("signbank_ns_1m")
+    panel.disputed.itemClicked.emit(item)
+    assert window.details.player.reader is not None
+    assert window.details.player.reader.path.name == "pose_test_video.mp4"
+    panel.level.setCurrentText("nominal")
+    assert panel.report["level"] == "nominal"
+
+
+def test_export_and_merge_from_the_menu(window, tmp_path, monkeypatch, qtbot):
+    pack = tmp_path / "rae.json"
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("rae", True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pack), ""))
+    window.pack_action.trigger()
+    assert pack.is_file()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(pack)], ""))
+    window.merge_action.trigger()
+    assert shown and "already" not in shown[0] and "2 unchanged" in shown[0]
+    window.merge_action.trigger()
+    assert "already merged" in shown[1]
+
+
+def test_conflict_log_dialog(qtbot):
+    from emosign_desktop.ui.review.conflicts_dialog import ConflictsDialog
+
+    row = {"pack_name": "p.json", "annotator": "rae", "video": "v", "item": "annotation",
+           "kept_updated_at": "2026-11-27T02:00", "discarded_updated_at": "2026-11-27T01:00",
+           "kept": '{"sentiment": 1}', "discarded": '{"sentiment": 2}'}
+    dialog = ConflictsDialog([row])
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "rae"
