@@ -23,8 +23,10 @@ test: $(STAMP)  ## lint, check the layering, then run the whole test suite headl
 	$(BIN)/lint-imports --no-cache > /dev/null || $(BIN)/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## print measured figures (see BENCHMARKS.md)
+bench: $(STAMP)  ## print measured figures (see BENCHMARKS.md); about 20 minutes
 	$(BIN)/python benchmarks/bench_storage.py
+	$(BIN)/python benchmarks/bench_media.py
+	$(BIN)/python benchmarks/bench_merge.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check emosign_desktop tests benchmarks

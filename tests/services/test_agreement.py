@@ -44,7 +44,7 @@ def rated(project, tmp_path):
 
 
 def test_alpha_per_label_matches_the_package(rated):
-    project, people, matrix = rated
+    project, _people, matrix = rated
     report = agreement_report(project, "ordinal")
     assert report["annotators"] == ["ana", "ben", "cy"]  # import-only annotators left out
     s = report["labels"]["Sentiment"]
@@ -82,7 +82,7 @@ def test_tier_agreement(project):
 
 
 def test_aggregate_majority_with_ties(rated):
-    project, people, matrix = rated
+    project, _people, matrix = rated
     labels = aggregated_labels(project, "majority")
     videos = project.repo.videos()
     for j, v in enumerate(videos):

@@ -89,14 +89,14 @@ class PlayerWidget(QWidget):
         self.slider.valueChanged.connect(lambda v: ph.seek(v))
         self.play_button = self._button("▶ Play", "Play or pause", "Space", ph.toggle)
         buttons = [
-            self._button("⏮", "First frame", "Home", lambda: ph.seek(0)),
+            self._button("|◀", "First frame", "Home", lambda: ph.seek(0)),
             self._button("−1 s", "Back one second", "Shift+Left", lambda: ph.step_seconds(-1)),
             self._button("◀ 1", "Back one frame", "Left", lambda: ph.step(-1)),
             self.play_button,
             self._button("1 ▶", "Forward one frame", "Right", lambda: ph.step(1)),
             self._button("+1 s", "Forward one second", "Shift+Right",
                          lambda: ph.step_seconds(1)),
-            self._button("⏭", "Last frame", "End", lambda: ph.seek(ph.frame_count - 1)),
+            self._button("▶|", "Last frame", "End", lambda: ph.seek(ph.frame_count - 1)),
         ]
         self.goto = QSpinBox()
         self.goto.setAccessibleName("Go to frame")
