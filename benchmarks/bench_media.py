@@ -128,45 +128,21 @@ class VlcProbe:
     """libVLC decoding into our buffer through video callbacks (no window)."""
 
     def __init__(self, path: Path) -> None:
-        import ctypes
         import threading
 
-        import vlc
+        from emosign_desktop.media.vlc_playback import VlcSurface
 
-        self.buf = (ctypes.c_ubyte * (W * H * 4))()
-        addr = ctypes.addressof(self.buf)
         self.shown = threading.Event()
-
-        @vlc.CallbackDecorators.VideoLockCb
-        def lock(_opaque, planes):
-            planes[0] = addr
-
-        @vlc.CallbackDecorators.VideoUnlockCb
-        def unlock(_opaque, _picture, _planes):
-            return None
-
-        @vlc.CallbackDecorators.VideoDisplayCb
-        def display(_opaque, _picture):
-            self.shown.set()
-
-        self._callbacks = (lock, unlock, display)
-        self.instance = vlc.Instance(["--quiet", "--no-audio", "--intf=dummy"])
-        self.player = self.instance.media_player_new()
-        self.player.video_set_callbacks(lock, unlock, display, None)
-        self.player.video_set_format("RV32", W, H, W * 4)
-        self.player.set_media(self.instance.media_new(str(path)))
-        self.player.play()
+        self.surface = VlcSurface(W, H, self.shown.set)
+        self.player = self.surface.player
+        self.surface.open(path)
         self.shown.wait(10)
         self.player.set_pause(1)
         time.sleep(0.5)
 
-    def picture(self) -> np.ndarray:
-        img = np.frombuffer(self.buf, dtype=np.uint8).reshape(H, W, 4)[:, :, 2::-1]
-        return np.ascontiguousarray(img)
-
     def index_shown(self) -> int | None:
         try:
-            return decode_index(self.picture()[::8, ::8])
+            return decode_index(self.surface.picture()[::8, ::8, 2::-1])
         except AssertionError:
             return None
 

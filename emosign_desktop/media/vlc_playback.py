@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ctypes
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
@@ -16,25 +15,17 @@ from emosign_desktop.media.playback import EndHandler, PlaybackStats, Sink
 VLC_ARGS = ["--quiet", "--no-audio", "--intf=dummy", "--no-video-title-show"]
 
 
-class VlcPlayback:
-    """Real-time playback by libVLC, rendered through callbacks into our own view."""
+class VlcSurface:
+    """A libVLC player that draws into our own BGRA buffer through video callbacks (no
+    window): ``on_display()`` is called, on VLC's thread, for every picture it presents."""
 
-    name = "VLC"
-
-    def __init__(self, path: str | Path, index: FrameIndex, sink: Sink,
-                 on_end: EndHandler | None = None) -> None:
+    def __init__(self, width: int, height: int, on_display) -> None:
         import vlc
 
-        self.path, self.index, self.sink, self.on_end = Path(path), index, sink, on_end
-        self.stats = PlaybackStats()
-        w, h = index.width, index.height
-        self._shape = (h, w, 4)
-        self._buffer = (ctypes.c_ubyte * (w * h * 4))()
-        address = ctypes.addressof(self._buffer)
-        self._loop: tuple[int, int] | None = None
-        self._running = False
-        self._watch: threading.Thread | None = None
-        self._stop = threading.Event()
+        self.vlc = vlc
+        self.shape = (height, width, 4)
+        self.buffer = (ctypes.c_ubyte * (width * height * 4))()
+        address = ctypes.addressof(self.buffer)
 
         @vlc.CallbackDecorators.VideoLockCb
         def lock(_opaque, planes):
@@ -46,19 +37,53 @@ class VlcPlayback:
 
         @vlc.CallbackDecorators.VideoDisplayCb
         def display(_opaque, _picture):
-            self._on_display()
+            on_display()
 
         self._callbacks = (lock, unlock, display)  # keep them alive while VLC holds them
-        self._instance = vlc.Instance(VLC_ARGS)
-        self._player = self._instance.media_player_new()
-        self._player.video_set_callbacks(lock, unlock, display, None)
-        self._player.video_set_format("RV32", w, h, w * 4)
-        self._vlc = vlc
+        self.instance = vlc.Instance(VLC_ARGS)
+        self.player = self.instance.media_player_new()
+        self.player.video_set_callbacks(lock, unlock, display, None)
+        self.player.video_set_format("RV32", width, height, width * 4)
+
+    def picture(self) -> np.ndarray:
+        """A copy of the last picture, BGRA."""
+        return np.frombuffer(self.buffer, dtype=np.uint8).reshape(self.shape).copy()
+
+    def open(self, path: Path, start_s: float = 0.0) -> None:
+        """Load ``path`` and start playing at ``start_s`` seconds."""
+        media = self.instance.media_new(str(path))
+        if start_s:
+            media.add_option(f":start-time={start_s:.3f}")
+        self.player.set_media(media)
+        self.player.play()
+
+    def release(self) -> None:
+        self.player.stop()
+        self.player.release()
+        self.instance.release()
+
+
+class VlcPlayback:
+    """Real-time playback by libVLC, rendered through callbacks into our own view."""
+
+    name = "VLC"
+
+    def __init__(self, path: str | Path, index: FrameIndex, sink: Sink,
+                 on_end: EndHandler | None = None) -> None:
+        self.path, self.index, self.sink, self.on_end = Path(path), index, sink, on_end
+        self.stats = PlaybackStats()
+        self._loop: tuple[int, int] | None = None
+        self._running = False
+        self._watch: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._surface = VlcSurface(index.width, index.height, self._on_display)
+        self._player = self._surface.player
+        self._vlc = self._surface.vlc
 
     def _on_display(self) -> None:
         if not self._running:
             return
-        picture = np.frombuffer(self._buffer, dtype=np.uint8).reshape(self._shape).copy()
+        picture = self._surface.picture()
         # VLC presents frames in order; its clock is coarser than a frame, so count frames
         # and trust the clock only to notice a real jump (a dropped run, a loop restart).
         clock = self.index.index_at(max(self._player.get_time(), 0) / 1000.0)
@@ -87,10 +112,7 @@ class VlcPlayback:
             self._player.set_time(ms)
             self._player.set_pause(0)
         else:  # stopped or never started: open the media at the start time
-            media = self._instance.media_new(str(self.path))
-            media.add_option(f":start-time={ms / 1000:.3f}")
-            self._player.set_media(media)
-            self._player.play()
+            self._surface.open(self.path, ms / 1000)
         self._watch = threading.Thread(target=self._watch_loop, daemon=True, name="vlc-watch")
         self._watch.start()
 
@@ -133,7 +155,4 @@ class VlcPlayback:
 
     def close(self) -> None:
         self.stop()
-        self._player.stop()
-        self._player.release()
-        self._instance.release()
-        time.sleep(0)
+        self._surface.release()
