@@ -12,6 +12,7 @@ Neither is trusted for "frame N" once paused: the player shows the exact frame f
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -148,6 +149,12 @@ def vlc_available() -> bool:
     """True when python-vlc finds a working libVLC (``EMOSIGN_PLAYBACK=pyav`` turns it off)."""
     if os.environ.get("EMOSIGN_PLAYBACK", "").lower() == "pyav":
         return False
+    return _libvlc_works()
+
+
+@functools.cache
+def _libvlc_works() -> bool:
+    """Probe libVLC once per process."""
     try:
         import vlc
 
