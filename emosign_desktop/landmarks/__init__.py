@@ -1,0 +1,1 @@
+"""MediaPipe Holistic landmarks on exact frames, their cache, and cue signals (numpy)."""

@@ -1,0 +1,103 @@
+"""MediaPipe Holistic on the exact frames of the media engine (offline: the 0.10.21 wheel
+carries the models).  Runs frame by frame in order, checkpointing so a killed run resumes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from emosign_desktop.landmarks.track import LandmarkTrack, cache_path
+from emosign_desktop.media.fingerprint import fingerprint as compute_fingerprint
+from emosign_desktop.media.frame_cache import FrameCache
+from emosign_desktop.media.frame_index import load_index
+from emosign_desktop.media.reader import VideoReader
+
+CHECKPOINT_FRAMES = 300
+Progress = Callable[[int, int], None]  # frames done, frames in all
+
+
+def drawing_edges() -> dict[str, np.ndarray]:
+    """Which points to join when drawing, from MediaPipe's own connection sets."""
+    from mediapipe.python.solutions import face_mesh_connections as face
+    from mediapipe.python.solutions import hands_connections as hands
+    from mediapipe.python.solutions import pose_connections as pose
+
+    def arr(pairs: frozenset) -> np.ndarray:
+        return np.array(sorted(pairs), dtype=np.int16)
+
+    upper_body = frozenset((a, b) for a, b in pose.POSE_CONNECTIONS if a <= 24 and b <= 24)
+    return {
+        "face_brows": arr(face.FACEMESH_LEFT_EYEBROW | face.FACEMESH_RIGHT_EYEBROW),
+        "face_eyes": arr(face.FACEMESH_LEFT_EYE | face.FACEMESH_RIGHT_EYE
+                         | face.FACEMESH_LEFT_IRIS | face.FACEMESH_RIGHT_IRIS),
+        "face_lips": arr(face.FACEMESH_LIPS),
+        "face_oval": arr(face.FACEMESH_FACE_OVAL),
+        "face_mesh": arr(face.FACEMESH_TESSELATION),
+        "hand": arr(hands.HAND_CONNECTIONS),
+        "pose": arr(upper_body),
+    }
+
+
+def _points(landmarks, n: int, with_visibility: bool = False) -> np.ndarray | None:
+    if landmarks is None:
+        return None
+    cols = 4 if with_visibility else 3
+    out = np.empty((n, cols), np.float32)
+    for i, p in enumerate(landmarks.landmark[:n]):
+        out[i, :3] = (p.x, p.y, p.z)
+        if with_visibility:
+            out[i, 3] = p.visibility
+    return out
+
+
+def extract(path: str | Path, fingerprint: str | None = None, *,
+            progress: Progress | None = None, force: bool = False) -> LandmarkTrack:
+    """Landmarks of every frame of ``path``, from the cache when done before.
+
+    Resumes a run that was killed (from its last checkpoint).
+    """
+    import mediapipe as mp
+
+    path = Path(path)
+    fp = fingerprint or compute_fingerprint(path)
+    target = cache_path(fp)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    index = load_index(path, fp)
+    width, height = index.display_size
+    start = 0
+    found = None if force else LandmarkTrack.load(target)
+    if found is not None and found[0].frame_count == index.frame_count:
+        track, start = found
+        if start >= index.frame_count:
+            if progress:
+                progress(start, index.frame_count)
+            return track
+    else:
+        track = LandmarkTrack.empty(index.frame_count, width, height, index.fps)
+    track.edges = drawing_edges()
+    holistic = mp.solutions.holistic.Holistic(static_image_mode=False, model_complexity=1,
+                                              refine_face_landmarks=True)
+    last_save = time.monotonic()
+    try:
+        with VideoReader(path, index, FrameCache(64)) as reader:
+            for i in range(start, index.frame_count):
+                result = holistic.process(reader.frame(i))
+                for name, lms, n, vis in (("face", result.face_landmarks, 478, False),
+                                          ("left_hand", result.left_hand_landmarks, 21, False),
+                                          ("right_hand", result.right_hand_landmarks, 21, False),
+                                          ("pose", result.pose_landmarks, 33, True)):
+                    pts = _points(lms, n, vis)
+                    if pts is not None:
+                        getattr(track, name)[i] = pts
+                if progress:
+                    progress(i + 1, index.frame_count)
+                if (i + 1) % CHECKPOINT_FRAMES == 0 or time.monotonic() - last_save > 30:
+                    track.save(target, frames_done=i + 1)
+                    last_save = time.monotonic()
+    finally:
+        holistic.close()
+    track.save(target)
+    return track

@@ -1,0 +1,258 @@
+"""Per-frame cue signals from landmarks: facial grammar and affect, head, hands, body.
+
+Positions are taken in pixels of the picture as shown (x * width, y * height; z * width),
+y pointing up, so "raise" is positive.  Facial distances are divided by the **face scale**,
+the distance between the outer eye corners (MediaPipe face points 33 and 263), and body
+distances by the **shoulder width** (pose points 11 and 12), so signers of any size and any
+distance from the camera compare.  Speeds are per second (the video's frame rate).
+A signal is NaN on frames where the parts it needs were not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from emosign_desktop.landmarks.track import LandmarkTrack
+
+# MediaPipe face mesh points (the signer's right is the picture's left).
+EYE_OUTER_R, EYE_OUTER_L = 33, 263
+BROW_R, BROW_L = (70, 63, 105, 66, 107), (300, 293, 334, 296, 336)
+BROW_INNER_R, BROW_INNER_L = 107, 336
+LID_TOP_R, LID_BOTTOM_R, LID_TOP_L, LID_BOTTOM_L = 159, 145, 386, 374
+LIP_INNER_TOP, LIP_INNER_BOTTOM, LIP_OUTER_TOP, LIP_OUTER_BOTTOM = 13, 14, 0, 17
+MOUTH_CORNER_R, MOUTH_CORNER_L = 61, 291
+FOREHEAD, CHIN = 10, 152
+# Pose points.
+SHOULDER_L, SHOULDER_R, EAR_L, EAR_R = 11, 12, 7, 8
+ENERGY_WINDOW_S = 0.5
+
+
+@dataclass(frozen=True)
+class SignalDef:
+    """A signal: its name, unit and formula (shown in the app and the CSV header docs)."""
+
+    name: str
+    unit: str
+    formula: str
+
+
+def _xyz(points: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Pixels, y up: (n, k, 3)."""
+    out = np.empty((*points.shape[:-1], 3), np.float64)
+    out[..., 0] = points[..., 0] * width
+    out[..., 1] = -points[..., 1] * height
+    out[..., 2] = -points[..., 2] * width
+    return out
+
+
+def _dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.linalg.norm(a[..., :2] - b[..., :2], axis=-1)
+
+
+class _Context:
+    def __init__(self, track: LandmarkTrack) -> None:
+        self.t = track
+        self.face = _xyz(track.face, track.width, track.height)
+        self.pose = _xyz(track.pose[..., :3], track.width, track.height)
+        self.hands = {side: _xyz(getattr(track, f"{side}_hand"), track.width, track.height)
+                      for side in ("left", "right")}
+        f = self.face
+        self.scale = _dist(f[:, EYE_OUTER_R], f[:, EYE_OUTER_L])
+        self.shoulders = _dist(self.pose[:, SHOULDER_L], self.pose[:, SHOULDER_R])
+        self.fps = track.fps or 30.0
+
+    def y(self, i: int | tuple[int, ...]) -> np.ndarray:
+        idx = [i] if isinstance(i, int) else list(i)
+        return self.face[:, idx, 1].mean(axis=1)
+
+
+def _angle(v_a: np.ndarray, v_b: np.ndarray) -> np.ndarray:
+    return np.degrees(np.arctan2(v_a, v_b))
+
+
+def _energy(angle: np.ndarray, fps: float) -> np.ndarray:
+    """Mean squared angular speed ((deg/s)^2) over a centred window of ENERGY_WINDOW_S."""
+    speed = np.gradient(angle) * fps if len(angle) > 1 else np.zeros_like(angle)
+    n = max(1, round(ENERGY_WINDOW_S * fps))
+    sq = np.nan_to_num(speed**2, nan=0.0)
+    valid = (~np.isnan(speed)).astype(float)
+    kernel = np.ones(n)
+    lo = (n - 1) // 2  # a centred window, whatever the clip's length
+    num = np.convolve(sq, kernel, mode="full")[lo:lo + len(sq)]
+    den = np.convolve(valid, kernel, mode="full")[lo:lo + len(sq)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = num / den
+    out[np.isnan(angle)] = np.nan
+    return out
+
+
+def _hand_centres(c: _Context) -> dict[str, np.ndarray]:
+    return {side: pts[:, :, :2].mean(axis=1) for side, pts in c.hands.items()}
+
+
+def _hand_speeds(c: _Context) -> dict[str, np.ndarray]:
+    out = {}
+    for side, centre in _hand_centres(c).items():
+        if len(centre) > 1:
+            v = np.linalg.norm(np.gradient(centre, axis=0), axis=1) * c.fps
+        else:
+            v = np.full(len(centre), np.nan)
+        out[side] = v / c.scale
+    return out
+
+
+def _dominant(c: _Context) -> tuple[str, str]:
+    """The hand that travels further over the clip is the dominant one."""
+    speeds = _hand_speeds(c)
+    travel = {s: np.nansum(v) for s, v in speeds.items()}
+    dom = max(travel, key=lambda s: travel[s])
+    return dom, ("left" if dom == "right" else "right")
+
+
+def _signing_extent(c: _Context) -> np.ndarray:
+    mid = (c.pose[:, SHOULDER_L, :2] + c.pose[:, SHOULDER_R, :2]) / 2
+    reach = np.stack([np.linalg.norm(centre - mid, axis=1)
+                      for centre in _hand_centres(c).values()])
+    with np.errstate(invalid="ignore"):
+        far = np.where(np.isnan(reach).all(axis=0), np.nan,
+                       np.nanmax(np.where(np.isnan(reach), -np.inf, reach), axis=0))
+    return far / c.shoulders
+
+
+SIGNALS: dict[str, tuple[SignalDef, Callable[[_Context], np.ndarray]]] = {}
+
+
+def _signal(name: str, unit: str, formula: str):
+    def register(fn: Callable[[_Context], np.ndarray]) -> Callable[[_Context], np.ndarray]:
+        SIGNALS[name] = (SignalDef(name, unit, formula), fn)
+        return fn
+    return register
+
+
+@_signal("brow_raise_left", "face scale", "(mean y of left brow points 300,293,334,296,336 "
+         "- y of left upper lid 386) / face scale")
+def _brow_raise_left(c: _Context) -> np.ndarray:
+    return (c.y(BROW_L) - c.y(LID_TOP_L)) / c.scale
+
+
+@_signal("brow_raise_right", "face scale", "(mean y of right brow points 70,63,105,66,107 "
+         "- y of right upper lid 159) / face scale")
+def _brow_raise_right(c: _Context) -> np.ndarray:
+    return (c.y(BROW_R) - c.y(LID_TOP_R)) / c.scale
+
+
+@_signal("inner_brow_distance", "face scale", "distance between inner brow points 107 and "
+         "336 / face scale (a furrowed brow makes it smaller)")
+def _inner_brow(c: _Context) -> np.ndarray:
+    return _dist(c.face[:, BROW_INNER_R], c.face[:, BROW_INNER_L]) / c.scale
+
+
+@_signal("eye_aperture", "face scale", "mean over both eyes of the distance between upper "
+         "and lower lid (159-145, 386-374) / face scale")
+def _eye_aperture(c: _Context) -> np.ndarray:
+    f = c.face
+    return (_dist(f[:, LID_TOP_R], f[:, LID_BOTTOM_R])
+            + _dist(f[:, LID_TOP_L], f[:, LID_BOTTOM_L])) / 2 / c.scale
+
+
+@_signal("mouth_opening", "face scale", "distance between inner lip points 13 and 14 / "
+         "face scale")
+def _mouth_opening(c: _Context) -> np.ndarray:
+    return _dist(c.face[:, LIP_INNER_TOP], c.face[:, LIP_INNER_BOTTOM]) / c.scale
+
+
+@_signal("mouth_corner_raise", "face scale", "(mean y of mouth corners 61, 291 - mean y of "
+         "inner lip points 13, 14) / face scale (negative: corners down)")
+def _corners(c: _Context) -> np.ndarray:
+    return (c.y((MOUTH_CORNER_R, MOUTH_CORNER_L)) - c.y((LIP_INNER_TOP, LIP_INNER_BOTTOM))
+            ) / c.scale
+
+
+@_signal("mouth_width", "face scale", "distance between mouth corners 61 and 291 / face "
+         "scale (a pucker makes it smaller)")
+def _mouth_width(c: _Context) -> np.ndarray:
+    return _dist(c.face[:, MOUTH_CORNER_R], c.face[:, MOUTH_CORNER_L]) / c.scale
+
+
+@_signal("lip_thickness", "face scale", "(distance 0-17 between outer lip points - distance "
+         "13-14 between inner ones) / face scale (pressed lips make it smaller)")
+def _lip_thickness(c: _Context) -> np.ndarray:
+    f = c.face
+    return (_dist(f[:, LIP_OUTER_TOP], f[:, LIP_OUTER_BOTTOM])
+            - _dist(f[:, LIP_INNER_TOP], f[:, LIP_INNER_BOTTOM])) / c.scale
+
+
+@_signal("head_pitch", "degrees", "angle of the forehead (10) to chin (152) line out of the "
+         "picture plane: atan2(depth change, height change); positive: chin towards camera")
+def _pitch(c: _Context) -> np.ndarray:
+    v = c.face[:, CHIN] - c.face[:, FOREHEAD]
+    return _angle(v[:, 2], -v[:, 1])
+
+
+@_signal("head_yaw", "degrees", "angle of the outer-eye-corner line (33 to 263) out of the "
+         "picture plane: atan2(depth change, horizontal change)")
+def _yaw(c: _Context) -> np.ndarray:
+    v = c.face[:, EYE_OUTER_L] - c.face[:, EYE_OUTER_R]
+    return _angle(v[:, 2], v[:, 0])
+
+
+@_signal("head_roll", "degrees", "angle of the outer-eye-corner line (33 to 263) in the "
+         "picture: atan2(height change, horizontal change); positive: head tilted to the "
+         "signer's right")
+def _roll(c: _Context) -> np.ndarray:
+    v = c.face[:, EYE_OUTER_L] - c.face[:, EYE_OUTER_R]
+    return _angle(v[:, 1], v[:, 0])
+
+
+@_signal("head_nod_energy", "(deg/s)^2", f"mean squared speed of head pitch over "
+         f"{ENERGY_WINDOW_S} s around the frame")
+def _nod(c: _Context) -> np.ndarray:
+    return _energy(_pitch(c), c.fps)
+
+
+@_signal("head_shake_energy", "(deg/s)^2", f"mean squared speed of head yaw over "
+         f"{ENERGY_WINDOW_S} s around the frame")
+def _shake(c: _Context) -> np.ndarray:
+    return _energy(_yaw(c), c.fps)
+
+
+@_signal("dominant_hand_speed", "face scale/s", "speed of the centre of the dominant hand's "
+         "21 points / face scale (dominant: the hand that travels further in the clip)")
+def _dom_speed(c: _Context) -> np.ndarray:
+    return _hand_speeds(c)[_dominant(c)[0]]
+
+
+@_signal("nondominant_hand_speed", "face scale/s", "speed of the centre of the other hand's "
+         "21 points / face scale")
+def _nondom_speed(c: _Context) -> np.ndarray:
+    return _hand_speeds(c)[_dominant(c)[1]]
+
+
+@_signal("signing_extent", "shoulder widths", "largest distance of a hand centre from the "
+         "midpoint of the shoulders (pose 11, 12) / shoulder width")
+def _extent(c: _Context) -> np.ndarray:
+    return _signing_extent(c)
+
+
+@_signal("shoulder_raise", "shoulder widths", "-(mean y of ears 7, 8 - mean y of shoulders "
+         "11, 12) / shoulder width + 1 (higher when the shoulders come up towards the ears)")
+def _shoulders(c: _Context) -> np.ndarray:
+    p = c.pose
+    gap = (p[:, [EAR_L, EAR_R], 1].mean(axis=1) - p[:, [SHOULDER_L, SHOULDER_R], 1].mean(axis=1))
+    return 1.0 - gap / c.shoulders
+
+
+def compute_signals(track: LandmarkTrack, names: list[str] | None = None
+                    ) -> dict[str, np.ndarray]:
+    """The named signals (all by default), one value per frame."""
+    context = _Context(track)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {n: SIGNALS[n][1](context).astype(np.float64) for n in (names or SIGNALS)}
+
+
+def signal_defs() -> list[SignalDef]:
+    """Every signal's name, unit and formula."""
+    return [d for d, _ in SIGNALS.values()]
