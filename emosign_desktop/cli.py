@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -214,6 +216,88 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_landmarks(args: argparse.Namespace) -> int:
+    from emosign_desktop.landmarks.batch import BatchProgress, Job, run
+    from emosign_desktop.landmarks.track import cache_path, load_cached
+    from emosign_desktop.media.fingerprint import fingerprint
+    from emosign_desktop.services.videos import media_file
+
+    jobs, problems = [], []
+    with _open(args.dir) as project:
+        videos = project.repo.videos()
+        if args.video:
+            videos = [v for v in videos if v.name == args.video]
+            if not videos:
+                raise EmoSignError(f"{args.dir}: no video named '{args.video}'")
+        for v in videos:
+            path = media_file(project.folder, v)
+            if path is None or v.fingerprint is None or v.media is None:
+                problems.append(f"{v.name}: no media file (link it with 'emosign add')")
+                continue
+            if fingerprint(path) != v.fingerprint:
+                problems.append(f"{v.name}: the media file changed since it was added "
+                                f"({path}); add it again")
+                continue
+            if not args.force and load_cached(v.fingerprint) is not None:
+                print(f"{v.name}: landmarks already cached")
+                continue
+            if args.force:
+                cache_path(v.fingerprint).unlink(missing_ok=True)
+            jobs.append(Job(v.name, path, v.fingerprint, v.media.frame_count))
+    tty = sys.stderr.isatty()
+    shown = [0.0]
+
+    def report(p: BatchProgress) -> None:
+        now = time.monotonic()
+        if not tty and now - shown[0] < 5 and p.frames < p.total_frames:
+            return
+        shown[0] = now
+        eta = p.eta_s
+        line = (f"landmarks: {len(p.finished) + len(p.failed)}/{len(jobs)} videos, "
+                f"{p.frames}/{p.total_frames} frames, {p.rate:.1f} frames/s, ETA "
+                + ("--:--" if eta is None else f"{int(eta // 60):02d}:{int(eta % 60):02d}"))
+        print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr,
+              flush=True)
+
+    result = run(jobs, args.workers, report)
+    if tty and jobs:
+        print(file=sys.stderr)
+    for name in result.finished:
+        print(f"{name}: landmarks done")
+    for message in [*problems, *result.failed.values()]:
+        print(f"emosign landmarks: error: {message}", file=sys.stderr)
+    return 2 if problems or result.failed else 0
+
+
+def cmd_signals(args: argparse.Namespace) -> int:
+    from emosign_desktop.io.csv_table import write_csv
+    from emosign_desktop.landmarks.signals import compute_signals
+    from emosign_desktop.landmarks.track import load_cached
+    from emosign_desktop.media.frame_index import load_index
+    from emosign_desktop.services.videos import media_file
+
+    with _open(args.dir) as project:
+        video = project.repo.video_by_name(args.video)
+        if video is None:
+            raise EmoSignError(f"{args.dir}: no video named '{args.video}'")
+        track = load_cached(video.fingerprint) if video.fingerprint else None
+        if track is None:
+            raise EmoSignError(f"{args.video}: no landmarks yet; run "
+                               f"'emosign landmarks {args.dir} --video {args.video}'")
+        path = media_file(project.folder, video)
+        index = load_index(path, video.fingerprint) if path else None
+    signals = compute_signals(track)
+    names = list(signals)
+    rows = []
+    for i in range(track.frame_count):
+        t = index.time_of(i) if index is not None else i / (track.fps or 30.0)
+        rows.append([str(i), f"{t:.6f}", *("" if math.isnan(signals[n][i]) else
+                                         f"{signals[n][i]:.6g}" for n in names)])
+    write_csv(args.output, ["frame", "time_s", *names], rows)
+    print(f"wrote {len(rows)} frames x {len(names)} signals to {args.output}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from emosign_desktop.demo import ensure_demo_project
 
@@ -300,6 +384,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", type=int, required=True, metavar="N", help="frame number (0 first)")
     p.add_argument("-o", "--output", required=True, metavar="PNG")
     p.set_defaults(func=cmd_frame)
+
+    p = sub.add_parser("landmarks", help="MediaPipe landmarks for the project's videos "
+                       "(cached; resumable; parallel)")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes, one video each (default 1)")
+    p.add_argument("--video", metavar="NAME", help="only this video")
+    p.add_argument("--force", action="store_true", help="compute again even if cached")
+    p.set_defaults(func=cmd_landmarks)
+
+    p = sub.add_parser("signals", help="write a video's per-frame cue signals as CSV",
+                       description="Columns: frame, time_s, then each signal (see README).")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("video", help="video name")
+    p.add_argument("-o", "--output", required=True, metavar="CSV")
+    p.set_defaults(func=cmd_signals)
 
     p = sub.add_parser("demo", help="create (or find) the demo project")
     p.add_argument("dir", nargs="?", help="folder (default: in the user's data folder)")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBox
 from emosign_desktop.core.model import Video
 from emosign_desktop.services.videos import media_file
 from emosign_desktop.storage.project import Project
+from emosign_desktop.ui.landmarks_panel import LandmarksPanel
 from emosign_desktop.ui.player.player_widget import PlayerWidget
 from emosign_desktop.ui.review.segment_rows import SegmentRow, SegmentRowsWidget
 from emosign_desktop.ui.review.side_by_side import SideBySideTable
@@ -33,6 +34,8 @@ class VideoDetailsPanel(QWidget):
         self.tabs.addTab(self.text, "&Summary")
         self.tabs.addTab(self.side_by_side, "Side &by side")
         self.tabs.addTab(self.segment_rows, "Se&gments")
+        self.landmarks = LandmarksPanel(self.player)
+        self.tabs.addTab(self.landmarks, "Landmarks && s&ignals")
         top = QWidget()
         box = QVBoxLayout(top)
         box.setContentsMargins(0, 0, 0, 0)
@@ -56,6 +59,7 @@ class VideoDetailsPanel(QWidget):
             self.text.clear()
             self.side_by_side.setRowCount(0)
             self.segment_rows.set_rows([], 1)
+            self.landmarks.show_video(None, None, [], 1)
             return
         path = media_file(project.folder, video)
         if path is None:
@@ -90,6 +94,8 @@ class VideoDetailsPanel(QWidget):
         frames = video.media.frame_count if video.media else 1 + max(
             (s.end_frame for s in segments), default=0)
         self.segment_rows.set_rows(rows, frames)
+        path = media_file(project.folder, video)
+        self.landmarks.show_video(path, video.fingerprint, segments, frames)
 
     @staticmethod
     def _labels_html(project: Project, video: Video) -> str:

@@ -28,6 +28,7 @@ class VideoView(QWidget):
         self.shown_index: int | None = None
         self.picture: np.ndarray | None = None
         self._image: QImage | None = None
+        self.overlays: list = []  # objects with .active and .paint(painter, rect, frame)
 
     def set_picture(self, index: int, picture: np.ndarray) -> None:
         """Show ``picture`` as frame ``index``."""
@@ -57,5 +58,9 @@ class VideoView(QWidget):
         painter.fillRect(self.rect(), Qt.GlobalColor.black)
         if self._image is not None:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawImage(self.image_rect(), self._image)
+            rect = self.image_rect()
+            painter.drawImage(rect, self._image)
+            for overlay in self.overlays:
+                if overlay.active and self.shown_index is not None:
+                    overlay.paint(painter, rect, self.shown_index)
         painter.end()

@@ -1,0 +1,1 @@
+"""pyqtgraph plots on the video's frame axis."""
