@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 
 from emosign_desktop.landmarks.track import LandmarkTrack
 
@@ -63,17 +63,16 @@ class LandmarkOverlay:
 
     def paint(self, painter: QPainter, rect: QRectF, frame: int) -> None:
         """Draw the switched-on parts for ``frame`` over the picture in ``rect``."""
-        from pyqtgraph.functions import arrayToQPath
+        from pyqtgraph.functions import arrayToQPath  # numpy -> QPainterPath without a loop
 
         if self.track is None or not 0 <= frame < self.track.frame_count:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for key, lines in self._segments(frame):
-            pts = lines.reshape(-1, 2)
-            x = rect.x() + pts[:, 0].astype(np.float64) * rect.width()
-            y = rect.y() + pts[:, 1].astype(np.float64) * rect.height()
-            path: QPainterPath = arrayToQPath(x, y, connect="pairs")
+            pts = lines.reshape(-1, 2).astype(np.float64)
+            x = rect.x() + pts[:, 0] * rect.width()
+            y = rect.y() + pts[:, 1] * rect.height()
             pen = QPen(QColor(*COLOURS[key]))
             pen.setWidthF(1.0 if key == "face_mesh" else 2.0)
             painter.setPen(pen)
-            painter.drawPath(path)
+            painter.drawPath(arrayToQPath(x, y, connect="pairs"))

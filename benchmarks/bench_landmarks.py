@@ -1,0 +1,126 @@
+"""Landmark figures: MediaPipe Holistic extraction frames/s at 720p with 1 and 2 worker
+processes side by side, overlay paint time per frame at 1080p, cache load time for a 5 s
+clip.  Targets: 2 workers >= 1.6x one worker; overlay <= 3 ms per frame at 1080p.
+
+Run: ``make bench`` or ``python benchmarks/bench_landmarks.py``.  The clips are the demo
+clip of a signer (resources/demo, MIT) padded to 1280x720 and looped to 150 frames.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CLIPS, FRAMES = 4, 150
+_APP = None
+
+
+def make_720p_clips(folder: Path) -> list[Path]:
+    import av
+
+    from emosign_desktop.media.reader import VideoReader
+    from emosign_desktop.resources import resource_dir
+
+    with VideoReader(resource_dir() / "demo" / "pose_test_video.mp4") as reader:
+        frames = [reader.frame(i) for i in range(reader.frame_count)]
+    loop = frames + frames[::-1]
+    paths = []
+    for c in range(CLIPS):
+        path = folder / f"signer_720p_{c}.mp4"
+        with av.open(str(path), "w") as out:
+            s = out.add_stream("libx264", rate=Fraction(30), options={"preset": "veryfast"})
+            s.width, s.height, s.pix_fmt = 1280, 720, "yuv420p"
+            for i in range(FRAMES):
+                canvas = np.zeros((720, 1280, 3), np.uint8)
+                canvas[:, 370:910] = loop[(i + 17 * c) % len(loop)]
+                for p in s.encode(av.VideoFrame.from_ndarray(canvas, format="rgb24")):
+                    out.mux(p)
+            for p in s.encode():
+                out.mux(p)
+        paths.append(path)
+    return paths
+
+
+def extraction(paths: list[Path], workers: int, cache: Path) -> float:
+    from emosign_desktop.landmarks.batch import Job, run
+    from emosign_desktop.media.fingerprint import fingerprint
+
+    os.environ["EMOSIGN_CACHE_DIR"] = str(cache)
+    jobs = [Job(p.stem, p, fingerprint(p), FRAMES) for p in paths]
+    start = time.perf_counter()
+    result = run(jobs, workers)
+    elapsed = time.perf_counter() - start
+    assert not result.failed, result.failed
+    return len(paths) * FRAMES / elapsed
+
+
+def overlay_paint(track, mesh: bool) -> list[float]:
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QApplication
+
+    from emosign_desktop.ui.player.overlay import LandmarkOverlay
+
+    global _APP
+    _APP = QApplication.instance() or QApplication([])
+    image = QImage(1920, 1080, QImage.Format.Format_RGB32)
+    overlay = LandmarkOverlay()
+    overlay.track = track
+    overlay.parts["mesh"] = mesh
+    rect = QRectF(0, 0, 1920, 1080)
+    times = []
+    for i in range(300):
+        painter = QPainter(image)
+        start = time.perf_counter()
+        overlay.paint(painter, rect, i % track.frame_count)
+        painter.end()  # the drawing is finished (flushed into the image) here
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main() -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        paths = make_720p_clips(tmp_path)
+        one = extraction(paths, 1, tmp_path / "cache1")
+        two = extraction(paths, 2, tmp_path / "cache2")
+        print(f"extraction at 1280x720, {CLIPS} clips x {FRAMES} frames (worker start-up "
+              "included):")
+        print(f"| workers | frames/s |\n|---|---|\n| 1 | {one:.1f} |\n| 2 | {two:.1f} "
+              f"({two / one:.2f}x one worker) |\n")
+
+        from emosign_desktop.landmarks.track import LandmarkTrack, load_cached
+        from emosign_desktop.media.fingerprint import fingerprint
+
+        os.environ["EMOSIGN_CACHE_DIR"] = str(tmp_path / "cache1")
+        track = load_cached(fingerprint(paths[0]))
+        assert track is not None
+        for mesh in (False, True):
+            ms = overlay_paint(track, mesh)
+            what = "contours + hands + upper body" + (" + full mesh" if mesh else "")
+            print(f"overlay paint at 1920x1080 ({what}): p50 {statistics.median(ms):.2f} ms, "
+                  f"p95 {sorted(ms)[int(0.95 * len(ms))]:.2f} ms")
+        five_s = tmp_path / "five_seconds.npz"
+        track.save(five_s)  # 150 frames = 5 s at 30 fps
+        loads = []
+        for _ in range(20):
+            start = time.perf_counter()
+            LandmarkTrack.load(five_s)
+            loads.append((time.perf_counter() - start) * 1000)
+        print(f"\ncache load of a 5 s clip ({FRAMES} frames, {five_s.stat().st_size / 1e3:.0f} "
+              f"kB): median {statistics.median(loads):.1f} ms, max {max(loads):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
