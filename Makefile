@@ -27,6 +27,7 @@ bench: $(STAMP)  ## print measured figures (see BENCHMARKS.md); about 20 minutes
 	$(BIN)/python benchmarks/bench_storage.py
 	$(BIN)/python benchmarks/bench_media.py
 	$(BIN)/python benchmarks/bench_merge.py
+	$(BIN)/python benchmarks/bench_landmarks.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check emosign_desktop tests benchmarks
