@@ -9,8 +9,8 @@ from PySide6.QtCore import QPointF, Qt
 from emosign_desktop.core.model import Segment, SegmentId
 from emosign_desktop.landmarks.track import LandmarkTrack
 from emosign_desktop.media.playhead import Playhead
-from emosign_desktop.ui.plots.signal_plot import SignalPlotWidget
 from emosign_desktop.ui.player.overlay import LandmarkOverlay
+from emosign_desktop.ui.plots.signal_plot import SignalPlotWidget
 
 
 def synthetic_track(frames: int = 40) -> LandmarkTrack:
