@@ -15,6 +15,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("project", nargs="?", help="project folder to open")
     parser.add_argument("--demo", action="store_true",
                         help="open the demo project (created in your data folder if needed)")
+    parser.add_argument("--annotator", metavar="NAME",
+                        help="who is annotating (remembered; asked on first launch otherwise)")
+    parser.add_argument("--high-contrast", action="store_true", help="start in high contrast")
     parser.add_argument("--screenshot", metavar="PNG",
                         help="save a picture of the window once it is shown, then quit")
     parser.add_argument("--version", action="version", version=f"emosign-desktop {__version__}")
@@ -35,7 +38,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("EmoSign Desktop")
     app.setApplicationVersion(__version__)
     install_excepthook()
-    window = MainWindow()
+    from emosign_desktop.settings import UserSettings
+
+    settings = UserSettings.load()
+    if args.annotator:
+        settings.annotator = args.annotator.strip()
+    if args.high_contrast:
+        settings.high_contrast = True
+    settings.save()
+    window = MainWindow(settings)
     window.show()
     folder = args.project
     if args.demo:
@@ -49,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.open_project(folder)
     else:
         window.refresh()
+    if not window.annotator and not args.screenshot:
+        QTimer.singleShot(0, window.ask_annotator)  # first launch: who is annotating?
     if args.screenshot:
         def snap() -> None:
             window.grab().save(args.screenshot)

@@ -23,6 +23,7 @@ def _user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("EMOSIGN_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("EMOSIGN_LOG_DIR", str(base / "log"))
     monkeypatch.setenv("EMOSIGN_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("EMOSIGN_CONFIG_DIR", str(base / "config"))
 
 
 @pytest.fixture(scope="session")

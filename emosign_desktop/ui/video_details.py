@@ -74,10 +74,11 @@ class VideoDetailsPanel(QWidget):
         else:
             self.message.setText(self.player.error or "")
             self.message.show()
-        self.text.setHtml(self._labels_html(project, video))
-        self._fill_review(project, video)
+        self.show_review(project, video)
 
-    def _fill_review(self, project: Project, video: Video) -> None:
+    def show_review(self, project: Project, video: Video) -> None:
+        """Refresh the summary, side-by-side, segment rows and landmarks tabs."""
+        self.text.setHtml(self._labels_html(project, video))
         repo = project.repo
         people = {a.id: a for a in repo.annotators()}
         anns = repo.annotations(video_id=video.id)

@@ -37,6 +37,18 @@ class VideoListModel(QAbstractTableModel):
         self._annotators = annotators
         self.endResetModel()
 
+    def update_rows(self, rows: list[VideoRow], annotators: list[str]) -> bool:
+        """Replace the rows in place (selection kept) when the videos and annotators are
+        the same; returns False when a full reset is needed instead."""
+        if annotators != self._annotators or [r.video.id for r in rows] != [
+                r.video.id for r in self._rows]:
+            return False
+        self._rows = rows
+        if rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(rows) - 1, self.columnCount() - 1))
+        return True
+
     def row(self, index: int) -> VideoRow:
         return self._rows[index]
 

@@ -18,9 +18,12 @@ from tests.generate import released_rows, write_released
 
 @pytest.fixture
 def errors(monkeypatch):
+    from emosign_desktop.ui import project_actions
+
     shown: list[str] = []
-    monkeypatch.setattr(main_window_module, "show_error",
-                        lambda _parent, title, exc: shown.append(f"{title}: {exc}"))
+    for module in (main_window_module, project_actions):
+        monkeypatch.setattr(module, "show_error",
+                            lambda _parent, title, exc: shown.append(f"{title}: {exc}"))
     return shown
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QImage, QPainter, QPaintEvent
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -16,10 +16,15 @@ def to_qimage(picture: np.ndarray) -> QImage:
 
 
 class VideoView(QWidget):
-    """The picture area of the player."""
+    """The picture area of the player; in region mode a mouse drag draws a rectangle."""
+
+    #: x, y, w, h of a drawn rectangle in 0..1 picture coordinates
+    region_drawn = Signal(float, float, float, float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.drawing_region = False
+        self._drag: tuple[QPointF, QPointF] | None = None
         self.setAccessibleName("Video")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 120)
@@ -50,6 +55,39 @@ class VideoView(QWidget):
         w, h = iw * scale, ih * scale
         return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
 
+    def set_region_mode(self, on: bool) -> None:
+        """In region mode a drag on the picture draws a rectangle (crosshair cursor)."""
+        self.drawing_region = on
+        self._drag = None
+        self.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)
+        self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.drawing_region and self.image_rect().contains(event.position()):
+            self._drag = (event.position(), event.position())
+        else:
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag is not None:
+            self._drag = (self._drag[0], event.position())
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag is None:
+            return
+        a, b = self._drag[0], event.position()
+        self._drag = None
+        rect = self.image_rect()
+        x0, x1 = sorted(((a.x() - rect.x()) / rect.width(), (b.x() - rect.x()) / rect.width()))
+        y0, y1 = sorted(((a.y() - rect.y()) / rect.height(),
+                         (b.y() - rect.y()) / rect.height()))
+        x0, y0 = max(0.0, x0), max(0.0, y0)
+        x1, y1 = min(1.0, x1), min(1.0, y1)
+        self.update()
+        if x1 - x0 > 0.01 and y1 - y0 > 0.01:
+            self.region_drawn.emit(x0, y0, x1 - x0, y1 - y0)
+
     def sizeHint(self) -> QSize:
         return QSize(640, 360)
 
@@ -63,4 +101,7 @@ class VideoView(QWidget):
             for overlay in self.overlays:
                 if overlay.active and self.shown_index is not None:
                     overlay.paint(painter, rect, self.shown_index)
+            if self._drag is not None:
+                painter.setPen(QPen(QColor(255, 230, 0), 2, Qt.PenStyle.DashLine))
+                painter.drawRect(QRectF(self._drag[0], self._drag[1]).normalized())
         painter.end()

@@ -1,0 +1,209 @@
+"""The current annotator's segments on the current video.
+
+I marks the in-frame, O the out-frame and creates the segment on the chosen tier; its value
+comes from the tier's vocabulary; Delete removes it; R draws its region on the video.  Every
+edit goes through the editing service: committed at once, undoable."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from emosign_desktop.core.model import AnnotatorId, Region, Segment, SegmentId, Tier, VideoId
+from emosign_desktop.media.playhead import Playhead
+from emosign_desktop.services.editing import EditingService
+
+
+class TierEditor(QWidget):
+    """Create, choose, change and delete the current annotator's segments."""
+
+    region_mode = Signal(bool)
+
+    def __init__(self, playhead: Playhead, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.playhead = playhead
+        self.editing: EditingService | None = None
+        self.video_id: VideoId | None = None
+        self.annotator_id: AnnotatorId | None = None
+        self.in_mark: int | None = None
+        self.tiers: list[Tier] = []
+        self.tier = QComboBox()
+        self.tier.setAccessibleName("Tier for new segments")
+        self.tier.currentIndexChanged.connect(lambda _i: self._fill_values())
+        self.marks = QLabel()
+        self.marks.setAccessibleName("In and out marks")
+        self.segments = QListWidget()
+        self.segments.setAccessibleName("My segments on this video")
+        self.segments.currentItemChanged.connect(lambda *_: self._on_selected())
+        self.segments.itemActivated.connect(
+            lambda item: self.playhead.seek(item.data(Qt.ItemDataRole.UserRole).start_frame))
+        self.value = QComboBox()
+        self.value.setAccessibleName("Value of the selected segment")
+        self.value.activated.connect(lambda _i: self._change("value", self.value.currentText()))
+        self.note = QLineEdit()
+        self.note.setAccessibleName("Note on the selected segment")
+        self.note.editingFinished.connect(lambda: self._change("note", self.note.text()))
+        buttons = QHBoxLayout()
+        self.in_button = self._button("Mark &in", "Mark in at this frame (I)", self.mark_in)
+        self.out_button = self._button("Mark &out", "Mark out and create the segment (O)",
+                                       self.mark_out)
+        self.region_button = self._button("Draw &region", "Draw where the cue is on the "
+                                          "video (R)", self.draw_region)
+        self.region_button.setCheckable(True)
+        self.delete_button = self._button("&Delete", "Delete the selected segment (Delete)",
+                                          self.delete)
+        for b in (self.in_button, self.out_button, self.region_button, self.delete_button):
+            buttons.addWidget(b)
+        form = QFormLayout()
+        form.addRow("&Tier:", self.tier)
+        form.addRow("Marks:", self.marks)
+        form.addRow("&Value:", self.value)
+        form.addRow("No&te:", self.note)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.segments, 1)
+        self._show_marks()
+
+    def _button(self, text: str, tip: str, slot) -> QPushButton:
+        b = QPushButton(text)
+        b.setToolTip(tip)
+        b.clicked.connect(slot)
+        return b
+
+    def bind(self, editing: EditingService | None, video_id: VideoId | None,
+             annotator_id: AnnotatorId | None) -> None:
+        """Edit ``annotator_id``'s segments of ``video_id``."""
+        self.editing, self.video_id, self.annotator_id = editing, video_id, annotator_id
+        self.in_mark = None
+        self.tiers = editing.repo.tiers() if editing else []
+        current = self.tier.currentText()
+        self.tier.blockSignals(True)
+        self.tier.clear()
+        self.tier.addItems([t.name for t in self.tiers])
+        if current in [t.name for t in self.tiers]:
+            self.tier.setCurrentText(current)
+        self.tier.blockSignals(False)
+        self.setEnabled(editing is not None and video_id is not None and
+                        annotator_id is not None)
+        self._fill_values()
+        self.refresh()
+
+    def _current_tier(self) -> Tier | None:
+        i = self.tier.currentIndex()
+        return self.tiers[i] if 0 <= i < len(self.tiers) else None
+
+    def _fill_values(self, selected: str | None = None) -> None:
+        tier = self._current_tier()
+        seg = self.selected()
+        if seg is not None:
+            tier = next((t for t in self.tiers if t.id == seg.tier_id), tier)
+        self.value.clear()
+        if tier is not None:
+            self.value.addItems(list(tier.vocabulary) or [""])
+        if selected is not None:
+            self.value.setCurrentText(selected)
+
+    def refresh(self) -> None:
+        """Show the segments the project holds (keeping the selection)."""
+        keep = self.selected()
+        self.segments.blockSignals(True)
+        self.segments.clear()
+        if self.editing and self.video_id is not None and self.annotator_id is not None:
+            names = {t.id: t.name for t in self.tiers}
+            for s in self.editing.repo.segments(video_id=self.video_id,
+                                                annotator_id=self.annotator_id):
+                text = (f"{names.get(s.tier_id, '?')}: {s.start_frame}–{s.end_frame} "
+                        f"{s.value}" + (" [region]" if s.region else "")
+                        + (f" — {s.note}" if s.note else ""))
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, s)
+                self.segments.addItem(item)
+                if keep is not None and s.id == keep.id:
+                    self.segments.setCurrentItem(item)
+        self.segments.blockSignals(False)
+        self._on_selected()
+
+    def selected(self) -> Segment | None:
+        item = self.segments.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def select(self, segment_id: int) -> None:
+        for i in range(self.segments.count()):
+            if self.segments.item(i).data(Qt.ItemDataRole.UserRole).id == segment_id:
+                self.segments.setCurrentRow(i)
+                return
+
+    def _on_selected(self) -> None:
+        seg = self.selected()
+        self._fill_values(seg.value if seg else None)
+        self.note.setText(seg.note if seg else "")
+        for w in (self.value, self.note, self.region_button, self.delete_button):
+            w.setEnabled(seg is not None)
+
+    def _show_marks(self) -> None:
+        self.marks.setText(f"in {self.in_mark}" if self.in_mark is not None
+                           else "press I at the first frame, O at the last")
+
+    # -- edits --------------------------------------------------------------------------------
+    def mark_in(self) -> None:
+        self.in_mark = self.playhead.current
+        self._show_marks()
+
+    def mark_out(self) -> None:
+        """Create a segment from the in-mark to this frame (exact frames, either order)."""
+        tier = self._current_tier()
+        if self.editing is None or tier is None or self.video_id is None:
+            return
+        out = self.playhead.current
+        start = out if self.in_mark is None else self.in_mark
+        a, b = sorted((start, out))
+        value = tier.vocabulary[0] if tier.vocabulary else ""
+        seg = self.editing.add_segment(Segment(SegmentId(0), self.video_id,
+                                               self.annotator_id, tier.id, a, b, value))
+        self.in_mark = None
+        self._show_marks()
+        self.refresh()
+        self.select(seg.id)
+
+    def _change(self, field: str, value: object) -> None:
+        seg = self.selected()
+        if self.editing is None or seg is None or getattr(seg, field) == value:
+            return
+        self.editing.update_segment(dataclasses.replace(seg, **{field: value}),
+                                    f"segment {field} = {value}")
+        self.refresh()
+
+    def delete(self) -> None:
+        seg = self.selected()
+        if self.editing is not None and seg is not None:
+            self.editing.delete_segment(seg.id)
+            self.refresh()
+
+    def draw_region(self) -> None:
+        on = self.region_button.isChecked() if self.sender() is self.region_button else \
+            not self.region_button.isChecked()
+        self.region_button.setChecked(on and self.selected() is not None)
+        self.region_mode.emit(self.region_button.isChecked())
+
+    def set_region(self, region: Region) -> None:
+        """Store ``region`` on the selected segment (one undo step)."""
+        self.region_button.setChecked(False)
+        self.region_mode.emit(False)
+        seg = self.selected()
+        if self.editing is not None and seg is not None:
+            self.editing.update_segment(dataclasses.replace(seg, region=region), "draw region")
+            self.refresh()
