@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.regions = RegionOverlay()
         self.details.player.view.overlays.append(self.regions)
         self.tier_editor.region_mode.connect(self.details.player.view.set_region_mode)
+        self.details.segment_rows.on_edit = self._on_segment_dragged
         self.details.player.view.region_drawn.connect(
             lambda x, y, w, h: self.tier_editor.set_region(Region(x, y, w, h)))
         self.details.player.playhead.subscribe(lambda _e: self._remember_position_later())
@@ -320,6 +321,16 @@ class MainWindow(QMainWindow):
         self.labels.bind(self.editing, video_id, who, title)
         self.tier_editor.bind(self.editing, video_id, who)
         self._refresh_regions()
+        self._set_draggable(who)
+
+    def _set_draggable(self, who) -> None:
+        self.details.segment_rows.editable = {
+            s.id for row in self.details.segment_rows.rows for s in row.segments
+            if who is not None and s.annotator_id == who}
+
+    def _on_segment_dragged(self, segment) -> None:
+        if self.editing is not None:
+            self.editing.update_segment(segment, "drag segment edge")
 
     def _refresh_regions(self) -> None:
         if self.project is None or self.video is None:
@@ -338,6 +349,7 @@ class MainWindow(QMainWindow):
             self.tier_editor.refresh()
             self.details.show_review(self.project, self.video)
             self._refresh_regions()
+            self._set_draggable(self._annotator_id())
         self.refresh()
 
     # -- undo ------------------------------------------------------------------------------

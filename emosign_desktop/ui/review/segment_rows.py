@@ -3,6 +3,8 @@ click a row to move the playhead there."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -14,6 +16,7 @@ from emosign_desktop.media.playhead import Playhead, PlayheadEvent
 
 ROW_H = 22
 LABEL_W = 220
+GRAB_PX = 5  # how near an edge a press must be to drag it
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,10 @@ class SegmentRowsWidget(QWidget):
         self.setAccessibleName("Segments, one row per annotator and tier")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setMouseTracking(True)
+        self.editable: set[int] = set()  # ids of segments whose edges may be dragged
+        self.on_edit: Callable[[Segment], None] | None = None
+        self._drag: tuple[int, Segment, str] | None = None  # row, segment, "start"/"end"
         playhead.subscribe(self._on_playhead)
 
     def set_rows(self, rows: list[SegmentRow], frame_count: int) -> None:
@@ -58,11 +65,53 @@ class SegmentRowsWidget(QWidget):
     def frame_at(self, x: float) -> int:
         """The frame under x (for clicks)."""
         width = max(1, self.width() - LABEL_W - 4)
-        return int(min(max((x - LABEL_W) / width, 0.0), 1.0) * (self.frame_count - 1))
+        frame = int((x - LABEL_W) / width * self.frame_count)  # the inverse of _x
+        return min(max(frame, 0), self.frame_count - 1)
+
+    def _edge_at(self, x: float, y: float) -> tuple[int, Segment, str] | None:
+        row = int((y - 2) // ROW_H)
+        if not 0 <= row < len(self.rows):
+            return None
+        for seg in self.rows[row].segments:
+            if seg.id not in self.editable:
+                continue
+            if abs(x - self._x(seg.start_frame)) <= GRAB_PX:
+                return row, seg, "start"
+            if abs(x - self._x(seg.end_frame + 1)) <= GRAB_PX:
+                return row, seg, "end"
+        return None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.position().x() >= LABEL_W:
-            self.playhead.seek(self.frame_at(event.position().x()))
+        x, y = event.position().x(), event.position().y()
+        self._drag = self._edge_at(x, y)
+        if self._drag is None and x >= LABEL_W:
+            self.playhead.seek(self.frame_at(x))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        x, y = event.position().x(), event.position().y()
+        if self._drag is None:
+            near = self._edge_at(x, y) is not None
+            self.setCursor(Qt.CursorShape.SizeHorCursor if near else Qt.CursorShape.ArrowCursor)
+            return
+        row, seg, edge = self._drag
+        frame = self.frame_at(x)  # snapped to a whole frame
+        if edge == "start":
+            moved = dataclasses.replace(seg, start_frame=min(frame, seg.end_frame))
+        else:
+            moved = dataclasses.replace(seg, end_frame=max(frame - 1, seg.start_frame))
+        segs = tuple(moved if s.id == seg.id else s for s in self.rows[row].segments)
+        self.rows[row] = SegmentRow(self.rows[row].title, segs)
+        self._drag = (row, seg, edge)
+        self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag is None:
+            return
+        row, seg, _edge = self._drag
+        self._drag = None
+        moved = next(s for s in self.rows[row].segments if s.id == seg.id)
+        if moved != seg and self.on_edit is not None:
+            self.on_edit(moved)  # one committed, undoable edit for the whole drag
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         p = QPainter(self)

@@ -1,0 +1,221 @@
+"""The annotator's workspace, driven by keys and mouse; the database is checked each time."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from emosign_desktop.core.model import AnnotationStatus
+from emosign_desktop.core.schema import EMOSIGN_SCHEMA
+from emosign_desktop.demo import ensure_demo_project
+from emosign_desktop.settings import UserSettings
+from emosign_desktop.storage import open_project
+from emosign_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def demo(tmp_path):
+    return ensure_demo_project(tmp_path / "demo")
+
+
+@pytest.fixture
+def window(qtbot, demo):
+    w = MainWindow(UserSettings(annotator="kim"))
+    qtbot.addWidget(w)
+    w.show()
+    w.open_project(demo)
+    w.select_video("signbank_ns_1m")  # nobody has labelled it
+    return w
+
+
+def annotation(folder, video: str, who: str = "kim"):
+    with open_project(folder) as p:
+        v = p.repo.video_by_name(video)
+        a = p.repo.annotator_by_name(who)
+        return p.repo.annotation(v.id, a.id) if a else None
+
+
+def key(qtbot, k, mod=Qt.KeyboardModifier.NoModifier):
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    qtbot.keyClick(widget, k, mod)
+
+
+def test_title_names_project_video_and_annotator(window, demo):
+    assert window.windowTitle().startswith(f"{demo.name} — signbank_ns_1m — kim — ")
+
+
+def test_a_whole_clip_labelled_by_keyboard_alone(window, demo, qtbot):
+    labels = window.labels
+    labels.groups["sentiment"].buttons()[0].setFocus()  # where Tab lands in the panel
+    key(qtbot, Qt.Key.Key_Space)  # -3
+    for _ in range(4):
+        key(qtbot, Qt.Key.Key_Down)  # -3 -> +1 (the choices are stacked)
+    for value in (2, 3, 0, 0, 1, 0, 0, 0, 1, 0):  # the ten emotions, one row each
+        key(qtbot, Qt.Key.Key_Tab)
+        key(qtbot, getattr(Qt.Key, f"Key_{value}"))
+    key(qtbot, Qt.Key.Key_Tab)  # sentiment confidence
+    qtbot.keyClicks(QApplication.focusWidget(), "80")
+    key(qtbot, Qt.Key.Key_Tab)  # emotion confidence
+    qtbot.keyClicks(QApplication.focusWidget(), "65")
+    key(qtbot, Qt.Key.Key_Tab)  # cues
+    qtbot.keyClicks(QApplication.focusWidget(), "raised brows, bigger signs")
+    key(qtbot, Qt.Key.Key_Tab)  # leaving the cue box saves it
+    key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Done, next video
+    ann = annotation(demo, "signbank_ns_1m")
+    assert ann.sentiment == 1
+    assert [ann.emotions[k] for k in EMOSIGN_SCHEMA.emotion_keys] == [2, 3, 0, 0, 1, 0, 0, 0,
+                                                                     1, 0]
+    assert (ann.sentiment_confidence, ann.emotion_confidence) == (80, 65)
+    assert ann.cues == "raised brows, bigger signs"
+    assert ann.status(EMOSIGN_SCHEMA) is AnnotationStatus.DONE
+    assert window.video.name != "signbank_ns_1m"  # moved on to the next video
+    assert "you (kim): 1 of 4 done" in window.summary.text()
+
+
+def test_undo_names_the_action_and_reverts(window, demo, qtbot):
+    window.labels._choose("joy", 2)
+    assert window.undo_action.text() == "&Undo: joy = 2"
+    assert annotation(demo, "signbank_ns_1m").emotions == {"joy": 2}
+    window.undo_action.trigger()
+    assert annotation(demo, "signbank_ns_1m").emotions == {}
+    assert window.labels.groups["joy"].checkedButton() is None  # the panel follows
+    assert window.redo_action.text() == "&Redo: joy = 2"
+    key_target = window.details.player
+    key_target.setFocus()
+    qtbot.keyClick(key_target, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert annotation(demo, "signbank_ns_1m").emotions == {"joy": 2}
+
+
+def test_skip_with_a_reason(window, demo, qtbot):
+    window.labels.skip_reason.setText("too dark")
+    window.labels.skip.setChecked(True)
+    ann = annotation(demo, "signbank_ns_1m")
+    assert ann.skipped and ann.skip_reason == "too dark"
+    assert ann.status(EMOSIGN_SCHEMA) is AnnotationStatus.SKIPPED
+
+
+def test_segment_from_in_and_out_marks_at_exact_frames_then_undone(window, demo, qtbot):
+    player = window.details.player
+    player.setFocus()
+    player.playhead.seek(4)
+    qtbot.keyClick(player, Qt.Key.Key_I)
+    for _ in range(9):
+        qtbot.keyClick(player, Qt.Key.Key_Right)  # to frame 13
+    qtbot.keyClick(player, Qt.Key.Key_O)
+    with open_project(demo) as p:
+        kim = p.repo.annotator_by_name("kim")
+        [seg] = p.repo.segments(annotator_id=kim.id)
+        tier = p.repo.tier(seg.tier_id)
+    assert (seg.start_frame, seg.end_frame) == (4, 13)
+    assert tier.name == "Facial grammar" and seg.value == tier.vocabulary[0]
+    editor = window.tier_editor
+    assert editor.selected().id == seg.id
+    editor.value.setCurrentText("head nod - assertion")
+    editor.value.activated.emit(editor.value.currentIndex())
+    with open_project(demo) as p:
+        assert p.repo.segment(seg.id).value == "head nod - assertion"
+    window.undo_action.trigger()  # the value change
+    window.undo_action.trigger()  # the segment itself
+    with open_project(demo) as p:
+        assert p.repo.segments(annotator_id=kim.id) == []
+
+
+def test_region_drawn_on_the_video_is_stored_and_shown(window, demo, qtbot):
+    player = window.details.player
+    player.playhead.seek(5)
+    window.tier_editor.mark_in()
+    player.playhead.seek(15)
+    window.tier_editor.mark_out()
+    view = player.view
+    qtbot.keyClick(player, Qt.Key.Key_R)  # region mode for the selected segment
+    assert view.drawing_region
+    rect = view.image_rect()
+    a = QPoint(int(rect.x() + 0.25 * rect.width()), int(rect.y() + 0.2 * rect.height()))
+    b = QPoint(int(rect.x() + 0.75 * rect.width()), int(rect.y() + 0.6 * rect.height()))
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(view, b)
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=b)
+    assert not view.drawing_region
+    with open_project(demo) as p:
+        [seg] = p.repo.segments(annotator_id=p.repo.annotator_by_name("kim").id)
+    r = seg.region
+    assert r is not None
+    assert (r.x, r.y, r.w, r.h) == pytest.approx((0.25, 0.2, 0.5, 0.4), abs=0.02)
+    assert [s.id for s in window.regions.showing(10)] == [seg.id]  # inside the segment
+    assert window.regions.showing(20) == []  # outside it: not shown
+    view.grab()
+
+
+def test_first_launch_asks_who_is_annotating(qtbot, demo, monkeypatch):
+    w = MainWindow(UserSettings())
+    qtbot.addWidget(w)
+    w.open_project(demo)
+    w.select_video("pose_test_video")
+    assert not w.labels.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ana", True))
+    assert w.ask_annotator()
+    assert UserSettings.load().annotator == "Ana"
+    assert w.labels.isEnabled() and "Ana" in w.windowTitle()
+
+
+def test_reopening_returns_to_the_same_video_and_frame(qtbot, demo):
+    first = MainWindow(UserSettings(annotator="kim"))
+    qtbot.addWidget(first)
+    first.open_project(demo)
+    first.select_video("signbank_ns_011-019")
+    first.details.player.playhead.seek(120)
+    first.close()
+    second = MainWindow(UserSettings.load())
+    qtbot.addWidget(second)
+    second.open_project(demo)
+    assert second.video.name == "signbank_ns_011-019"
+    assert second.details.player.playhead.current == 120
+    assert str(demo.resolve()) in second.settings.recent_projects
+
+
+def test_text_size_contrast_and_shortcuts_sheet(window, qtbot, monkeypatch):
+    app = QApplication.instance()
+    size = app.font().pointSizeF()
+    window.set_text_scale(+1)
+    assert app.font().pointSizeF() == pytest.approx(size * 1.25, rel=0.01)
+    window.set_text_scale(-1)
+    window.toggle_contrast()
+    assert app.palette().color(app.palette().ColorRole.Window).name() == "#000000"
+    assert UserSettings.load().high_contrast
+    window.toggle_contrast()
+    from emosign_desktop.ui.appearance import ShortcutsDialog
+
+    sheet = ShortcutsDialog(window)
+    keys = [sheet.table.item(r, 0).text() for r in range(sheet.table.rowCount())]
+    assert "I / O" in keys and "F1" in keys and "Ctrl+Return" in keys
+    assert "(Ctrl+Z)" in window.undo_action.toolTip() or window.undo_action.shortcut()
+
+
+def test_dragging_a_segment_edge_snaps_to_frames_and_undoes_in_one_step(window, demo, qtbot):
+    player = window.details.player
+    player.playhead.seek(5)
+    window.tier_editor.mark_in()
+    player.playhead.seek(15)
+    window.tier_editor.mark_out()
+    rows = window.details.segment_rows
+    window.details.tabs.setCurrentWidget(rows)
+    rows.resize(900, 120)
+    [mine] = [r for r in rows.rows if r.title.startswith("kim")]
+    y = 2 + rows.rows.index(mine) * 22 + 11
+    seg = mine.segments[0]
+    start = QPoint(int(rows._x(seg.end_frame + 1)), y)
+    target = QPoint(int(rows._x(20.5)), y)  # between frames: snaps to a whole frame
+    qtbot.mousePress(rows, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(rows, QPoint(int(rows._x(18)), y))
+    qtbot.mouseMove(rows, target)
+    qtbot.mouseRelease(rows, Qt.MouseButton.LeftButton, pos=target)
+    with open_project(demo) as p:
+        stored = p.repo.segment(seg.id)
+    assert stored.start_frame == 5 and stored.end_frame in (19, 20)
+    assert window.undo_action.text() == "&Undo: drag segment edge"
+    window.undo_action.trigger()
+    with open_project(demo) as p:
+        assert p.repo.segment(seg.id).end_frame == 15
