@@ -17,10 +17,13 @@ TEXT_SCALES = (100, 125, 150, 175, 200)
 _BASE_POINT_SIZE: list[float] = []
 
 FOCUS_RING = """
-QAbstractButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus,
+QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus,
 QSpinBox:focus, QComboBox:focus, QListView:focus, QTableView:focus, QSlider:focus,
-QTabBar::tab:focus, QWidget#VideoView:focus {
-    outline: none; border: 3px solid %s; border-radius: 3px;
+QTabBar::tab:focus {
+    outline: none; border: 3px solid %(ring)s; border-radius: 3px;
+}
+QRadioButton:focus, QCheckBox:focus {
+    background: %(ring)s; color: %(on_ring)s; border-radius: 3px;
 }
 """
 
@@ -81,13 +84,15 @@ def apply_theme(high_contrast: bool) -> None:
         p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText,
                    QColor(150, 150, 150))
         app.setPalette(p)
-        app.setStyleSheet(FOCUS_RING % "#ffe600" + """
+        app.setStyleSheet(FOCUS_RING % {"ring": "#ffe600", "on_ring": "#000000"} + """
             QWidget { border-color: #ffffff; }
-            QAbstractButton { border: 1px solid #ffffff; padding: 3px; }
+            QPushButton, QToolButton { border: 1px solid #ffffff; padding: 3px; }
+            QRadioButton:checked, QCheckBox:checked {
+                background: #ffffff; color: #000000; font-weight: bold; border-radius: 3px; }
             QTableView, QListView { gridline-color: #ffffff; }""")
     else:
         app.setPalette(app.style().standardPalette())
-        app.setStyleSheet(FOCUS_RING % "#1565c0")
+        app.setStyleSheet(FOCUS_RING % {"ring": "#1565c0", "on_ring": "#ffffff"})
 
 
 class ShortcutsDialog(QDialog):

@@ -89,6 +89,7 @@ class LabelPanel(QWidget):
         done.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         done.activated.connect(self.done_requested.emit)
         self.setEnabled(False)
+        self.setMinimumWidth(400)
 
     # -- building from the schema -----------------------------------------------------------
     def set_schema(self, schema: LabelSchema) -> None:
@@ -109,14 +110,13 @@ class LabelPanel(QWidget):
                          f"{schema.sentiment.word(0)}") for v in schema.sentiment.values],
             col, box)
         form.addWidget(box)
-        box = QGroupBox("E&motions (0-3 on a row)")
+        box = QGroupBox("E&motions (keys 0-3 on a row)")
         grid = QGridLayout(box)
         scale = schema.emotion_scale
-        for c, v in enumerate(scale.values):
-            head = QLabel(f"{v}\n{scale.word(v)}")
-            head.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            head.setWordWrap(True)
-            grid.addWidget(head, 0, c + 1)
+        legend = QLabel("  ·  ".join(f"{v} {scale.word(v)}" for v in scale.values))
+        legend.setWordWrap(True)
+        legend.setAccessibleName("What the numbers mean")
+        grid.addWidget(legend, 0, 0, 1, len(scale.values) + 1)
         for r, e in enumerate(schema.emotions, start=1):
             grid.addWidget(QLabel(e.display_name), r, 0)
             row = QWidget()

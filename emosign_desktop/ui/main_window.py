@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
 
     def _docks(self) -> None:
         videos = QWidget()
+        videos.setMinimumWidth(300)
         box = QVBoxLayout(videos)
         box.addWidget(self.filter)
         box.addWidget(self.table)
