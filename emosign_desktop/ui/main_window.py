@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action(edit, "&Redo", self.redo, "Ctrl+Shift+Z")
         self._action(edit, "Change &Annotator...", self.ask_annotator)
+        self.tiers_action = self._action(edit, "&Tiers and Vocabularies...", self.edit_tiers)
         people = bar.addMenu("&Annotators")
         self.pack_action = self._action(people, "&Export My Annotations...", a.export_pack,
                                         "Ctrl+Shift+E")
@@ -196,7 +197,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(self.settings.recent_projects))
 
     def _set_project_actions(self) -> None:
-        for action in (self.add_action, self.relink_action, self.import_action,
+        for action in (self.add_action, self.relink_action, self.import_action, self.tiers_action,
                        self.export_action, self.pack_action, self.merge_action,
                        self.conflicts_action, self.agreement_action):
             action.setEnabled(self.project is not None)
@@ -216,6 +217,12 @@ class MainWindow(QMainWindow):
         self.contrast_action.setChecked(self.settings.high_contrast)
         apply_theme(self.settings.high_contrast)
         self.settings.save()
+
+    def edit_tiers(self) -> None:
+        from emosign_desktop.ui.tiers_dialog import TiersDialog
+
+        if self.editing is not None:
+            TiersDialog(self.editing, self).exec()
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self).exec()
@@ -346,6 +353,8 @@ class MainWindow(QMainWindow):
             return
         if any(v == self.video.id for v, _ in changes.annotations):
             self.labels.refresh()
+        if changes.tiers:
+            self.tier_editor.bind(self.editing, self.video.id, self._annotator_id())
         if self.video.id in changes.segments_of or changes.tiers:
             self.tier_editor.refresh()
             self.details.show_review(self.project, self.video)

@@ -219,3 +219,68 @@ def test_dragging_a_segment_edge_snaps_to_frames_and_undoes_in_one_step(window, 
     window.undo_action.trigger()
     with open_project(demo) as p:
         assert p.repo.segment(seg.id).end_frame == 15
+
+
+def test_tiers_and_vocabularies_are_editable_and_undoable(window, demo, qtbot):
+    from emosign_desktop.ui.tiers_dialog import TiersDialog
+
+    dialog = TiersDialog(window.editing, window)
+    qtbot.addWidget(dialog)
+    dialog.list.setCurrentRow(1)  # Emotion cue
+    dialog.vocabulary.setPlainText("facial expression\nlarger signs\nrepetition\nsmirk")
+    dialog.name.setText("Emotion cues")
+    dialog.save()
+    with open_project(demo) as p:
+        tier = p.repo.tiers()[1]
+    assert tier.name == "Emotion cues" and tier.vocabulary[-1] == "smirk"
+    assert "Emotion cues" in [window.tier_editor.tier.itemText(i)
+                              for i in range(window.tier_editor.tier.count())]
+    dialog.list.setCurrentRow(1)
+    dialog.vocabulary.setPlainText("smirk")  # the demo's segments use other values
+    dialog.save()
+    assert "segments use" in dialog.message.text()
+    with open_project(demo) as p:
+        vocabulary = p.repo.tiers()[1].vocabulary
+    assert vocabulary[-1] == "smirk" and len(vocabulary) == 4
+    dialog.add()
+    assert dialog.tiers[-1].name == "New tier"
+    window.undo_action.trigger()  # undoes the rename + vocabulary step
+    with open_project(demo) as p:
+        assert p.repo.tiers()[1].name == "Emotion cue"
+
+
+def test_relink_missing_media_by_fingerprint(window, demo, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (demo / "media" / "pose_sample_video.mp4").rename(moved / "renamed.mp4")
+    window.refresh()
+    row = [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())].index(
+        "pose_sample_video")
+    assert window.proxy.index(row, 6).data() == "MISSING"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(moved))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    window.relink_action.trigger()
+    assert "Found 1" in shown[0]
+    assert window.proxy.index(row, 6).data() == "found"
+    with open_project(demo) as p:
+        assert p.repo.video_by_name("pose_sample_video").media_path.endswith("renamed.mp4")
+
+
+def test_dropping_video_files_adds_them(window, demo, tmp_path, qtbot):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from tests.generate import make_video
+
+    clip = make_video(tmp_path / "dropped_clip.mp4")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(clip))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert window.model.rowCount() == 5
+    with open_project(demo) as p:
+        assert p.repo.video_by_name("dropped_clip").media.frame_count == 12

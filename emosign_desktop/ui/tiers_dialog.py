@@ -1,0 +1,129 @@
+"""Edit the project's tiers: add a tier, rename one, change its vocabulary (undoable)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from emosign_desktop.core.errors import EmoSignError
+from emosign_desktop.core.model import Tier, TierKind
+from emosign_desktop.services.editing import EditingService
+
+KIND_NAMES = {TierKind.FACIAL_GRAMMAR: "facial grammar", TierKind.EMOTION_CUE: "emotion cue",
+              TierKind.FREE: "free"}
+
+
+class TiersDialog(QDialog):
+    """The tiers of the project, each with its name, kind and vocabulary (one per line)."""
+
+    def __init__(self, editing: EditingService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Tiers and vocabularies")
+        self.editing = editing
+        self.list = QListWidget()
+        self.list.setAccessibleName("Tiers")
+        self.list.currentRowChanged.connect(self._show)
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Tier name")
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Tier kind")
+        for kind, text in KIND_NAMES.items():
+            self.kind.addItem(text, kind)
+        self.vocabulary = QPlainTextEdit()
+        self.vocabulary.setAccessibleName("Vocabulary, one value per line")
+        self.vocabulary.setTabChangesFocus(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        save = QPushButton("&Save this tier")
+        save.clicked.connect(self.save)
+        add = QPushButton("&Add a tier")
+        add.clicked.connect(self.add)
+        form = QFormLayout()
+        form.addRow("&Name:", self.name)
+        form.addRow("&Kind:", self.kind)
+        form.addRow("&Vocabulary (one per line; empty: free text):", self.vocabulary)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(save)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addLayout(buttons)
+        right.addWidget(self.message)
+        main = QHBoxLayout()
+        main.addWidget(self.list, 1)
+        main.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(main)
+        layout.addWidget(close)
+        self.tiers: list[Tier] = []
+        self.reload()
+        self.resize(760, 420)
+
+    def reload(self, select: int = 0) -> None:
+        self.tiers = self.editing.repo.tiers()
+        self.list.clear()
+        self.list.addItems([t.name for t in self.tiers])
+        if self.tiers:
+            self.list.setCurrentRow(min(select, len(self.tiers) - 1))
+
+    def _show(self, row: int) -> None:
+        if not 0 <= row < len(self.tiers):
+            return
+        tier = self.tiers[row]
+        self.name.setText(tier.name)
+        self.kind.setCurrentIndex(list(KIND_NAMES).index(tier.kind))
+        self.vocabulary.setPlainText("\n".join(tier.vocabulary))
+
+    def _values(self) -> tuple[str, TierKind, tuple[str, ...]]:
+        words = [w.strip() for w in self.vocabulary.toPlainText().splitlines()]
+        vocab = tuple(dict.fromkeys(w for w in words if w))  # unique, in order
+        return self.name.text().strip(), TierKind(self.kind.currentData()), vocab
+
+    def save(self) -> None:
+        """Store the shown tier's name, kind and vocabulary (one undo step)."""
+        row = self.list.currentRow()
+        if not 0 <= row < len(self.tiers):
+            return
+        name, kind, vocab = self._values()
+        tier = self.tiers[row]
+        used = {s.value for s in self.editing.repo.segments(tier_id=tier.id) if s.value}
+        missing = used - set(vocab) if vocab else set()
+        if missing:
+            self.message.setText("Kept: segments use " + ", ".join(sorted(missing))
+                                 + "; keep those values in the vocabulary.")
+            return
+        try:
+            self.editing.update_tier(dataclasses.replace(tier, name=name, kind=kind,
+                                                         vocabulary=vocab))
+        except EmoSignError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.setText(f"Saved '{name}'.")
+        self.reload(row)
+
+    def add(self) -> None:
+        name = "New tier"
+        n = 2
+        existing = {t.name for t in self.tiers}
+        while name in existing:
+            name, n = f"New tier {n}", n + 1
+        self.editing.add_tier(name, TierKind.FREE, ())
+        self.reload(len(self.tiers))
+        self.name.setFocus()
+        self.name.selectAll()
