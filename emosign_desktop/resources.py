@@ -26,3 +26,14 @@ def user_data_dir() -> Path:
     from platformdirs import user_data_dir as _user_data_dir
 
     return Path(_user_data_dir("EmoSign Desktop", appauthor=False))
+
+
+def user_cache_dir(kind: str) -> Path:
+    """A folder for derived data of one ``kind`` (frame indices, landmarks): safe to delete,
+    kept apart from projects (``EMOSIGN_CACHE_DIR`` overrides the root)."""
+    override = os.environ.get("EMOSIGN_CACHE_DIR")
+    if override:
+        return Path(override) / kind
+    from platformdirs import user_cache_dir as _user_cache_dir
+
+    return Path(_user_cache_dir("EmoSign Desktop", appauthor=False)) / kind

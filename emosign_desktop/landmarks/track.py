@@ -79,13 +79,10 @@ class LandmarkTrack:
 
 
 def landmark_cache_dir() -> Path:
-    """Where landmarks are kept (``EMOSIGN_CACHE_DIR`` overrides)."""
-    override = os.environ.get("EMOSIGN_CACHE_DIR")
-    if override:
-        return Path(override) / "landmarks"
-    from platformdirs import user_cache_dir
+    """Where landmarks are kept."""
+    from emosign_desktop.resources import user_cache_dir
 
-    return Path(user_cache_dir("EmoSign Desktop", appauthor=False)) / "landmarks"
+    return user_cache_dir("landmarks")
 
 
 def cache_path(fingerprint: str) -> Path:

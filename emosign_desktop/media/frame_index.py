@@ -181,18 +181,14 @@ def build_index(path: str | Path, *, timeout_s: float = DEMUX_TIMEOUT_S) -> Fram
 
 
 def _reason(exc: Exception) -> str:
-    text = getattr(exc, "strerror", None) or str(exc)
-    return text
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def index_cache_dir() -> Path:
-    """Where frame indices are cached (``EMOSIGN_CACHE_DIR`` overrides)."""
-    override = os.environ.get("EMOSIGN_CACHE_DIR")
-    if override:
-        return Path(override) / "frame-index"
-    from platformdirs import user_cache_dir
+    """Where frame indices are cached."""
+    from emosign_desktop.resources import user_cache_dir
 
-    return Path(user_cache_dir("EmoSign Desktop", appauthor=False)) / "frame-index"
+    return user_cache_dir("frame-index")
 
 
 def load_index(path: str | Path, fingerprint: str | None = None) -> FrameIndex:
