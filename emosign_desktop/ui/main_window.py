@@ -285,6 +285,11 @@ class MainWindow(QMainWindow):
         if not self.model.update_rows(rows, names):
             self.model.set_rows(rows, names)
             self.table.resizeColumnsToContents()
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        rows = self.model.rows()
+        names = self.model.annotators()
         parts = [f"{len(rows)} videos"]
         who = self.annotator
         if who:
@@ -360,7 +365,16 @@ class MainWindow(QMainWindow):
             self.details.show_review(self.project, self.video)
             self._refresh_regions()
             self._set_draggable(self._annotator_id())
-        self.refresh()
+        # only the statuses that changed (a full reload would cost seconds on big projects)
+        names = {a.id: a.name for a in self.project.repo.annotators()}
+        if any(names[a] not in self.model.annotators() for _, a in changes.annotations):
+            self.refresh()  # a new annotator: a new column
+            return
+        for video_id, annotator_id in changes.annotations:
+            ann = self.project.repo.annotation(video_id, annotator_id)
+            status = ann.status(self.project.schema) if ann else AnnotationStatus.NOT_STARTED
+            self.model.set_status(video_id, names[annotator_id], status)
+        self._update_summary()
 
     # -- undo ------------------------------------------------------------------------------
     def undo(self) -> None:

@@ -49,6 +49,24 @@ class VideoListModel(QAbstractTableModel):
                                   self.index(len(rows) - 1, self.columnCount() - 1))
         return True
 
+    def set_status(self, video_id: int, annotator: str, status: AnnotationStatus) -> None:
+        """Change one video's status for one annotator (one row repainted)."""
+        if annotator not in self._annotators:
+            return
+        for i, row in enumerate(self._rows):
+            if row.video.id == video_id:
+                row.status[annotator] = status
+                col = len(_FIXED) + self._annotators.index(annotator)
+                self.dataChanged.emit(self.index(i, col), self.index(i, col))
+                return
+
+    def rows(self) -> list[VideoRow]:
+        return list(self._rows)
+
+    def annotators(self) -> list[str]:
+        """The annotators that have a status column."""
+        return list(self._annotators)
+
     def row(self, index: int) -> VideoRow:
         return self._rows[index]
 
