@@ -131,7 +131,7 @@ class PyAVPlayback:
                         continue
                     if due > now and self._stop.wait(due - now):
                         return
-                    picture = decoded.to_ndarray(format="rgb24")
+                    picture = decoded.to_ndarray(format="rgb24", threads=0)
                     if rot:
                         picture = np.ascontiguousarray(np.rot90(picture, k=rot))
                     self.sink(j, picture)

