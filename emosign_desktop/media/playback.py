@@ -159,8 +159,8 @@ def _libvlc_works() -> bool:
         import vlc
 
         instance = vlc.Instance(["--quiet", "--no-audio", "--intf=dummy"])
-    except (ImportError, OSError, NameError, AttributeError):
-        return False
+    except (ImportError, OSError, NameError, AttributeError, SystemExit):
+        return False  # python-vlc calls sys.exit when PYTHON_VLC_LIB_PATH cannot be loaded
     if instance is None:
         return False
     instance.release()

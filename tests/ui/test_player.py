@@ -136,3 +136,21 @@ def test_bad_file_is_explained(qtbot, tmp_path):
 
 def test_timecode():
     assert timecode(3723.0456) == "01:02:03.046"
+
+
+def test_pyav_playback_of_a_clip_whose_rows_are_padded(qtbot, monkeypatch):
+    """540 px wide frames come out of the decoder with padded rows."""
+    from emosign_desktop.resources import resource_dir
+
+    monkeypatch.setenv("EMOSIGN_PLAYBACK", "pyav")
+    widget = PlayerWidget(Playhead(), cache_mb=32)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.open(resource_dir() / "demo" / "pose_test_video.mp4")
+    assert widget.backend.name == "PyAV"
+    widget.playhead.set_playing(True)
+    qtbot.waitUntil(lambda: widget.playhead.current >= 10, timeout=5000)
+    widget.playhead.set_playing(False)
+    assert widget.view.shown_index == widget.playhead.current
+    assert widget.view.picture.flags["C_CONTIGUOUS"]
+    widget.close_media()

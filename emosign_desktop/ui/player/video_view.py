@@ -37,6 +37,8 @@ class VideoView(QWidget):
 
     def set_picture(self, index: int, picture: np.ndarray) -> None:
         """Show ``picture`` as frame ``index``."""
+        if not picture.flags["C_CONTIGUOUS"]:  # decoders pad rows (e.g. 540 px wide)
+            picture = np.ascontiguousarray(picture)
         self.shown_index = index
         self.picture = picture  # keeps the buffer alive for the QImage
         self._image = to_qimage(picture)
