@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or UserSettings.load()
         self.annotator = self.settings.annotator
+        self._annotator_cache: tuple[object, object] = (None, None)
         self.project: Project | None = None
         self.editing: EditingService | None = None
         self.video: Video | None = None
@@ -256,6 +257,7 @@ class MainWindow(QMainWindow):
         if self.project is not None:
             self.project.close()
         self.project = project
+        self._annotator_cache = (None, None)
         self.editing = EditingService(project.repo)
         self.editing.subscribe(self._on_changes)
         self.editing.undo_stack.subscribe(self._update_undo)
@@ -310,9 +312,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(" — ".join(parts) + f" — EmoSign Desktop {__version__}")
 
     def _annotator_id(self):
+        """The current annotator's id, created in the project on first need (cached: this
+        runs on every selection and edit, and creating is a write)."""
         if self.project is None or not self.annotator:
             return None
-        return self.project.repo.ensure_annotator(self.annotator).id
+        key = (str(self.project.folder), self.annotator)
+        if self._annotator_cache[0] != key:
+            self._annotator_cache = (key, self.project.repo.ensure_annotator(self.annotator).id)
+        return self._annotator_cache[1]
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         if self.project is None:
