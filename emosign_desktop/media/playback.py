@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from emosign_desktop.media.decoder import configure
 from emosign_desktop.media.frame_index import FrameIndex
 
 Sink = Callable[[int, np.ndarray], None]
@@ -89,7 +90,7 @@ class PyAVPlayback:
         rot = (index.rotation // 90) % 4
         with av.open(str(self.path)) as container:
             stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
+            configure(stream)
 
             def seek(target: int) -> None:
                 key = index.keyframe_at_or_before(target)

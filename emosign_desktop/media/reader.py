@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from emosign_desktop.core.errors import MediaError
+from emosign_desktop.media.decoder import configure
 from emosign_desktop.media.frame_cache import FrameCache
 from emosign_desktop.media.frame_index import FrameIndex, load_index
 
@@ -132,8 +133,7 @@ class VideoReader:
         except av.FFmpegError as exc:
             raise MediaError(f"{self.path}: cannot open the video ({exc})") from None
         self._stream = self._container.streams.video[0]
-        if self._threads:
-            self._stream.thread_type = "AUTO"
+        configure(self._stream, self._threads)
         self._frames = None
 
     def _seek(self, k: int) -> None:
