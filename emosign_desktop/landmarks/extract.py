@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from emosign_desktop.landmarks.track import LandmarkTrack, cache_path
+from emosign_desktop.media.decoder import cores
 from emosign_desktop.media.fingerprint import fingerprint as compute_fingerprint
 from emosign_desktop.media.frame_cache import FrameCache
 from emosign_desktop.media.frame_index import load_index
@@ -82,7 +83,9 @@ def extract(path: str | Path, fingerprint: str | None = None, *,
                                               refine_face_landmarks=True)
     last_save = time.monotonic()
     try:
-        with VideoReader(path, index, FrameCache(64)) as reader:
+        # a worker pinned to one core decodes on that core alone: frame threads would only
+        # take turns with MediaPipe's own
+        with VideoReader(path, index, FrameCache(64), threads=cores() > 1) as reader:
             for i in range(start, index.frame_count):
                 result = holistic.process(reader.frame(i))
                 for name, lms, n, vis in (("face", result.face_landmarks, 478, False),
