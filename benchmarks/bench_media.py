@@ -77,7 +77,7 @@ def run_ours(path: Path, frames: int, steps: int, paced: bool) -> dict:
     from emosign_desktop.media.prefetch import Prefetcher
     from emosign_desktop.media.reader import VideoReader
 
-    reader = VideoReader(path, cache=FrameCache(512))
+    reader = VideoReader(path, cache=FrameCache(512), pixels="bgra")  # as the player opens it
     prefetch = Prefetcher(reader)
     results = {}
     for kind, order in plan(frames, steps).items():
@@ -89,7 +89,7 @@ def run_ours(path: Path, frames: int, steps: int, paced: bool) -> dict:
             img = reader.frame(i)
             times.append((time.perf_counter() - start) * 1000)
             prefetch.hint(i, direction)
-            exact += decode_index(img[::8, ::8]) == i
+            exact += decode_index(img[::8, ::8, 2::-1]) == i
             if paced:
                 time.sleep(max(0.0, KEY_REPEAT_S - (time.perf_counter() - start)))
         results[kind] = (times, exact)

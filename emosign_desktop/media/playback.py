@@ -1,6 +1,7 @@
 """Real-time playback backends.  Each decodes in its own thread and hands every frame it
-presents to a *sink* ``sink(index, picture)`` (``picture``: RGB ``(h, w, 3)`` or BGRA
-``(h, w, 4)`` uint8).  Frames that would be shown late are dropped, and counted.
+presents to a *sink* ``sink(index, picture)`` (``picture``: BGRA ``(h, w, 4)`` uint8 from
+both, the layout Qt paints without converting).  Frames that would be shown late are
+dropped, and counted.
 
 * :class:`VlcPlayback` uses libVLC (python-vlc) with video callbacks into our own buffer, so
   overlays can be drawn over the picture and no native window handle is needed.
@@ -132,7 +133,7 @@ class PyAVPlayback:
                         continue
                     if due > now and self._stop.wait(due - now):
                         return
-                    picture = decoded.to_ndarray(format="rgb24", threads=0)
+                    picture = decoded.to_ndarray(format="bgra", threads=0)
                     if rot:
                         picture = np.ascontiguousarray(np.rot90(picture, k=rot))
                     self.sink(j, picture)

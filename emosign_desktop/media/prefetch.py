@@ -36,8 +36,8 @@ class Prefetcher:
         self._thread.join(timeout=30)
 
     def _span(self) -> int:
-        w, h = self.reader.index.display_size
-        return max(2, int(self.reader.cache.frames_that_fit(w * h * 3) * BACKWARD_SHARE))
+        span = self.reader.cache.frames_that_fit(self.reader.frame_bytes)
+        return max(2, int(span * BACKWARD_SHARE))
 
     def _run(self) -> None:
         while True:

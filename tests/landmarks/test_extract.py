@@ -136,7 +136,7 @@ def test_drawn_face_points_fall_on_the_face(demo_track, qtbot):
     checked = 0
     for frame in (0, 20, 40):
         player.playhead.seek(frame)
-        rgb = player.view.picture
+        rgb = np.ascontiguousarray(player.view.rgb())
         grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         faces = detector.detectMultiScale(grey, 1.1, 5, minSize=(80, 80))
         if len(faces) == 0:

@@ -87,6 +87,25 @@ def test_rotation_is_applied(clips):
         assert reader.frame(0).flags["C_CONTIGUOUS"]
 
 
+def test_display_readers_give_the_same_frames_as_bgra(clip):
+    """The player's reader returns BGRA (Qt paints it without converting): same pixels,
+    same frame, in every clip kind, rotation included."""
+    spec, path = clip
+    order = [spec.frames - 1, 0, spec.frames // 2, spec.frames // 2 - 1]
+    with VideoReader(path) as rgb_reader, VideoReader(path, pixels="bgra") as bgra_reader:
+        for i in order:
+            rgb, bgra = rgb_reader.frame(i), bgra_reader.frame(i)
+            assert bgra.shape == (*rgb.shape[:2], 4) and bgra.flags["C_CONTIGUOUS"]
+            assert (bgra[:, :, 3] == 255).all()
+            assert np.array_equal(bgra[:, :, 2::-1], rgb), f"frame {i} differs"
+    assert bgra_reader.frame_bytes == rgb_reader.frame_bytes * 4 // 3
+
+
+def test_unknown_pixel_layout_is_refused(clips):
+    with pytest.raises(ValueError, match="pixels must be one of"):
+        VideoReader(clips["h264_rotated_90"], pixels="yuv420p")
+
+
 def test_backward_steps_come_from_one_span(clips):
     with VideoReader(clips["h264_long_gop_bframes"], cache=FrameCache(64)) as reader:
         reader.frame(110)

@@ -57,7 +57,7 @@ def test_demo_project_list_and_details(window, tmp_path, qtbot):
     assert "Emotion cue: frames 20–45 facial expression (region)" in text
     player = window.details.player
     assert player.reader is not None and player.view.shown_index == 0
-    assert player.view.picture.shape == (720, 540, 3)
+    assert player.view.rgb().shape == (720, 540, 3)
     frames = window.proxy.index(row, 2).data()
     assert frames == "58"
 

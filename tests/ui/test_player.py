@@ -37,7 +37,7 @@ def player(request, qtbot, clip, monkeypatch):
 
 def shown(player: PlayerWidget) -> int:
     assert player.view.shown_index == player.playhead.current
-    return decode_index(player.view.picture)
+    return decode_index(player.view.rgb())
 
 
 def press(qtbot, player, key, modifier=Qt.KeyboardModifier.NoModifier, times=1):

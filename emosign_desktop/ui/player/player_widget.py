@@ -160,7 +160,7 @@ class PlayerWidget(QWidget):
 
         try:
             index = load_index(path, fingerprint)
-            self.reader = VideoReader(path, index, self.cache)
+            self.reader = VideoReader(path, index, self.cache, pixels="bgra")
         except MediaError as exc:
             self.error = str(exc)
             self.view.clear()

@@ -44,6 +44,12 @@ class VideoView(QWidget):
         self._image = to_qimage(picture)
         self.update()
 
+    def rgb(self) -> np.ndarray | None:
+        """The picture shown, as an RGB array (a view; pictures may arrive as BGRA)."""
+        if self.picture is None or self.picture.shape[2] == 3:
+            return self.picture
+        return self.picture[:, :, 2::-1]
+
     def clear(self) -> None:
         self.shown_index = self.picture = self._image = None
         self.update()
