@@ -76,6 +76,7 @@ class VlcPlayback:
         self._running = False
         self._watch: threading.Thread | None = None
         self._stop = threading.Event()
+        self._clock_stale = True  # until libVLC's clock is back behind the count after a seek
         self._surface = VlcSurface(index.width, index.height, self._on_display)
         self._player = self._surface.player
         self._vlc = self._surface.vlc
@@ -84,12 +85,17 @@ class VlcPlayback:
         if not self._running:
             return
         picture = self._surface.picture()
-        # VLC presents frames in order; its clock is coarser than a frame, so count frames
-        # and trust the clock only to notice a real jump (a dropped run, a loop restart).
+        # VLC presents frames in order, so they are counted.  Its clock is coarse: it lags the
+        # frame on screen by up to half a second and never led it in our measurements (0.5x to
+        # 2x, under load), except just after a seek, when it may still tell the old time.  So
+        # once it has caught up with the count, a clock ahead of the count means VLC dropped
+        # frames (under load it does), and the count follows it.
         clock = self.index.index_at(max(self._player.get_time(), 0) / 1000.0)
         last = self.stats.last
         j = 0 if last is None else last + 1
-        if clock > j + 2:
+        if self._clock_stale:
+            self._clock_stale = clock > j
+        elif clock > j:
             self.stats.dropped += clock - j
             j = clock
         j = min(j, self.index.frame_count - 1)
@@ -105,6 +111,7 @@ class VlcPlayback:
         self.stats = PlaybackStats(last=frame - 1 if frame > 0 else None)
         self._loop = loop
         self._stop.clear()
+        self._clock_stale = True
         self._player.set_rate(speed)
         ms = round(self.index.time_of(frame) * 1000)
         self._running = True
@@ -122,6 +129,7 @@ class VlcPlayback:
         while not self._stop.wait(0.01):
             last = self.stats.last
             if self._loop is not None and last is not None and last >= self._loop[1]:
+                self._clock_stale = True
                 self.stats.last = self._loop[0] - 1
                 self._player.set_time(int(self.index.time_of(self._loop[0]) * 1000))
             elif self._player.get_state() == ended:
