@@ -170,10 +170,12 @@ def _libvlc_works() -> bool:
 
 
 def choose_backend(path: str | Path, index: FrameIndex, sink: Sink,
-                   on_end: EndHandler | None = None):
-    """libVLC when it is installed and the video is not rotated; PyAV otherwise."""
+                   on_end: EndHandler | None = None,
+                   reference: Callable[[int], np.ndarray] | None = None):
+    """libVLC when it is installed and the video is not rotated; PyAV otherwise.
+    ``reference(i)``, frame ``i`` exactly (BGRA), lets VLC playback start on the right frame."""
     if index.rotation == 0 and vlc_available():
         from emosign_desktop.media.vlc_playback import VlcPlayback
 
-        return VlcPlayback(path, index, sink, on_end)
+        return VlcPlayback(path, index, sink, on_end, reference)
     return PyAVPlayback(path, index, sink, on_end)

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from emosign_desktop.core.errors import MediaError
 from emosign_desktop.media.frame_index import FrameIndex
 from emosign_desktop.media.playback import EndHandler, PlaybackStats, Sink
 
 VLC_ARGS = ["--quiet", "--no-audio", "--intf=dummy", "--no-video-title-show"]
+#: Frame ``i`` exactly, BGRA at the video's size (the player's PyAV reader).
+Reference = Callable[[int], np.ndarray]
+#: Pictures from before the start frame that VLC may present first (2-3 measured).
+PREROLL = 8
+
+
+def _thumb(picture: np.ndarray) -> np.ndarray:
+    return picture[::8, ::8, :3].astype(np.int16)
 
 
 class VlcSurface:
@@ -69,14 +79,17 @@ class VlcPlayback:
     name = "VLC"
 
     def __init__(self, path: str | Path, index: FrameIndex, sink: Sink,
-                 on_end: EndHandler | None = None) -> None:
+                 on_end: EndHandler | None = None, reference: Reference | None = None) -> None:
         self.path, self.index, self.sink, self.on_end = Path(path), index, sink, on_end
+        self.reference = reference
+        self._anchor: tuple[np.ndarray, np.ndarray] | None = None  # frames start, start - 1
+        self._preroll_left = 0
         self.stats = PlaybackStats()
         self._loop: tuple[int, int] | None = None
         self._running = False
         self._watch: threading.Thread | None = None
         self._stop = threading.Event()
-        self._clock_stale = True  # until libVLC's clock is back behind the count after a seek
+        self._stale_ms: int | None = None  # libVLC's time before a seek, until it moves
         self._surface = VlcSurface(index.width, index.height, self._on_display)
         self._player = self._surface.player
         self._vlc = self._surface.vlc
@@ -85,19 +98,24 @@ class VlcPlayback:
         if not self._running:
             return
         picture = self._surface.picture()
+        if self._anchor is not None and self._before_start(picture):
+            return
         # VLC presents frames in order, so they are counted.  Its clock is coarse: it lags the
         # frame on screen by up to half a second and never led it in our measurements (0.5x to
-        # 2x, under load), except just after a seek, when it may still tell the old time.  So
-        # once it has caught up with the count, a clock ahead of the count means VLC dropped
-        # frames (under load it does), and the count follows it.
-        clock = self.index.index_at(max(self._player.get_time(), 0) / 1000.0)
+        # 2x, under load), except just after a seek, while it still tells the time from before
+        # the seek.  So a clock ahead of the count means VLC dropped frames (under load, and
+        # when it starts late, it does), and the count follows it.
+        ms = self._player.get_time()
+        clock = self.index.index_at(max(ms, 0) / 1000.0)
         last = self.stats.last
         j = 0 if last is None else last + 1
-        if self._clock_stale:
-            self._clock_stale = clock > j
-        elif clock > j:
-            self.stats.dropped += clock - j
-            j = clock
+        if self._stale_ms is not None and ms == self._stale_ms:
+            pass  # the seek has not reached the clock yet
+        else:
+            self._stale_ms = None
+            if clock > j:
+                self.stats.dropped += clock - j
+                j = clock
         j = min(j, self.index.frame_count - 1)
         self.stats.shown += 1
         self.stats.last = j
@@ -105,13 +123,38 @@ class VlcPlayback:
             self.stats.first = j
         self.sink(j, picture)
 
+    def _before_start(self, picture: np.ndarray) -> bool:
+        """True for a picture from before the start frame: VLC, asked to start mid-video,
+        may first present a few earlier frames; they are not shown.  Told by comparing with
+        the exact pictures of the start frame and the one before it.  A late start (VLC
+        beginning after the start frame) is left to the clock, which catches it up."""
+        here, before = self._anchor  # type: ignore[misc]
+        thumb = _thumb(picture)
+        if self._preroll_left > 0 and np.abs(thumb - before).mean() < np.abs(thumb - here).mean():
+            self._preroll_left -= 1
+            return True
+        self._anchor = None
+        return False
+
+    def _set_anchor(self, frame: int) -> None:
+        self._anchor = None
+        if self.reference is None or frame == 0:
+            return
+        try:
+            here, before = self.reference(frame), self.reference(frame - 1)
+        except MediaError:
+            return
+        if here.shape == before.shape == self._surface.shape:
+            self._anchor, self._preroll_left = (_thumb(here), _thumb(before)), PREROLL
+
     def start(self, frame: int, speed: float = 1.0, loop: tuple[int, int] | None = None) -> None:
         """Play from ``frame`` at ``speed``."""
         self.stop()
+        self._set_anchor(frame)
         self.stats = PlaybackStats(last=frame - 1 if frame > 0 else None)
         self._loop = loop
         self._stop.clear()
-        self._clock_stale = True
+        self._stale_ms = self._player.get_time()
         self._player.set_rate(speed)
         ms = round(self.index.time_of(frame) * 1000)
         self._running = True
@@ -129,7 +172,7 @@ class VlcPlayback:
         while not self._stop.wait(0.01):
             last = self.stats.last
             if self._loop is not None and last is not None and last >= self._loop[1]:
-                self._clock_stale = True
+                self._stale_ms = self._player.get_time()
                 self.stats.last = self._loop[0] - 1
                 self._player.set_time(int(self.index.time_of(self._loop[0]) * 1000))
             elif self._player.get_state() == ended:

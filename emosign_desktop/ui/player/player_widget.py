@@ -169,7 +169,7 @@ class PlayerWidget(QWidget):
         self.error = None
         self.prefetch = Prefetcher(self.reader)
         self.backend = choose_backend(path, index, self._bridge.presented.emit,
-                                      self._bridge.ended.emit)
+                                      self._bridge.ended.emit, self.reader.frame)
         self.backend_label.setText(f"Playback: {self.backend.name}")
         self.playhead.set_media(index.frame_count, index.fps)
         return True
