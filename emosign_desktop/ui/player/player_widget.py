@@ -287,7 +287,7 @@ class PlayerWidget(QWidget):
         self.speed.blockSignals(True)
         self.speed.setCurrentIndex(min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - ph.speed)))
         self.speed.blockSignals(False)
-        self.play_button.setText("⏸ Pause" if ph.playing else "▶ Play")
+        self.play_button.setText("❚❚ Pause" if ph.playing else "▶ Play")
         if self.reader is None:
             self.frame_label.setText(self.error or "No video")
             self.time_label.setText("")
