@@ -182,8 +182,9 @@ def run_playback(path: Path, backend_name: str) -> dict:
     presented picture is the frame the backend says it is."""
     import threading
 
+    from emosign_desktop.media.backend import PlaybackBackend
     from emosign_desktop.media.frame_index import build_index
-    from emosign_desktop.media.playback import PyAVPlayback
+    from emosign_desktop.media.pyav_playback import PyAVPlayback
 
     index = build_index(path)
     wrong, done = [0], threading.Event()
@@ -195,6 +196,7 @@ def run_playback(path: Path, backend_name: str) -> dict:
         except AssertionError:
             wrong[0] += 1
 
+    backend: PlaybackBackend
     if backend_name == "VLC":
         from emosign_desktop.media.vlc_playback import VlcPlayback
 
@@ -205,7 +207,7 @@ def run_playback(path: Path, backend_name: str) -> dict:
     backend.start(0, 1.0)
     done.wait(index.duration * 3 + 10)
     wall = time.perf_counter() - start
-    backend.stop()
+    backend.close()
     st = backend.stats
     return {"shown": st.shown, "dropped": st.dropped, "wrong_index": wrong[0],
             "frames": index.frame_count, "wall_s": wall, "media_s": index.duration}

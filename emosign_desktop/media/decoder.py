@@ -10,6 +10,10 @@ consecutive 1080p steps with no pause between them: p95 11-13 ms with 8 frame th
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from av.video.stream import VideoStream
 
 #: Frame threads per core, and the bounds (FFmpeg's own automatic limit is 16).
 THREADS_PER_CORE, MIN_THREADS, MAX_THREADS = 4, 8, 16
@@ -27,7 +31,7 @@ def decoder_threads() -> int:
     return max(MIN_THREADS, min(MAX_THREADS, THREADS_PER_CORE * cores()))
 
 
-def configure(stream, threads: bool = True) -> None:
+def configure(stream: VideoStream, threads: bool = True) -> None:
     """Set up ``stream``'s decoder before the first packet: frame threads, or none."""
     if threads:
         stream.thread_type = "FRAME"

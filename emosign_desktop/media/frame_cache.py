@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+from numpy.typing import NDArray
 
 DEFAULT_CACHE_MB = 512
 
@@ -16,7 +17,7 @@ class FrameCache:
 
     def __init__(self, capacity_mb: float = DEFAULT_CACHE_MB) -> None:
         self.capacity_bytes = int(capacity_mb * 1024 * 1024)
-        self._frames: dict[int, np.ndarray] = {}
+        self._frames: dict[int, NDArray[np.uint8]] = {}
         self._bytes = 0
         self._focus = 0
         self._lock = threading.Lock()
@@ -27,7 +28,7 @@ class FrameCache:
         """Tell the cache where the playhead is (eviction keeps frames near it)."""
         self._focus = index
 
-    def get(self, index: int) -> np.ndarray | None:
+    def get(self, index: int) -> NDArray[np.uint8] | None:
         """The cached frame, or None on a miss."""
         with self._lock:
             frame = self._frames.get(index)
@@ -41,7 +42,7 @@ class FrameCache:
         with self._lock:
             return index in self._frames
 
-    def put(self, index: int, frame: np.ndarray) -> None:
+    def put(self, index: int, frame: NDArray[np.uint8]) -> None:
         """Store a frame; if over budget, drop the frames farthest from the focus."""
         size = frame.nbytes
         if size > self.capacity_bytes:

@@ -13,10 +13,16 @@ import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from emosign_desktop.core.errors import MediaError
+
+if TYPE_CHECKING:
+    from av.container import InputContainer
+    from av.video.stream import VideoStream
 
 INDEX_FORMAT = 1
 #: Demuxing a file may take at most this long before we give up on it.
@@ -27,8 +33,8 @@ DEMUX_TIMEOUT_S = 120.0
 class FrameIndex:
     """Presentation timestamps (stream time base) of every frame, sorted, and keyframes."""
 
-    pts: np.ndarray  # int64, one per frame, increasing
-    keyframes: np.ndarray  # int64 frame indices of keyframes, increasing
+    pts: NDArray[np.int64]  # one per frame, increasing
+    keyframes: NDArray[np.int64]  # frame indices of keyframes, increasing
     time_base: Fraction
     fps: float  # nominal frame rate
     width: int  # decoded (coded) size; see display_size for rotation
@@ -78,7 +84,7 @@ class FrameIndex:
     def keyframe_at_or_before(self, index: int) -> int:
         """The nearest keyframe at or before frame ``index`` (0 if none)."""
         keys = self.keyframes
-        i = bisect.bisect_right(keys, index) - 1  # type: ignore[arg-type]
+        i = bisect.bisect_right(keys, index) - 1
         return int(keys[i]) if i >= 0 else 0
 
     def save(self, path: Path) -> None:
@@ -108,7 +114,7 @@ class FrameIndex:
             return None
 
 
-def _rotation(stream, container) -> int:
+def _rotation(stream: VideoStream, container: InputContainer) -> int:
     """Display rotation from the first decoded frame (PyAV reads the display matrix there)."""
     try:
         for frame in container.decode(stream):
@@ -138,7 +144,7 @@ def build_index(path: str | Path, *, timeout_s: float = DEMUX_TIMEOUT_S) -> Fram
         raise MediaError(f"{path}: not a readable video file ({_reason(exc)})") from None
     with container:
         if not container.streams.video:
-            kinds = sorted({s.type for s in container.streams}) or ["no streams"]
+            kinds = sorted({str(s.type) for s in container.streams}) or ["no streams"]
             raise MediaError(f"{path}: has no video stream ({', '.join(kinds)})")
         stream = container.streams.video[0]
         ctx = stream.codec_context

@@ -24,12 +24,18 @@ class Playhead:
 
     ``source`` tells listeners who moved the playhead: ``"user"`` (a key, the slider...) or
     ``"playback"`` (a playing backend presenting a frame it already decoded).
+    :attr:`last_move` is the direction of the last move: -1 back, +1 forward, 0 none (a new
+    video, or the same frame told again by another source).
+
+    It is the one owner of :attr:`current`: move it with :meth:`seek` (or :meth:`step`),
+    never by assigning, so listeners are told and :attr:`last_move` stays true.
     """
 
     def __init__(self, frame_count: int = 0, fps: float = 0.0) -> None:
         self.frame_count = frame_count
         self.fps = fps
         self.current = 0
+        self.last_move = 0  # -1, 0 or +1: see seek()
         self.playing = False
         self.direction = 1  # +1 forward, -1 backward (J shuttle)
         self.speed = 1.0
@@ -49,13 +55,16 @@ class Playhead:
         """A new video: back to frame 0, stopped, no loop."""
         self.frame_count, self.fps = frame_count, fps
         self.current, self.playing, self.loop = 0, False, None
+        self.last_move = 0
         self._emit(PlayheadEvent.MEDIA)
 
     def seek(self, frame: int, source: str = "user") -> None:
-        """Move to ``frame`` (clamped to the video)."""
+        """Move to ``frame`` (clamped to the video); records the direction in
+        :attr:`last_move`."""
         frame = min(max(int(frame), 0), max(0, self.frame_count - 1))
         if frame == self.current and source == self.last_source:
             return
+        self.last_move = (frame > self.current) - (frame < self.current)
         self.current = frame
         self.last_source = source
         self._emit(PlayheadEvent.FRAME)

@@ -44,9 +44,10 @@ class Prefetcher:
             with self._wake:
                 while self._wanted is None and not self._stopped:
                     self._wake.wait()
-                if self._stopped:
+                wanted = self._wanted
+                if self._stopped or wanted is None:  # (only None when stopped)
                     return
-                current, direction = self._wanted  # type: ignore[misc]
+                current, direction = wanted
                 self._wanted = None
             if direction < 0:
                 self._behind(current)

@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from emosign_desktop.core.errors import MediaError
 from emosign_desktop.media.decoder import configure
 from emosign_desktop.media.frame_cache import FrameCache
 from emosign_desktop.media.frame_index import FrameIndex, load_index
+
+if TYPE_CHECKING:
+    from av.container import InputContainer
+    from av.video.frame import VideoFrame
+    from av.video.stream import VideoStream
 
 #: A single frame request may decode for at most this long.
 DECODE_TIMEOUT_S = 20.0
@@ -59,9 +67,9 @@ class VideoReader:
         self.cache = cache if cache is not None else FrameCache()
         self.timeout_s = timeout_s
         self._threads = threads
-        self._container = None
-        self._stream = None
-        self._frames = None  # iterator over decoded frames
+        self._container: InputContainer | None = None
+        self._stream: VideoStream | None = None
+        self._frames: Iterator[VideoFrame] | None = None  # iterator over decoded frames
         self._last_decoded: int | None = None
         self._last_request: int | None = None
         self._lock = threading.RLock()
@@ -80,7 +88,7 @@ class VideoReader:
         w, h = self.index.display_size
         return w * h * PIXELS[self.pixels]
 
-    def frame(self, i: int) -> np.ndarray:
+    def frame(self, i: int) -> NDArray[np.uint8]:
         """Frame ``i`` (presentation order) as a read-only ``(h, w, 3)`` RGB array, rotation
         applied (``(h, w, 4)`` BGRA for a reader opened with ``pixels="bgra"``)."""
         if not 0 <= i < self.index.frame_count:
@@ -120,7 +128,7 @@ class VideoReader:
         finally:
             self._lock.release()
 
-    def frame_at_time(self, seconds: float) -> tuple[int, np.ndarray]:
+    def frame_at_time(self, seconds: float) -> tuple[int, NDArray[np.uint8]]:
         """The frame shown ``seconds`` after the first one, with its index."""
         i = self.index.index_at(seconds)
         return i, self.frame(i)
@@ -140,25 +148,28 @@ class VideoReader:
         self.close()
 
     # -- decoding -------------------------------------------------------------------------
-    def _open(self) -> None:
+    def _open(self) -> tuple[InputContainer, VideoStream]:
         import av
 
         try:
-            self._container = av.open(str(self.path), metadata_errors="ignore")
+            self._container = container = av.open(str(self.path), metadata_errors="ignore")
         except av.FFmpegError as exc:
             raise MediaError(f"{self.path}: cannot open the video ({exc})") from None
-        self._stream = self._container.streams.video[0]
-        configure(self._stream, self._threads)
+        self._stream = stream = container.streams.video[0]
+        configure(stream, self._threads)
         self._frames = None
+        return container, stream
 
-    def _seek(self, k: int) -> None:
-        if self._container is None:
-            self._open()
-        self._container.seek(int(self.index.pts[k]), stream=self._stream, backward=True,
-                             any_frame=False)
-        self._frames = self._container.decode(self._stream)
+    def _seek(self, k: int) -> Iterator[VideoFrame]:
+        """Seek to keyframe ``k``; returns (and keeps) the iterator decoding from there."""
+        container, stream = self._container, self._stream
+        if container is None or stream is None:
+            container, stream = self._open()
+        container.seek(int(self.index.pts[k]), stream=stream, backward=True, any_frame=False)
+        self._frames = frames = container.decode(stream)
         self._last_decoded = None
         self.seeks += 1
+        return frames
 
     def _keep_from(self, i: int, backward: bool) -> int:
         span = self.cache.frames_that_fit(self.frame_bytes)
@@ -166,14 +177,15 @@ class VideoReader:
             return max(0, i - max(1, int(span * BACKWARD_SHARE)) + 1)
         return max(0, i - min(FORWARD_TRAIL, span // 4))
 
-    def _picture(self, frame) -> np.ndarray:
-        # swscale on every core
-        picture = frame.to_ndarray(format=self.pixels, threads=0)
+    def _picture(self, frame: VideoFrame) -> NDArray[np.uint8]:
+        # swscale on every core; both layouts are 8 bits a channel (PyAV's stubs name every
+        # possible dtype)
+        picture = cast(NDArray[np.uint8], frame.to_ndarray(format=self.pixels, threads=0))
         if self.index.rotation:
             picture = np.rot90(picture, k=(self.index.rotation // 90) % 4)
         return np.ascontiguousarray(picture)
 
-    def _decode(self, i: int, backward: bool, background: bool = False) -> np.ndarray:
+    def _decode(self, i: int, backward: bool, background: bool = False) -> NDArray[np.uint8]:
         import av
 
         index = self.index
@@ -183,14 +195,15 @@ class VideoReader:
         # Decoding on from where the decoder is beats seeking when it is already in the
         # target's keyframe span (or just before the target).
         ahead = last is not None and last < i and (last >= k or i - last <= 2)
-        if self._frames is None or not ahead:
-            self._seek(k)
+        frames = self._frames
+        if frames is None or not ahead:
+            frames = self._seek(k)
         deadline = time.monotonic() + self.timeout_s
         attempts = [*[*(int(j) for j in index.keyframes[::-1] if j < k)][:2], 0]
         floor = k if self._last_decoded is None else -1
         while True:
             try:
-                frame = next(self._frames)  # type: ignore[arg-type]
+                frame = next(frames)
             except StopIteration:
                 frame = None
             except av.FFmpegError as exc:
@@ -211,7 +224,7 @@ class VideoReader:
                 if not attempts:
                     raise MediaError(f"{self.path}: frame {i} cannot be reached by seeking")
                 k = attempts.pop(0)
-                self._seek(k)
+                frames = self._seek(k)
                 floor = k
                 continue
             if j >= keep_from:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from emosign_desktop.core.errors import EmoSignError
 
 
-def write_png(path: str | Path, rgb: np.ndarray) -> None:
+def write_png(path: str | Path, rgb: NDArray[np.uint8]) -> None:
     """Save an RGB array as ``path`` (written to a temporary name, then renamed)."""
     import av
 

@@ -7,21 +7,25 @@ import ctypes
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from emosign_desktop.core.errors import MediaError
+from emosign_desktop.media.backend import EndHandler, LoopRange, Picture, PlaybackStats, Sink
 from emosign_desktop.media.frame_index import FrameIndex
-from emosign_desktop.media.playback import EndHandler, PlaybackStats, Sink
 
 VLC_ARGS = ["--quiet", "--no-audio", "--intf=dummy", "--no-video-title-show"]
 #: Frame ``i`` exactly, BGRA at the video's size (the player's PyAV reader).
-Reference = Callable[[int], np.ndarray]
+Reference = Callable[[int], Picture]
+#: A small signed copy of a picture, to compare pictures by content.
+Thumb = NDArray[np.int16]
 #: Pictures from before the start frame that VLC may present first (2-3 measured).
 PREROLL = 8
 
 
-def _thumb(picture: np.ndarray) -> np.ndarray:
+def _thumb(picture: Picture) -> Thumb:
     return picture[::8, ::8, :3].astype(np.int16)
 
 
@@ -29,7 +33,7 @@ class VlcSurface:
     """A libVLC player that draws into our own BGRA buffer through video callbacks (no
     window): ``on_display()`` is called, on VLC's thread, for every picture it presents."""
 
-    def __init__(self, width: int, height: int, on_display) -> None:
+    def __init__(self, width: int, height: int, on_display: Callable[[], None]) -> None:
         import vlc
 
         self.vlc = vlc
@@ -37,27 +41,29 @@ class VlcSurface:
         self.buffer = (ctypes.c_ubyte * (width * height * 4))()
         address = ctypes.addressof(self.buffer)
 
-        @vlc.CallbackDecorators.VideoLockCb
-        def lock(_opaque, planes):
+        def on_lock(_opaque: Any, planes: Any) -> None:
             planes[0] = address
 
-        @vlc.CallbackDecorators.VideoUnlockCb
-        def unlock(_opaque, _picture, _planes):
+        def on_unlock(_opaque: Any, _picture: Any, _planes: Any) -> None:
             return None
 
-        @vlc.CallbackDecorators.VideoDisplayCb
-        def display(_opaque, _picture):
+        def on_display_cb(_opaque: Any, _picture: Any) -> None:
             on_display()
 
+        # ctypes function pointers (python-vlc is untyped: these are Any)
+        decorators = vlc.CallbackDecorators
+        lock = decorators.VideoLockCb(on_lock)
+        unlock = decorators.VideoUnlockCb(on_unlock)
+        display = decorators.VideoDisplayCb(on_display_cb)
         self._callbacks = (lock, unlock, display)  # keep them alive while VLC holds them
         self.instance = vlc.Instance(VLC_ARGS)
         self.player = self.instance.media_player_new()
         self.player.video_set_callbacks(lock, unlock, display, None)
         self.player.video_set_format("RV32", width, height, width * 4)
 
-    def picture(self) -> np.ndarray:
+    def picture(self) -> Picture:
         """A copy of the last picture, BGRA."""
-        return np.frombuffer(self.buffer, dtype=np.uint8).reshape(self.shape).copy()
+        return np.frombuffer(memoryview(self.buffer), dtype=np.uint8).reshape(self.shape).copy()
 
     def open(self, path: Path, start_s: float = 0.0) -> None:
         """Load ``path`` and start playing at ``start_s`` seconds."""
@@ -74,7 +80,8 @@ class VlcSurface:
 
 
 class VlcPlayback:
-    """Real-time playback by libVLC, rendered through callbacks into our own view."""
+    """Real-time playback by libVLC, rendered through callbacks into our own view; a
+    :class:`~emosign_desktop.media.backend.PlaybackBackend`."""
 
     name = "VLC"
 
@@ -82,10 +89,10 @@ class VlcPlayback:
                  on_end: EndHandler | None = None, reference: Reference | None = None) -> None:
         self.path, self.index, self.sink, self.on_end = Path(path), index, sink, on_end
         self.reference = reference
-        self._anchor: tuple[np.ndarray, np.ndarray] | None = None  # frames start, start - 1
+        self._anchor: tuple[Thumb, Thumb] | None = None  # frames start, start - 1
         self._preroll_left = 0
         self.stats = PlaybackStats()
-        self._loop: tuple[int, int] | None = None
+        self._loop: LoopRange | None = None
         self._running = False
         self._watch: threading.Thread | None = None
         self._stop = threading.Event()
@@ -123,12 +130,14 @@ class VlcPlayback:
             self.stats.first = j
         self.sink(j, picture)
 
-    def _before_start(self, picture: np.ndarray) -> bool:
+    def _before_start(self, picture: Picture) -> bool:
         """True for a picture from before the start frame: VLC, asked to start mid-video,
         may first present a few earlier frames; they are not shown.  Told by comparing with
         the exact pictures of the start frame and the one before it.  A late start (VLC
         beginning after the start frame) is left to the clock, which catches it up."""
-        here, before = self._anchor  # type: ignore[misc]
+        if self._anchor is None:
+            return False
+        here, before = self._anchor
         thumb = _thumb(picture)
         if self._preroll_left > 0 and np.abs(thumb - before).mean() < np.abs(thumb - here).mean():
             self._preroll_left -= 1
@@ -147,7 +156,7 @@ class VlcPlayback:
         if here.shape == before.shape == self._surface.shape:
             self._anchor, self._preroll_left = (_thumb(here), _thumb(before)), PREROLL
 
-    def start(self, frame: int, speed: float = 1.0, loop: tuple[int, int] | None = None) -> None:
+    def start(self, frame: int, speed: float = 1.0, loop: LoopRange | None = None) -> None:
         """Play from ``frame`` at ``speed``."""
         self.stop()
         self._set_anchor(frame)
@@ -184,7 +193,7 @@ class VlcPlayback:
     def set_speed(self, speed: float) -> None:
         self._player.set_rate(speed)
 
-    def set_loop(self, loop: tuple[int, int] | None) -> None:
+    def set_loop(self, loop: LoopRange | None) -> None:
         self._loop = loop
 
     def stop(self) -> int | None:

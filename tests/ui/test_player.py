@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -84,6 +85,67 @@ def test_play_then_pause_shows_the_exact_frame(player, qtbot):
     at = player.playhead.current
     assert at >= 10 and shown(player) == at
     assert "Play" in player.play_button.text()
+
+
+def assert_controls_follow_the_playhead(player: PlayerWidget) -> None:
+    """The slider, the go-to box, the frame label and the view all show the playhead's frame."""
+    at = player.playhead.current
+    assert player.slider.value() == at
+    assert player.goto.value() == at
+    assert player.frame_label.text() == f"Frame {at} / 149"
+    assert player.view.shown_index == at
+    assert decode_index(player.view.rgb()) == at
+
+
+def settle(qtbot, ms: int = 200) -> None:
+    """Let queued events (frames in flight from a playback thread) be handled."""
+    until = time.monotonic() + ms / 1000
+    qtbot.waitUntil(lambda: time.monotonic() >= until, timeout=ms + 5000)
+
+
+def test_controls_follow_the_playhead_after_play_pause_and_step(player, qtbot):
+    press(qtbot, player, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: player.playhead.current >= 10, timeout=5000)
+    press(qtbot, player, Qt.Key.Key_Space)
+    assert not player.playhead.playing
+    assert_controls_follow_the_playhead(player)
+    paused_at = player.playhead.current
+    settle(qtbot)  # frames presented before the pause arrive late: they change nothing
+    assert player.playhead.current == paused_at
+    assert_controls_follow_the_playhead(player)
+    press(qtbot, player, Qt.Key.Key_Right)
+    assert player.playhead.current == paused_at + 1 and player.playhead.last_move == 1
+    assert_controls_follow_the_playhead(player)
+    press(qtbot, player, Qt.Key.Key_Left, times=2)
+    assert player.playhead.current == paused_at - 1 and player.playhead.last_move == -1
+    assert_controls_follow_the_playhead(player)
+
+
+def test_pausing_moves_the_playhead_to_the_last_frame_presented(player, qtbot, monkeypatch):
+    """Frames still in flight when playback pauses: the playhead moves (through ``seek``, so
+    every listener hears of it) to the last one the backend presented, shown exactly."""
+    from emosign_desktop.media.playhead import PlayheadEvent
+
+    heard: list[tuple[PlayheadEvent, int, str]] = []
+    player.playhead.subscribe(
+        lambda e: heard.append((e, player.playhead.current, player.playhead.last_source)))
+    press(qtbot, player, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: player.playhead.current >= 10, timeout=5000)
+    backend, stop = player.backend, player.backend.stop
+    in_flight: list[int] = []
+
+    def stop_with_frames_in_flight() -> int:
+        stop()
+        in_flight.append(player.playhead.current + 3)
+        return in_flight[0]
+
+    monkeypatch.setattr(backend, "stop", stop_with_frames_in_flight)
+    heard.clear()
+    press(qtbot, player, Qt.Key.Key_Space)
+    assert not player.playhead.playing
+    assert (PlayheadEvent.FRAME, in_flight[0], "playback") in heard
+    assert player.playhead.current == in_flight[0] and player.playhead.last_move == 1
+    assert_controls_follow_the_playhead(player)
 
 
 def test_jkl_shuttle(player, qtbot):

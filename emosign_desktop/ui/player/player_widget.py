@@ -6,11 +6,11 @@ J play backward, K pause, L play forward (again: faster, up to 2x).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from emosign_desktop.core.errors import MediaError
+from emosign_desktop.media.backend import Picture, PlaybackBackend
 from emosign_desktop.media.frame_cache import FrameCache
 from emosign_desktop.media.playback import choose_backend
 from emosign_desktop.media.playhead import Playhead, PlayheadEvent
@@ -59,7 +60,7 @@ class PlayerWidget(QWidget):
         self.cache = FrameCache(cache_mb)
         self.reader: VideoReader | None = None
         self.prefetch: Prefetcher | None = None
-        self.backend = None
+        self.backend: PlaybackBackend | None = None
         self.error: str | None = None
         self._bridge = _Bridge()
         self._bridge.presented.connect(self._on_presented)
@@ -71,7 +72,7 @@ class PlayerWidget(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     # -- layout ---------------------------------------------------------------------------
-    def _button(self, text: str, name: str, key: str, slot) -> QToolButton:
+    def _button(self, text: str, name: str, key: str, slot: Callable[[], object]) -> QToolButton:
         b = QToolButton()
         b.setText(text)
         b.setAccessibleName(name)
@@ -144,7 +145,7 @@ class PlayerWidget(QWidget):
             "K": lambda: ph.set_playing(False),
             "L": self._on_l,
         }
-        self.shortcuts = []
+        self.shortcuts: list[QShortcut] = []
         for key, slot in keys.items():
             sc = QShortcut(QKeySequence(key), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -168,9 +169,9 @@ class PlayerWidget(QWidget):
             return False
         self.error = None
         self.prefetch = Prefetcher(self.reader)
-        self.backend = choose_backend(path, index, self._bridge.presented.emit,
-                                      self._bridge.ended.emit, self.reader.frame)
-        self.backend_label.setText(f"Playback: {self.backend.name}")
+        self.backend = backend = choose_backend(path, index, self._bridge.presented.emit,
+                                                self._bridge.ended.emit, self.reader.frame)
+        self.backend_label.setText(f"Playback: {backend.name}")
         self.playhead.set_media(index.frame_count, index.fps)
         return True
 
@@ -178,9 +179,7 @@ class PlayerWidget(QWidget):
         """Stop playback and release the video."""
         self.playhead.set_playing(False)
         if self.backend is not None:
-            self.backend.stop()
-            if hasattr(self.backend, "close"):
-                self.backend.close()
+            self.backend.close()
         if self.prefetch is not None:
             self.prefetch.close()
         if self.reader is not None:
@@ -189,7 +188,7 @@ class PlayerWidget(QWidget):
         self.cache.clear()
         self.view.clear()
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.close_media()
         super().closeEvent(event)
 
@@ -213,8 +212,7 @@ class PlayerWidget(QWidget):
             self._show_exact(0)
         elif event == PlayheadEvent.FRAME:
             if ph.last_source != "playback":
-                previous = self.view.shown_index or 0
-                self._show_exact(ph.current, (ph.current > previous) - (ph.current < previous))
+                self._show_exact(ph.current, ph.last_move)
         elif event == PlayheadEvent.PLAYING:
             self._start_or_stop()
         elif event == PlayheadEvent.SPEED:
@@ -242,7 +240,8 @@ class PlayerWidget(QWidget):
             self._reverse.stop()
             last = self.backend.stop()
             if last is not None and ph.last_source == "playback":
-                ph.current = last
+                # the last frame presented (later ones than the view got may be in flight)
+                ph.seek(last, source="playback")
             self._show_exact(ph.current)  # paused: exactly the frame for the position
 
     def _reverse_interval(self) -> int:
@@ -257,7 +256,7 @@ class PlayerWidget(QWidget):
         else:
             ph.seek(nxt, source="reverse")
 
-    def _on_presented(self, index: int, picture: np.ndarray) -> None:
+    def _on_presented(self, index: int, picture: Picture) -> None:
         if not (self.playhead.playing and self.playhead.direction > 0):
             return  # a frame that was in flight when playback stopped
         self.view.set_picture(index, picture)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
-def to_qimage(picture: np.ndarray) -> QImage:
+def to_qimage(picture: NDArray[np.uint8]) -> QImage:
     """A QImage over ``picture`` (RGB ``(h, w, 3)`` or BGRA ``(h, w, 4)``), no copy."""
     h, w, channels = picture.shape
     fmt = QImage.Format.Format_RGB888 if channels == 3 else QImage.Format.Format_RGB32
@@ -31,11 +32,11 @@ class VideoView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.shown_index: int | None = None
-        self.picture: np.ndarray | None = None
+        self.picture: NDArray[np.uint8] | None = None
         self._image: QImage | None = None
         self.overlays: list = []  # objects with .active and .paint(painter, rect, frame)
 
-    def set_picture(self, index: int, picture: np.ndarray) -> None:
+    def set_picture(self, index: int, picture: NDArray[np.uint8]) -> None:
         """Show ``picture`` as frame ``index``."""
         if not picture.flags["C_CONTIGUOUS"]:  # decoders pad rows (e.g. 540 px wide)
             picture = np.ascontiguousarray(picture)
@@ -44,7 +45,7 @@ class VideoView(QWidget):
         self._image = to_qimage(picture)
         self.update()
 
-    def rgb(self) -> np.ndarray | None:
+    def rgb(self) -> NDArray[np.uint8] | None:
         """The picture shown, as an RGB array (a view; pictures may arrive as BGRA)."""
         if self.picture is None or self.picture.shape[2] == 3:
             return self.picture
