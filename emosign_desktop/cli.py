@@ -13,32 +13,37 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from emosign_desktop import __version__
 from emosign_desktop.core.errors import EmoSignError
 
+if TYPE_CHECKING:
+    from emosign_desktop.services.session import Session
 
-def _open(folder: str):
-    from emosign_desktop.storage import open_project
 
-    return open_project(folder)
+def _open(path: str) -> Session:
+    """The project in ``path`` (its folder, or its project.emosign file)."""
+    from emosign_desktop.services.session import open_session
+
+    return open_session(path)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from emosign_desktop.core.schema import EMOSIGN_SCHEMA, load_schema_file
-    from emosign_desktop.storage import create_project
+    from emosign_desktop.services.session import create_session
 
     schema = load_schema_file(args.schema) if args.schema else EMOSIGN_SCHEMA
-    with create_project(args.dir, schema) as project:
-        print(f"created project {project.path} (schema {schema.name})")
+    with create_session(args.dir, schema) as session:
+        print(f"created project {session.project.path} (schema {schema.name})")
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     from emosign_desktop.services.videos import add_videos
 
-    with _open(args.dir) as project:
-        for v in add_videos(project, args.videos, copy=args.copy):
+    with _open(args.dir) as session:
+        for v in add_videos(session.writer, args.videos, copy=args.copy):
             m = v.media
             assert m is not None
             print(f"added {v.name}: {m.frame_count} frames, {m.fps:g} fps, "
@@ -49,8 +54,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     from emosign_desktop.services.summary import project_info
 
-    with _open(args.dir) as project:
-        info = project_info(project)
+    with _open(args.dir) as session:
+        info = project_info(session.project)
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return 0
@@ -78,32 +83,32 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_import_csv(args: argparse.Namespace) -> int:
-    from emosign_desktop.io.emosign_csv import import_annotator_csv, import_released
+    from emosign_desktop.services.csv_exchange import import_annotator_csv, import_released
 
-    with _open(args.dir) as project:
+    with _open(args.dir) as session:
         if args.annotator:
             offset = 1 if args.emotion_coding == "released" else 0
-            summary = import_annotator_csv(project.repo, args.file, args.annotator,
+            summary = import_annotator_csv(session.writer, args.file, args.annotator,
                                            offset=offset)
         else:
-            summary = import_released(project.repo, args.file)
+            summary = import_released(session.writer, args.file)
     print(f"{args.file}: {summary}")
     return 0
 
 
 def cmd_export_csv(args: argparse.Namespace) -> int:
-    from emosign_desktop.io.emosign_csv import export_annotator_csv, export_released
     from emosign_desktop.services.aggregation import export_aggregated
+    from emosign_desktop.services.csv_exchange import export_annotator_csv, export_released
 
     if args.annotator and args.aggregate:
         raise EmoSignError("give --annotator or --aggregate, not both")
-    with _open(args.dir) as project:
+    with _open(args.dir) as session:
         if args.annotator:
-            n = export_annotator_csv(project.repo, args.file, args.annotator)
+            n = export_annotator_csv(session.repo, args.file, args.annotator)
         elif args.aggregate:
-            n = export_aggregated(project, args.file, args.aggregate)
+            n = export_aggregated(session.project, args.file, args.aggregate)
         else:
-            n = export_released(project.repo, args.file)
+            n = export_released(session.repo, args.file)
     print(f"wrote {n} rows to {args.file}")
     return 0
 
@@ -154,8 +159,8 @@ def cmd_frame(args: argparse.Namespace) -> int:
 def cmd_pack(args: argparse.Namespace) -> int:
     from emosign_desktop.services.packs import export_pack
 
-    with _open(args.dir) as project:
-        pack = export_pack(project, args.annotator, args.output)
+    with _open(args.dir) as session:
+        pack = export_pack(session.repo, args.annotator, args.output)
     print(f"wrote {args.output}: {pack.annotator}, {len(pack.annotations)} annotations, "
           f"{len(pack.segments)} segments, {len(pack.videos)} videos")
     return 0
@@ -164,15 +169,15 @@ def cmd_pack(args: argparse.Namespace) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from emosign_desktop.services.packs import merge_pack_files
 
-    with _open(args.dir) as project:
-        for summary in merge_pack_files(project, args.packs):
+    with _open(args.dir) as session:
+        for summary in merge_pack_files(session.writer, args.packs):
             print(summary)
     return 0
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    with _open(args.dir) as project:
-        rows = project.repo.conflicts()
+    with _open(args.dir) as session:
+        rows = session.repo.conflicts()
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -188,8 +193,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 def cmd_agreement(args: argparse.Namespace) -> int:
     from emosign_desktop.services.agreement import agreement_report
 
-    with _open(args.dir) as project:
-        report = agreement_report(project, args.level, args.boundary_frames)
+    with _open(args.dir) as session:
+        report = agreement_report(session.project, args.level, args.boundary_frames)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
@@ -223,14 +228,14 @@ def cmd_landmarks(args: argparse.Namespace) -> int:
     from emosign_desktop.services.videos import media_file
 
     jobs, problems = [], []
-    with _open(args.dir) as project:
-        videos = project.repo.videos()
+    with _open(args.dir) as session:
+        videos = session.repo.videos()
         if args.video:
             videos = [v for v in videos if v.name == args.video]
             if not videos:
                 raise EmoSignError(f"{args.dir}: no video named '{args.video}'")
         for v in videos:
-            path = media_file(project.folder, v)
+            path = media_file(session.folder, v)
             if path is None or v.fingerprint is None or v.media is None:
                 problems.append(f"{v.name}: no media file (link it with 'emosign add')")
                 continue
@@ -276,15 +281,15 @@ def cmd_signals(args: argparse.Namespace) -> int:
     from emosign_desktop.media.frame_index import load_index
     from emosign_desktop.services.videos import media_file
 
-    with _open(args.dir) as project:
-        video = project.repo.video_by_name(args.video)
+    with _open(args.dir) as session:
+        video = session.repo.video_by_name(args.video)
         if video is None:
             raise EmoSignError(f"{args.dir}: no video named '{args.video}'")
         track = load_cached(video.fingerprint) if video.fingerprint else None
         if track is None:
             raise EmoSignError(f"{args.video}: no landmarks yet; run "
                                f"'emosign landmarks {args.dir} --video {args.video}'")
-        path = media_file(project.folder, video)
+        path = media_file(session.folder, video)
         index = load_index(path, video.fingerprint) if path else None
     signals = compute_signals(track)
     names = list(signals)
@@ -299,7 +304,7 @@ def cmd_signals(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from emosign_desktop.demo import ensure_demo_project
+    from emosign_desktop.services.demo import ensure_demo_project
 
     print(f"demo project: {ensure_demo_project(Path(args.dir) if args.dir else None)}")
     return 0

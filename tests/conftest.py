@@ -10,7 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from emosign_desktop.storage import PROJECT_FILE, Project, create_project, open_project
+from emosign_desktop.services.session import Session
+from emosign_desktop.storage import PROJECT_FILE, create_project, open_project
 from tests.generate import make_video
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,10 +46,28 @@ def project_dir(tmp_path: Path, empty_project_file: Path) -> Path:
 
 @pytest.fixture
 def project(project_dir: Path):
-    """An open empty project (closed after the test)."""
-    p: Project = open_project(project_dir)
+    """An open empty project with its write path and undo history (closed after the test)."""
+    p = Session(open_project(project_dir), undo=True)
     yield p
     p.close()
+
+
+def add_video_record(session: Session, name: str, fingerprint: str | None = None):
+    """A video known by name (and content fingerprint) with no media file, as merges make."""
+    from emosign_desktop.core.changeset import ChangeSet, VideoEdit
+    from emosign_desktop.core.model import Video, VideoId
+
+    video = Video(VideoId(session.repo.next_id("video")), name, None, fingerprint)
+    session.writer.run(f"add video {name}",
+                       lambda _repo: ChangeSet(videos=(VideoEdit(None, video),)))
+    return video
+
+
+def add_videos_by_name(session: Session, *names: str) -> list:
+    """Videos known by name only, added through the write path."""
+    from emosign_desktop.services.videos import add_named_videos
+
+    return add_named_videos(session.writer, names)
 
 
 @pytest.fixture(scope="session")

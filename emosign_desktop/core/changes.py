@@ -15,6 +15,10 @@ class Changes:
     segments_of: frozenset[VideoId] = frozenset()
     tiers: bool = False
     videos: bool = False
+    annotators: bool = False
+    merges: bool = False  # the merge record and conflict log
+    predictions: bool = False
+    project: bool = False  # another project was opened (everything changed)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -22,4 +26,23 @@ class Changes:
             self.segments_of | other.segments_of,
             self.tiers or other.tiers,
             self.videos or other.videos,
+            self.annotators or other.annotators,
+            self.merges or other.merges,
+            self.predictions or other.predictions,
+            self.project or other.project,
         )
+
+    def __bool__(self) -> bool:
+        return bool(self.annotations or self.segments_of or self.tiers or self.videos
+                    or self.annotators or self.merges or self.predictions or self.project)
+
+    def touches_video(self, video_id: VideoId | None) -> bool:
+        """True when labels or segments of ``video_id`` changed (or everything did)."""
+        if self.project or self.tiers:
+            return True
+        return video_id is not None and (
+            video_id in self.segments_of or any(v == video_id for v, _ in self.annotations))
+
+
+#: Everything changed: another project was opened or closed.
+EVERYTHING = Changes(project=True)

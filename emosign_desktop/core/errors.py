@@ -61,3 +61,8 @@ def read_text_file(path: Path) -> str:
         raise InputFileError(
             path, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         ) from None
+
+
+class StaleChangeError(EmoSignError):
+    """An undo or redo whose target changed since the step was recorded: refused, and the
+    message names the field with the value found and the value the step expected."""

@@ -1,4 +1,11 @@
-"""The undo stack: labelled commands, grouping, merging of consecutive edits (e.g. typing)."""
+"""The undo stack: named steps, each one change set; groups; merging of consecutive edits
+(typing); history cleared visibly by operations too large to undo.
+
+The stack never touches the project itself: :meth:`UndoStack.undo` and :meth:`UndoStack.redo`
+hand the change set to apply to a function of the caller's (the write path), which checks the
+project still holds what the step expects.  A step refused that way (:class:`StaleChangeError`)
+is dropped from the stack, so the Edit menu never offers it again.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +13,42 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from emosign_desktop.core.changeset import ChangeSet
+from emosign_desktop.core.errors import StaleChangeError
 
-@dataclass
-class Command:
-    """One undoable step: ``redo`` applies it, ``undo`` reverts it; ``label`` names it."""
+Apply = Callable[[ChangeSet], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One undoable step: what was changed, under a name ("joy = 2", "merge 3 packs")."""
 
     label: str
-    redo: Callable[[], object]
-    undo: Callable[[], object]
+    changes: ChangeSet
     merge_key: Hashable | None = None
-    #: What the step touches (the service fills this in; views refresh from it).
-    changes: object = None
 
 
 @dataclass
 class _Group:
     label: str
-    commands: list[Command] = field(default_factory=list)
+    changes: ChangeSet = field(default_factory=ChangeSet)
 
 
 class UndoStack:
-    """A command stack with labels ("Undo: joy = 2"), groups and a size limit.
+    """Steps pushed *after* they were applied; the newest is undone first.
 
-    Commands are pushed *after* they have been applied.  Pushing a command whose
-    ``merge_key`` equals the top command's key replaces the top's redo (so a burst of
-    typing into one field is one step) while keeping the top's undo.
+    Pushing a step whose ``merge_key`` equals the top step's replaces the top by one step
+    from the top's before-images to the new after-images (typing a sentence is one step).
     """
 
     def __init__(self, limit: int = 1000) -> None:
-        self._done: list[Command] = []
-        self._undone: list[Command] = []
+        self._done: list[Step] = []
+        self._undone: list[Step] = []
         self._limit = limit
         self._group: _Group | None = None
         self._listeners: list[Callable[[], None]] = []
+        #: Why the history was last cleared (shown in the Edit menu until the next step).
+        self.cleared: str | None = None
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` whenever what can be undone or redone changes."""
@@ -48,26 +58,27 @@ class UndoStack:
         for listener in list(self._listeners):
             listener()
 
-    def push(self, command: Command) -> None:
-        """Record an already-applied command."""
+    def push(self, step: Step) -> None:
+        """Record an already-applied step."""
+        if not step.changes:
+            return
         if self._group is not None:
-            self._group.commands.append(command)
+            self._group.changes = self._group.changes.then(step.changes)
             return
         top = self._done[-1] if self._done else None
-        if top is not None and command.merge_key is not None and top.merge_key == command.merge_key:
-            self._done[-1] = Command(
-                command.label, command.redo, top.undo, top.merge_key, command.changes
-            )
+        if top is not None and step.merge_key is not None and top.merge_key == step.merge_key:
+            self._done[-1] = Step(step.label, top.changes.then(step.changes), top.merge_key)
         else:
-            self._done.append(command)
+            self._done.append(step)
             if len(self._done) > self._limit:
                 del self._done[0]
         self._undone.clear()
+        self.cleared = None
         self._changed()
 
     @contextmanager
     def group(self, label: str) -> Iterator[None]:
-        """Collect the commands pushed inside the block into one step named ``label``."""
+        """Collect the steps pushed inside the block into one step named ``label``."""
         if self._group is not None:  # nested: fold into the outer group
             yield
             return
@@ -76,24 +87,13 @@ class UndoStack:
             yield
         finally:
             group, self._group = self._group, None
-            if group.commands:
-                cmds = list(group.commands)
-
-                def redo_all() -> None:
-                    for c in cmds:
-                        c.redo()
-
-                def undo_all() -> None:
-                    for c in reversed(cmds):
-                        c.undo()
-
-                self.push(Command(label, redo_all, undo_all, None, cmds[-1].changes))
+            self.push(Step(label, group.changes))
 
     def break_merge(self) -> None:
-        """Make the next pushed command a step of its own even if its merge key matches."""
+        """Make the next pushed step one of its own even if its merge key matches."""
         if self._done:
             top = self._done[-1]
-            self._done[-1] = Command(top.label, top.redo, top.undo, None, top.changes)
+            self._done[-1] = Step(top.label, top.changes)
 
     @property
     def can_undo(self) -> bool:
@@ -105,43 +105,54 @@ class UndoStack:
 
     @property
     def undo_label(self) -> str | None:
-        """Label of the step that :meth:`undo` would revert."""
+        """Name of the step that :meth:`undo` would revert."""
         return self._done[-1].label if self._done else None
 
     @property
     def redo_label(self) -> str | None:
-        """Label of the step that :meth:`redo` would apply again."""
+        """Name of the step that :meth:`redo` would apply again."""
         return self._undone[-1].label if self._undone else None
 
-    def undo(self) -> Command | None:
-        """Revert the last step and return it (None if there was nothing to undo).
+    def undo(self, apply: Apply) -> Step | None:
+        """Revert the newest step through ``apply`` (None if there is nothing to undo).
 
-        If reverting fails, the step stays on the stack and the error propagates.
+        If ``apply`` refuses it as stale, the step is dropped and the error propagates; any
+        other error leaves the stack as it was.
         """
         if not self._done:
             return None
-        command = self._done[-1]
-        command.undo()
+        step = self._done[-1]
+        try:
+            apply(step.changes.inverse())
+        except StaleChangeError:
+            self._done.pop()
+            self._changed()
+            raise
         self._done.pop()
-        self._undone.append(
-            Command(command.label, command.redo, command.undo, None, command.changes)
-        )
+        self._undone.append(Step(step.label, step.changes))
         self._changed()
-        return command
+        return step
 
-    def redo(self) -> Command | None:
-        """Apply the last undone step again and return it."""
+    def redo(self, apply: Apply) -> Step | None:
+        """Apply the newest undone step again through ``apply``."""
         if not self._undone:
             return None
-        command = self._undone[-1]
-        command.redo()
+        step = self._undone[-1]
+        try:
+            apply(step.changes)
+        except StaleChangeError:
+            self._undone.pop()
+            self._changed()
+            raise
         self._undone.pop()
-        self._done.append(command)
+        self._done.append(step)
         self._changed()
-        return command
+        return step
 
-    def clear(self) -> None:
-        """Forget every step (e.g. when another project is opened)."""
+    def clear(self, reason: str | None = None) -> None:
+        """Forget every step; ``reason`` (e.g. "merge 40 packs cannot be undone") is kept in
+        :attr:`cleared` for the Edit menu to show."""
         self._done.clear()
         self._undone.clear()
+        self.cleared = reason
         self._changed()

@@ -1,14 +1,13 @@
 """The EmoSign CSV formats.
 
 *Released*: ``video_name, Sentiment, <10 emotions>, Reasoning_1..3``, one row per video,
-emotions coded 1..4 (protocol value + 1).  Its labels become the annotations of the annotator
-``emosign-consensus``; ``Reasoning_k`` becomes the cue text of annotator ``reasoning-k``.
+emotions coded 1..4 (protocol value + 1).
 
 *Annotator*: ``video_name, Sentiment, <emotions>`` and optionally ``sentiment_confidence,
 emotion_confidence, cues``: one annotator's own ratings.
 
-Imports read and check the whole file first and then write in one transaction: a bad file
-changes nothing.
+This module only parses and formats: every file is read and checked whole before anything
+is written (the imports themselves are operations in ``services.csv_exchange``).
 """
 
 from __future__ import annotations
@@ -17,13 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emosign_desktop.core.errors import EmoSignError, InputFileError
-from emosign_desktop.core.model import (
-    CONSENSUS_ANNOTATOR,
-    REASONING_ANNOTATORS,
-    AnnotatorKind,
-    VideoAnnotation,
-)
+from emosign_desktop.core.errors import InputFileError
+from emosign_desktop.core.model import VideoAnnotation
 from emosign_desktop.core.schema import (
     CUES,
     EMOTION_CONFIDENCE,
@@ -32,7 +26,6 @@ from emosign_desktop.core.schema import (
     LabelSchema,
 )
 from emosign_desktop.io.csv_table import CsvTable, parse_int, read_csv_table, write_csv
-from emosign_desktop.storage.repository import Repository
 
 VIDEO = "video_name"
 SENTIMENT_COLUMN = "Sentiment"
@@ -132,47 +125,6 @@ def read_annotator_csv(
     return rows
 
 
-def _video_ids(repo: Repository, rows: list[LabelRow], summary: ImportSummary) -> list[int]:
-    ids = []
-    for r in rows:
-        video = repo.video_by_name(r.video_name)
-        if video is None:
-            video = repo.add_video(r.video_name)
-            summary.videos_added += 1
-        ids.append(video.id)
-    return ids
-
-
-def import_released(repo: Repository, path: str | Path) -> ImportSummary:
-    """Import the released EmoSign file into the project, all or nothing."""
-    rows = read_released(path, repo.schema)
-    summary = ImportSummary(rows=len(rows))
-    with repo.transaction():
-        consensus = repo.ensure_annotator(CONSENSUS_ANNOTATOR, AnnotatorKind.IMPORTED)
-        reasoners = [repo.ensure_annotator(n, AnnotatorKind.IMPORTED)
-                     for n in REASONING_ANNOTATORS]
-        for video_id, r in zip(_video_ids(repo, rows, summary), rows, strict=True):
-            repo.put_fields(video_id, consensus.id, r.values)
-            for annotator, text in zip(reasoners, r.texts, strict=True):
-                if text or repo.annotation(video_id, annotator.id) is not None:
-                    repo.put_fields(video_id, annotator.id, {CUES: text})
-    summary.annotators = [CONSENSUS_ANNOTATOR, *REASONING_ANNOTATORS]
-    return summary
-
-
-def import_annotator_csv(
-    repo: Repository, path: str | Path, annotator: str, *, offset: int = RELEASED_OFFSET
-) -> ImportSummary:
-    """Import one annotator's ratings, all or nothing."""
-    rows = read_annotator_csv(path, repo.schema, offset=offset)
-    summary = ImportSummary(rows=len(rows), annotators=[annotator])
-    with repo.transaction():
-        who = repo.ensure_annotator(annotator)
-        for video_id, r in zip(_video_ids(repo, rows, summary), rows, strict=True):
-            repo.put_fields(video_id, who.id, r.values)
-    return summary
-
-
 def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -195,45 +147,14 @@ def write_released(path: str | Path, schema: LabelSchema,
     return len(out)
 
 
-def export_released(repo: Repository, path: str | Path) -> int:
-    """Write the consensus labels and reasoning texts in the released format; returns rows.
-
-    Importing the released file and exporting it gives the same bytes.
-    """
-    consensus = repo.annotator_by_name(CONSENSUS_ANNOTATOR)
-    if consensus is None:
-        raise EmoSignError(
-            f"the project has no '{CONSENSUS_ANNOTATOR}' annotations to export "
-            "(import a released EmoSign file first, or use --aggregate)"
-        )
-    labels = {a.video_id: a for a in repo.annotations(annotator_id=consensus.id)}
-    texts: list[dict[int, str]] = []
-    for name in REASONING_ANNOTATORS:
-        who = repo.annotator_by_name(name)
-        found = repo.annotations(annotator_id=who.id) if who else []
-        texts.append({a.video_id: a.cues for a in found})
-    rows = []
-    for video in repo.videos():
-        if video.id not in labels and not any(video.id in t for t in texts):
-            continue
-        ann = labels.get(video.id) or VideoAnnotation(video.id, consensus.id)
-        values = {SENTIMENT: ann.sentiment, **ann.emotions}
-        rows.append((video.name, values, [t.get(video.id, "") for t in texts]))
-    return write_released(path, repo.schema, rows)
-
-
-def export_annotator_csv(repo: Repository, path: str | Path, annotator: str) -> int:
-    """Write one annotator's ratings in the annotator format (emotions coded 1..4)."""
-    who = repo.annotator_by_name(annotator)
-    if who is None:
-        raise EmoSignError(f"the project has no annotator named '{annotator}'")
-    names = {v.id: v.name for v in repo.videos()}
-    schema = repo.schema
-    rows = []
-    for ann in repo.annotations(annotator_id=who.id):
-        emotions = _emotion_cells(schema, ann.emotions)
-        rows.append([names[ann.video_id], _cell(ann.sentiment), *emotions,
-                     _cell(ann.sentiment_confidence), _cell(ann.emotion_confidence), ann.cues])
+def write_annotator_rows(path: str | Path, schema: LabelSchema,
+                         rows: list[tuple[str, VideoAnnotation]]) -> int:
+    """Write ``(video name, annotation)`` rows in the annotator format (emotions coded
+    1..4); returns the number of rows."""
+    out = []
+    for name, ann in rows:
+        out.append([name, _cell(ann.sentiment), *_emotion_cells(schema, ann.emotions),
+                    _cell(ann.sentiment_confidence), _cell(ann.emotion_confidence), ann.cues])
     header = [VIDEO, SENTIMENT_COLUMN, *schema.emotion_keys, *OPTIONAL_ANNOTATOR_COLUMNS]
-    write_csv(path, header, rows)
-    return len(rows)
+    write_csv(path, header, out)
+    return len(out)

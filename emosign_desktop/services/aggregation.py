@@ -11,10 +11,10 @@ from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.core.schema import EMOTION_CONFIDENCE, SENTIMENT, SENTIMENT_CONFIDENCE
 from emosign_desktop.io.emosign_csv import write_released
 from emosign_desktop.services.agreement import raters
-from emosign_desktop.storage.project import Project
+from emosign_desktop.services.session import ProjectLike
 
 
-def aggregated_labels(project: Project, method: str = "majority"
+def aggregated_labels(project: ProjectLike, method: str = "majority"
                       ) -> dict[int, dict[str, int | None]]:
     """video id -> field -> aggregated value, over the annotators who rated each video."""
     repo = project.repo
@@ -35,7 +35,7 @@ def aggregated_labels(project: Project, method: str = "majority"
     return dict(out)
 
 
-def export_aggregated(project: Project, path: str | Path, method: str = "majority") -> int:
+def export_aggregated(project: ProjectLike, path: str | Path, method: str = "majority") -> int:
     """Write the released format from the annotators' aggregated labels; Reasoning_1..3 are
     the annotators' cue texts, annotators in name order."""
     labels = aggregated_labels(project, method)

@@ -14,24 +14,24 @@ from emosign_desktop.core.model import (
     Annotator,
     AnnotatorKind,
 )
-from emosign_desktop.storage.project import Project
+from emosign_desktop.services.session import ProjectLike
 
 SENTIMENT_LABEL = "Sentiment"
 
 
-def raters(project: Project) -> list[Annotator]:
+def raters(project: ProjectLike) -> list[Annotator]:
     """The annotators whose ratings count for agreement and aggregation."""
     skip = {CONSENSUS_ANNOTATOR, *REASONING_ANNOTATORS}
     return [a for a in project.repo.annotators()
             if a.name not in skip and a.kind is not AnnotatorKind.IMPORTED]
 
 
-def label_fields(project: Project) -> list[tuple[str, str]]:
+def label_fields(project: ProjectLike) -> list[tuple[str, str]]:
     """(label as reported, field name) for sentiment and each emotion."""
     return [(SENTIMENT_LABEL, "sentiment"), *((k, k) for k in project.schema.emotion_keys)]
 
 
-def rating_matrices(project: Project, people: list[Annotator]) -> dict[str, np.ndarray]:
+def rating_matrices(project: ProjectLike, people: list[Annotator]) -> dict[str, np.ndarray]:
     """label -> annotators x videos matrix of ratings (nan = not rated)."""
     videos = project.repo.videos()
     col = {v.id: i for i, v in enumerate(videos)}
@@ -47,7 +47,7 @@ def rating_matrices(project: Project, people: list[Annotator]) -> dict[str, np.n
     return out
 
 
-def agreement_report(project: Project, level: str = "ordinal", boundary_frames: int = 5,
+def agreement_report(project: ProjectLike, level: str = "ordinal", boundary_frames: int = 5,
                      top_videos: int = 20) -> dict[str, object]:
     """Alpha per label and tier, the average, and the videos ranked by disagreement."""
     people = raters(project)
@@ -89,7 +89,7 @@ def agreement_report(project: Project, level: str = "ordinal", boundary_frames: 
     }
 
 
-def tier_report(project: Project, people: list[Annotator], k: int) -> dict[str, object]:
+def tier_report(project: ProjectLike, people: list[Annotator], k: int) -> dict[str, object]:
     """Per tier: nominal alpha over frame-wise values, and boundary F1 within +-k frames."""
     ids = [a.id for a in people]
     grouped = group_segments(project.repo.segments(), set(ids))

@@ -6,11 +6,12 @@ import shutil
 from pathlib import Path
 
 from emosign_desktop.core.errors import ProjectError
-from emosign_desktop.core.model import Region, Segment, SegmentId
+from emosign_desktop.core.model import Region
 from emosign_desktop.core.tiers import EMOTION_CUE, FACIAL_GRAMMAR
 from emosign_desktop.resources import resource_dir, user_data_dir
+from emosign_desktop.services.session import create_session, open_session
 from emosign_desktop.services.videos import MEDIA_FOLDER, add_videos, media_file
-from emosign_desktop.storage import create_project, is_project, open_project
+from emosign_desktop.storage.project import is_project
 
 DEMO_ANNOTATOR = "demo-annotator"
 DEMO_CLIPS = ("pose_test_video.mp4", "signbank_ns_011-019.mp4", "pose_sample_video.mp4",
@@ -52,8 +53,8 @@ def ensure_demo_project(folder: Path | None = None) -> Path:
     """Create the demo project (or reuse it, restoring any demo clip that went missing)."""
     folder = folder or default_demo_folder()
     if is_project(folder):
-        with open_project(folder) as project:
-            for video in project.repo.videos():
+        with open_session(folder) as session:
+            for video in session.repo.videos():
                 if video.media_path and media_file(folder, video) is None:
                     _copy_clips(folder)
                     break
@@ -88,20 +89,17 @@ def _copy_clips(folder: Path) -> list[Path]:
 
 
 def _build(folder: Path) -> None:
-    with create_project(folder) as project:
-        add_videos(project, _copy_clips(folder))
-        repo = project.repo
-        who = repo.ensure_annotator(DEMO_ANNOTATOR)
+    with create_session(folder) as session:
+        add_videos(session.writer, _copy_clips(folder))
+        repo, editing = session.repo, session.editing
         tiers = {t.name: t for t in repo.tiers()}
-        with repo.transaction():
+        with session.writer.operation("demo labels"):
             for name, values in _LABELS.items():
                 video = repo.video_by_name(name)
                 assert video is not None
-                repo.put_fields(video.id, who.id, values)
+                editing.set_labels(video.id, DEMO_ANNOTATOR, values)
             for name, tier, start, end, value, box in _SEGMENTS:
                 video = repo.video_by_name(name)
                 assert video is not None
-                repo.add_segment(Segment(
-                    SegmentId(0), video.id, who.id, tiers[tier].id, start, end, value,
-                    region=Region(*box) if box else None,
-                ))
+                editing.add_segment(video.id, DEMO_ANNOTATOR, tiers[tier].id, start, end,
+                                    value, region=Region(*box) if box else None)

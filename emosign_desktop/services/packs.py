@@ -16,13 +16,14 @@ from emosign_desktop.core.packs import (
     PackVideo,
 )
 from emosign_desktop.io.packs import pack_digest, read_pack, write_pack
+from emosign_desktop.services.merging import PackMerge
+from emosign_desktop.services.write_path import WritePath
 from emosign_desktop.storage.base import now_iso
-from emosign_desktop.storage.project import Project
+from emosign_desktop.storage.repository import Repository
 
 
-def make_pack(project: Project, annotator: str) -> AnnotatorPack:
-    """Everything ``annotator`` did in ``project``."""
-    repo = project.repo
+def make_pack(repo: Repository, annotator: str) -> AnnotatorPack:
+    """Everything ``annotator`` did in the project."""
     who = repo.annotator_by_name(annotator)
     if who is None:
         names = ", ".join(a.name for a in repo.annotators()) or "none"
@@ -53,24 +54,26 @@ def make_pack(project: Project, annotator: str) -> AnnotatorPack:
     )
 
 
-def export_pack(project: Project, annotator: str, path: str | Path) -> AnnotatorPack:
+def export_pack(repo: Repository, annotator: str, path: str | Path) -> AnnotatorPack:
     """Write ``annotator``'s pack to ``path``."""
-    pack = make_pack(project, annotator)
+    pack = make_pack(repo, annotator)
     write_pack(pack, path)
     return pack
 
 
-def merge_pack_files(project: Project, paths: Iterable[str | Path]) -> list[MergeSummary]:
-    """Merge packs in one transaction: all of them, or (if any is bad) none.
+def merge_pack_files(writer: WritePath, paths: Iterable[str | Path]) -> list[MergeSummary]:
+    """Merge packs as one operation ("merge 3 packs"): all of them, or (if any is bad) none.
 
-    Packs are read, checked and merged one at a time (memory stays bounded however many
-    there are); a bad pack anywhere rolls the whole merge back.
+    Packs are read, checked and merged one at a time, in one transaction (memory stays
+    bounded however many there are); a bad pack anywhere rolls the whole merge back.
     """
+    paths = [Path(p) for p in paths]
     summaries = []
-    with project.repo.transaction():
-        for p in paths:
-            path = Path(p)
+    label = f"merge {len(paths)} packs" if len(paths) != 1 else f"merge {paths[0].name}"
+    with writer.operation(label) as op:
+        for path in paths:
             pack = read_pack(path)
-            project.repo.check_schema(pack, str(path))
-            summaries.append(project.repo.merge_pack(pack, pack_digest(path), path.name))
+            merge = PackMerge(writer.repo, pack, pack_digest(path), path.name)
+            op.apply(merge.build())
+            summaries.append(merge.summary)
     return summaries

@@ -6,8 +6,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 
 from emosign_desktop.core.model import AnnotationStatus, Video
+from emosign_desktop.services.session import ProjectLike
 from emosign_desktop.services.videos import media_file
-from emosign_desktop.storage.project import CURRENT_FORMAT, Project
+from emosign_desktop.storage.project import CURRENT_FORMAT
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class VideoRow:
         }
 
 
-def video_rows(project: Project) -> list[VideoRow]:
+def video_rows(project: ProjectLike) -> list[VideoRow]:
     """Every video with whether its media is found and each annotator's status."""
     repo = project.repo
     names = {a.id: a.name for a in repo.annotators()}
@@ -43,7 +44,7 @@ def video_rows(project: Project) -> list[VideoRow]:
     ]
 
 
-def project_info(project: Project) -> dict[str, object]:
+def project_info(project: ProjectLike) -> dict[str, object]:
     """Everything ``emosign info`` prints, as plain data."""
     repo = project.repo
     rows = video_rows(project)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from emosign_desktop.core.changeset import ChangeSet, VideoEdit
 from emosign_desktop.core.errors import MediaError, ProjectError
-from emosign_desktop.core.model import MediaInfo, Video
+from emosign_desktop.core.model import MediaInfo, Video, VideoId
 from emosign_desktop.media.fingerprint import fingerprint
 from emosign_desktop.media.frame_index import load_index
 from emosign_desktop.media.probe import media_info
-from emosign_desktop.storage.project import Project
+from emosign_desktop.services.building import NewIds
+from emosign_desktop.services.write_path import WritePath
+from emosign_desktop.storage.repository import Repository
 
 MEDIA_FOLDER = "media"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".mts")
@@ -48,11 +52,15 @@ def media_file(project_folder: Path, video: Video) -> Path | None:
     return path if path.is_file() else None
 
 
-def probe_files(paths: Iterable[str | Path]) -> list[ProbedFile]:
+def probe_files(paths: Iterable[str | Path],
+                progress: Callable[[int, int], None] | None = None) -> list[ProbedFile]:
     """Probe every file first, so that one bad file means nothing is added."""
     probed = []
     names: dict[str, Path] = {}
-    for p in paths:
+    todo = list(paths)
+    for i, p in enumerate(todo):
+        if progress:
+            progress(i, len(todo))
         path = Path(p)
         if not path.is_file():
             raise MediaError(f"{path}: file not found" if not path.exists()
@@ -68,19 +76,20 @@ def probe_files(paths: Iterable[str | Path]) -> list[ProbedFile]:
 
 
 def add_videos(
-    project: Project,
+    writer: WritePath,
     paths: Iterable[str | Path],
     *,
     copy: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Video]:
-    """Probe and add video files; a video known by name only gets its media linked.
+    """Probe and add video files (one undoable operation); a video known by name only gets
+    its media linked.
 
     With ``copy`` the files are copied into the project's ``media/`` folder first.
     All files are checked before anything is written; then all are added in one transaction.
     """
-    probed = probe_files(paths)
-    repo = project.repo
+    repo = writer.repo
+    probed = probe_files(paths, progress)
     for f in probed:
         existing = repo.video_by_name(f.name)
         if existing is not None and existing.has_media:
@@ -92,7 +101,7 @@ def add_videos(
     for f in probed:
         target = f.path
         if copy:
-            dest_dir = project.folder / MEDIA_FOLDER
+            dest_dir = repo.folder / MEDIA_FOLDER
             dest_dir.mkdir(exist_ok=True)
             target = dest_dir / f.path.name
             if target.resolve() != f.path.resolve():
@@ -100,35 +109,66 @@ def add_videos(
                     raise ProjectError(f"{target}: a different file of that name is already there")
                 shutil.copy2(f.path, target)
         targets.append(target)
-    added = []
-    with repo.transaction():
-        for i, (f, target) in enumerate(zip(probed, targets, strict=True)):
-            rel = stored_path(project.folder, target)
+    added: list[Video] = []
+
+    def build(repo: Repository) -> ChangeSet:
+        ids = NewIds(repo)
+        edits = []
+        for f, target in zip(probed, targets, strict=True):
+            rel = stored_path(repo.folder, target)
             existing = repo.video_by_name(f.name)
-            if existing is not None:
-                added.append(repo.link_media(existing.id, rel, f.fingerprint, f.media))
-            else:
-                added.append(repo.add_video(f.name, rel, f.fingerprint, f.media))
-            if progress:
-                progress(i + 1, len(probed))
+            video = Video(existing.id if existing else VideoId(ids("video")), f.name, rel,
+                          f.fingerprint, f.media)
+            edits.append(VideoEdit(existing, video))
+            added.append(video)
+        return ChangeSet(videos=tuple(edits))
+
+    label = f"add {len(probed)} videos" if len(probed) != 1 else f"add video {probed[0].name}"
+    writer.run(label, build)
     return added
 
 
-def relink_missing(project: Project, folder: str | Path) -> list[Video]:
-    """Find the media of videos whose files are missing by fingerprint under ``folder``."""
-    missing = {v.fingerprint: v for v in project.repo.videos()
-               if v.fingerprint and media_file(project.folder, v) is None}
-    found = []
-    if not missing:
-        return found
-    for path in sorted(Path(folder).rglob("*")):
+def add_named_videos(writer: WritePath, names: Iterable[str]) -> list[Video]:
+    """Add videos known by name only (their media can be linked later)."""
+    wanted = list(dict.fromkeys(n.strip() for n in names))
+    if any(not n for n in wanted):
+        raise ProjectError("a video needs a name")
+    added: list[Video] = []
+
+    def build(repo: Repository) -> ChangeSet:
+        ids = NewIds(repo)
+        edits = []
+        for name in wanted:
+            if repo.video_by_name(name) is not None:
+                raise ProjectError(f"the project already has a video named '{name}'")
+            video = Video(VideoId(ids("video")), name)
+            edits.append(VideoEdit(None, video))
+            added.append(video)
+        return ChangeSet(videos=tuple(edits))
+
+    writer.run(f"add {len(wanted)} videos by name", build)
+    return added
+
+
+def relink_missing(writer: WritePath, folder: str | Path) -> list[Video]:
+    """Find the media of videos whose files are missing, by fingerprint under ``folder``
+    (one undoable operation)."""
+    repo = writer.repo
+    missing = {v.fingerprint: v for v in repo.videos()
+               if v.fingerprint and media_file(repo.folder, v) is None}
+    found: list[Video] = []
+    for path in sorted(Path(folder).rglob("*")) if missing else []:
         if path.suffix.lower() not in VIDEO_SUFFIXES or not path.is_file():
             continue
         fp = fingerprint(path)
         video = missing.pop(fp, None)
         if video is not None and video.media is not None:
-            found.append(project.repo.link_media(
-                video.id, stored_path(project.folder, path), fp, video.media))
+            found.append(dataclasses.replace(video, media_path=stored_path(repo.folder, path)))
         if not missing:
             break
+    if found:
+        def build(repo: Repository) -> ChangeSet:
+            return ChangeSet(videos=tuple(VideoEdit(repo.video(v.id), v) for v in found))
+
+        writer.run(f"relink {len(found)} media files", build)
     return found

@@ -1,120 +1,171 @@
-"""Video annotations: one annotator's labels for one video, field by field."""
+"""Video annotations: one annotator's labels for one video.  Reads, and the annotation part
+of applying a change set (bulk: a handful of driver-level statements for any number)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, and_, func, select
 
+from emosign_desktop.core.changeset import AnnotationEdit
+from emosign_desktop.core.errors import StaleChangeError
 from emosign_desktop.core.model import AnnotatorId, VideoAnnotation, VideoId
 from emosign_desktop.core.schema import SKIPPED
 from emosign_desktop.storage import tables as t
-from emosign_desktop.storage.base import StoreBase, now_iso
+from emosign_desktop.storage.base import LogLine, StoreBase, describe
 
-_COLUMNS = ("sentiment", "sentiment_confidence", "emotion_confidence", "cues", "skipped",
-            "skip_reason")
+COLUMNS = ("sentiment", "sentiment_confidence", "emotion_confidence", "cues", "skipped",
+           "skip_reason")
+_EMPTY_COLUMNS: dict[str, object] = {"sentiment": None, "sentiment_confidence": None,
+                                     "emotion_confidence": None, "cues": "", "skipped": False,
+                                     "skip_reason": ""}
+_SMALL = 32  # up to this many annotations are looked up one by one
+_RATE_SQL = ("INSERT INTO emotion_rating (annotation_id, emotion, value) VALUES (?, ?, ?) "
+             "ON CONFLICT (annotation_id, emotion) DO UPDATE SET value = excluded.value")
+_UNRATE_SQL = "DELETE FROM emotion_rating WHERE annotation_id = ? AND emotion = ?"
+_INSERT_SQL = (f"INSERT INTO video_annotation (id, video_id, annotator_id, created_at, "
+               f"updated_at, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (5 + len(COLUMNS)))})")
+_DROP_EMPTY_SQL = (
+    "DELETE FROM video_annotation WHERE id = ? AND sentiment IS NULL AND sentiment_confidence "
+    "IS NULL AND emotion_confidence IS NULL AND cues = '' AND skipped = 0 AND skip_reason = '' "
+    "AND NOT EXISTS (SELECT 1 FROM emotion_rating WHERE annotation_id = video_annotation.id)")
 
-
-_va, _er = t.video_annotation, t.emotion_rating
-_ENSURE = sqlite_insert(_va).on_conflict_do_nothing(index_elements=["video_id", "annotator_id"])
-_FIND = select(_va.c.id).where(
-    _va.c.video_id == bindparam("v"), _va.c.annotator_id == bindparam("a")
-)
-_UPDATE = _va.update().where(_va.c.id == bindparam("_ann"))
-_RATE = sqlite_insert(_er)
-_RATE = _RATE.on_conflict_do_update(
-    index_elements=["annotation_id", "emotion"], set_={"value": _RATE.excluded.value}
-)
+Key = tuple[VideoId, AnnotatorId]
+#: An annotation as stored: row id, every field's value, created_at, updated_at.
+Stored = tuple[int, dict[str, object], str, str]
 
 
 class AnnotationStore(StoreBase):
-    """Reads and writes :class:`VideoAnnotation` values, validated against the schema."""
+    """Reads :class:`VideoAnnotation` values; applies annotation edits."""
 
-    def _annotation_id(
-        self, conn: Connection, video_id: VideoId, annotator_id: AnnotatorId, now: str
-    ) -> int:
-        found = conn.execute(_FIND, {"v": video_id, "a": annotator_id}).scalar()
-        if found is not None:
-            return found
-        conn.execute(_ENSURE, {"video_id": video_id, "annotator_id": annotator_id,
-                               "created_at": now, "updated_at": now})
-        return conn.execute(_FIND, {"v": video_id, "a": annotator_id}).scalar_one()
+    # -- reads for the write path ------------------------------------------------------------
+    def stored_annotations(self, keys: Iterable[Key] | None = None, *,
+                           annotator_id: AnnotatorId | None = None) -> dict[Key, Stored]:
+        """The stored annotations of ``keys`` (or of one annotator): row id, the values of
+        every field that is set (unset emotions are absent) and the time stamps."""
+        with self._read() as conn:
+            return self._stored(conn, None if keys is None else list(keys), annotator_id)
 
-    def _get_field(self, conn: Connection, ann_id: int, field: str) -> object:
-        if field in _COLUMNS:
-            value = conn.execute(
-                select(t.video_annotation.c[field]).where(t.video_annotation.c.id == ann_id)
-            ).scalar_one()
-            return bool(value) if field == SKIPPED else value
-        er = t.emotion_rating
-        return conn.execute(
-            select(er.c.value).where(er.c.annotation_id == ann_id, er.c.emotion == field)
-        ).scalar()
-
-    def _put_field(self, conn: Connection, ann_id: int, field: str, value: object) -> None:
-        if field in _COLUMNS:
-            conn.execute(_UPDATE, {"_ann": ann_id, field: value})
-            return
-        er = t.emotion_rating
-        if value is None:
-            conn.execute(delete(er).where(er.c.annotation_id == ann_id, er.c.emotion == field))
-        else:
-            conn.execute(_RATE, {"annotation_id": ann_id, "emotion": field, "value": value})
-
-    def set_field(
-        self, video_id: VideoId, annotator_id: AnnotatorId, field: str, value: object
-    ) -> object:
-        """Set one field (``sentiment``, an emotion key, ``cues``...); returns the old value.
-
-        The value is validated against the project's schema and committed before returning.
-        """
-        value = self.schema.validate(field, value)
-        now = now_iso()
-        with self._write() as conn:
-            ann_id = self._annotation_id(conn, video_id, annotator_id, now)
-            old = self._get_field(conn, ann_id, field)
-            if old != value:
-                self._put_field(conn, ann_id, field, value)
-                conn.execute(_UPDATE, {"_ann": ann_id, "updated_at": now})
-                self._log(conn, "annotation", field, old, value,
-                          video_id=video_id, annotator_id=annotator_id)
-        return old
-
-    def put_fields(
-        self, video_id: VideoId, annotator_id: AnnotatorId, values: Mapping[str, object]
-    ) -> None:
-        """Set several fields of one annotation at once (all validated first), in a handful
-        of statements: the bulk path used by imports and merges."""
-        checked = {f: self.schema.validate(f, v) for f, v in values.items()}
-        now = now_iso()
+    def _stored(self, conn: Connection, keys: Sequence[Key] | None,
+                annotator_id: AnnotatorId | None = None) -> dict[Key, Stored]:
         va, er = t.video_annotation, t.emotion_rating
-        with self._write() as conn:
-            ann_id = self._annotation_id(conn, video_id, annotator_id, now)
-            row = conn.execute(select(va).where(va.c.id == ann_id)).one()._mapping
-            current: dict[str, object] = {c: row[c] for c in _COLUMNS}
-            current[SKIPPED] = bool(current[SKIPPED])
-            current.update(conn.execute(
-                select(er.c.emotion, er.c.value).where(er.c.annotation_id == ann_id)
-            ).all())
-            changed = {f: v for f, v in checked.items() if current.get(f) != v}
-            if not changed:
-                return
-            columns = {f: v for f, v in changed.items() if f in _COLUMNS}
-            conn.execute(_UPDATE, {"_ann": ann_id, "updated_at": now, **columns})
-            rated = [{"annotation_id": ann_id, "emotion": f, "value": v}
-                     for f, v in changed.items() if f not in _COLUMNS and v is not None]
-            cleared = [f for f, v in changed.items() if f not in _COLUMNS and v is None]
-            if rated:
-                conn.execute(_RATE, rated)
-            if cleared:
-                conn.execute(delete(er).where(er.c.annotation_id == ann_id,
-                                              er.c.emotion.in_(cleared)))
-            self._log_many(conn, "annotation",
-                           [(f, current.get(f), v) for f, v in changed.items()],
-                           video_id=video_id, annotator_id=annotator_id)
+        cols = [va.c.id, va.c.video_id, va.c.annotator_id, va.c.created_at, va.c.updated_at,
+                *(va.c[c] for c in COLUMNS)]
+        if keys is not None and len(keys) <= _SMALL:
+            rows = []
+            for v, a in keys:
+                rows.extend(conn.execute(select(*cols).where(va.c.video_id == v,
+                                                             va.c.annotator_id == a)).all())
+        else:
+            people = {annotator_id} if keys is None else {a for _, a in keys}
+            rows = conn.execute(select(*cols).where(va.c.annotator_id.in_(people))).all()
+        found: dict[Key, Stored] = {}
+        by_id: dict[int, dict[str, object]] = {}
+        for row in rows:
+            values = dict(zip(COLUMNS, row[5:], strict=True))
+            values[SKIPPED] = bool(values[SKIPPED])
+            by_id[row[0]] = values
+            found[(VideoId(row[1]), AnnotatorId(row[2]))] = (row[0], values, row[3], row[4])
+        if by_id:
+            ids = list(by_id)
+            for i in range(0, len(ids), 500):
+                q = select(er.c.annotation_id, er.c.emotion, er.c.value).where(
+                    er.c.annotation_id.in_(ids[i:i + 500]))
+                for ann_id, emotion, value in conn.execute(q):
+                    by_id[ann_id][emotion] = value
+        if keys is not None:
+            wanted = set(keys)
+            found = {k: v for k, v in found.items() if k in wanted}
+        return found
 
+    # -- applying ------------------------------------------------------------------------------
+    def _verify_annotations(self, conn: Connection, edits: Sequence[AnnotationEdit]) -> None:
+        if not edits:
+            return
+        stored = self._stored(conn, [e.key for e in edits])
+        empty = self.schema.empty_values()
+        for e in edits:
+            values = stored[e.key][1] if e.key in stored else {}
+            for f, expected in e.before.items():
+                now = values.get(f, empty.get(f))
+                if now != expected:
+                    raise StaleChangeError(
+                        f"{f} of video '{self._video_name(conn, e.video_id)}' by "
+                        f"'{self._annotator_name(conn, e.annotator_id)}' is now "
+                        f"{describe(now)}, not {describe(expected)} as this step expects "
+                        "(it was changed since, by another edit). Nothing was changed.")
+
+    def _apply_annotations(self, conn: Connection, edits: Sequence[AnnotationEdit], now: str,
+                           log: list[LogLine] | None) -> None:
+        if not edits:
+            return
+        ids = self._ids(conn, [e.key for e in edits])
+        next_id = 0
+        inserts: list[tuple[object, ...]] = []
+        updates: dict[tuple[str, ...], list[tuple[object, ...]]] = defaultdict(list)
+        rate: list[tuple[int, str, object]] = []
+        unrate: list[tuple[int, str]] = []
+        drop: list[tuple[int]] = []
+        for e in edits:
+            ann_id = ids.get(e.key)
+            cols = {f: v for f, v in e.after.items() if f in _EMPTY_COLUMNS}
+            stamp = e.after_stamp or now
+            new = ann_id is None
+            if new:
+                if not e.exists:
+                    continue  # removing what is not there
+                if not next_id:
+                    next_id = (conn.execute(select(func.max(t.video_annotation.c.id)))
+                               .scalar() or 0) + 1
+                ann_id, next_id = next_id, next_id + 1
+                row = {**_EMPTY_COLUMNS, **cols}
+                inserts.append((ann_id, e.video_id, e.annotator_id, e.created_stamp or now,
+                                stamp, *(row[c] for c in COLUMNS)))
+            else:
+                names = tuple(sorted(cols))
+                updates[names].append((*(cols[c] for c in names), stamp, ann_id))
+            assert ann_id is not None
+            for f, v in e.after.items():
+                if f in _EMPTY_COLUMNS:
+                    continue
+                if v is not None:
+                    rate.append((ann_id, f, v))
+                elif not new:
+                    unrate.append((ann_id, f))
+            if not e.exists:
+                drop.append((ann_id,))
+            if log is not None:
+                log.extend(("annotation", f, e.before.get(f), v, e.video_id, e.annotator_id)
+                           for f, v in e.after.items() if e.before.get(f) != v)
+        if inserts:
+            conn.exec_driver_sql(_INSERT_SQL, inserts)
+        for names, rows in updates.items():
+            sets = ", ".join(f"{c} = ?" for c in (*names, "updated_at"))
+            conn.exec_driver_sql(f"UPDATE video_annotation SET {sets} WHERE id = ?", rows)
+        if unrate:
+            conn.exec_driver_sql(_UNRATE_SQL, unrate)
+        if rate:
+            conn.exec_driver_sql(_RATE_SQL, rate)
+        if drop:
+            conn.exec_driver_sql(_DROP_EMPTY_SQL, drop)
+
+    @staticmethod
+    def _ids(conn: Connection, keys: Sequence[Key]) -> dict[Key, int]:
+        va = t.video_annotation
+        if len(keys) <= _SMALL:
+            found = {}
+            for v, a in keys:
+                i = conn.execute(select(va.c.id).where(va.c.video_id == v,
+                                                       va.c.annotator_id == a)).scalar()
+                if i is not None:
+                    found[(v, a)] = i
+            return found
+        rows = conn.execute(select(va.c.id, va.c.video_id, va.c.annotator_id)
+                            .where(va.c.annotator_id.in_({a for _, a in keys})))
+        return {(VideoId(v), AnnotatorId(a)): i for i, v, a in rows}
+
+    # -- reads ---------------------------------------------------------------------------------
     def annotation(
         self, video_id: VideoId, annotator_id: AnnotatorId
     ) -> VideoAnnotation | None:

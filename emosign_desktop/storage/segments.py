@@ -1,16 +1,16 @@
-"""Tiers, time segments (with an optional region on the picture) and model predictions."""
+"""Tiers, time segments (with an optional region on the picture) and model predictions:
+reads, and their part of applying a change set."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Row, and_, delete, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Row, and_, delete, select
 
-from emosign_desktop.core.errors import LabelValidationError, ProjectError
+from emosign_desktop.core.changeset import PredictionEdit, SegmentEdit, Stamps, TierEdit
+from emosign_desktop.core.errors import ProjectError, StaleChangeError
 from emosign_desktop.core.model import (
     AnnotatorId,
     Prediction,
@@ -21,69 +21,51 @@ from emosign_desktop.core.model import (
     TierId,
     TierKind,
     VideoId,
-    check_frames,
 )
 from emosign_desktop.storage import tables as t
-from emosign_desktop.storage.base import StoreBase, now_iso
+from emosign_desktop.storage.base import LogLine, StoreBase, describe
 
 
-def _tier(row: Row) -> Tier:
-    return Tier(TierId(row.id), row.name, TierKind(row.kind), tuple(json.loads(row.vocabulary)))
+def _tier(row: Row[tuple[object, ...]]) -> Tier:
+    m = row._mapping
+    return Tier(TierId(m["id"]), m["name"], TierKind(m["kind"]), tuple(json.loads(m["vocabulary"])))
 
 
-def _segment(row: Row) -> Segment:
+def _segment(row: Row[tuple[object, ...]]) -> Segment:
+    m = row._mapping
     region = None
-    if row.region_x is not None:
-        region = Region(row.region_x, row.region_y, row.region_w, row.region_h)
+    if m["region_x"] is not None:
+        region = Region(m["region_x"], m["region_y"], m["region_w"], m["region_h"])
     return Segment(
-        SegmentId(row.id), VideoId(row.video_id), AnnotatorId(row.annotator_id),
-        TierId(row.tier_id), row.start_frame, row.end_frame, row.value, row.note, region,
-        row.uid or "",
+        SegmentId(m["id"]), VideoId(m["video_id"]), AnnotatorId(m["annotator_id"]),
+        TierId(m["tier_id"]), m["start_frame"], m["end_frame"], m["value"], m["note"], region,
+        m["uid"] or "",
     )
 
 
-def _region_values(region: Region | None) -> dict[str, float | None]:
-    if region is None:
-        return {"region_x": None, "region_y": None, "region_w": None, "region_h": None}
-    return {"region_x": region.x, "region_y": region.y, "region_w": region.w,
-            "region_h": region.h}
+def _segment_values(seg: Segment) -> dict[str, object]:
+    r = seg.region
+    return {"uid": seg.uid, "video_id": seg.video_id, "annotator_id": seg.annotator_id,
+            "tier_id": seg.tier_id, "start_frame": seg.start_frame, "end_frame": seg.end_frame,
+            "value": seg.value, "note": seg.note,
+            "region_x": r.x if r else None, "region_y": r.y if r else None,
+            "region_w": r.w if r else None, "region_h": r.h if r else None}
+
+
+def segment_differences(expected: Segment | None, found: Segment | None) -> str:
+    """What differs between two versions of a segment, for a message."""
+    if expected is None or found is None:
+        return "it is gone" if found is None else "it exists already"
+    fields = [f.name for f in dataclasses.fields(Segment)
+              if getattr(expected, f.name) != getattr(found, f.name)]
+    return "; ".join(f"{f} is now {describe(getattr(found, f))}, not "
+                     f"{describe(getattr(expected, f))}" for f in fields)
 
 
 class SegmentStore(StoreBase):
-    """Tiers and the segments on them."""
+    """Tiers, the segments on them, and predictions."""
 
-    def add_tier(
-        self, name: str, kind: TierKind = TierKind.FREE, vocabulary: Iterable[str] = ()
-    ) -> Tier:
-        """Add a tier with a unique name."""
-        name = name.strip()
-        if not name:
-            raise ProjectError("a tier needs a name")
-        vocab = tuple(vocabulary)
-        with self._write() as conn:
-            if conn.execute(select(t.tier.c.id).where(t.tier.c.name == name)).first():
-                raise ProjectError(f"the project already has a tier named '{name}'")
-            position = len(conn.execute(select(t.tier.c.id)).all())
-            tid = conn.execute(
-                t.tier.insert().values(name=name, kind=kind.value,
-                                       vocabulary=json.dumps(list(vocab)), position=position)
-            ).inserted_primary_key[0]
-            self._log(conn, "tier", "add", None, name)
-        return Tier(TierId(tid), name, kind, vocab)
-
-    def update_tier(self, tier: Tier) -> Tier:
-        """Rename a tier or change its vocabulary; returns the tier as it was."""
-        old = self.tier(tier.id)
-        with self._write() as conn:
-            conn.execute(
-                t.tier.update().where(t.tier.c.id == tier.id).values(
-                    name=tier.name, kind=tier.kind.value,
-                    vocabulary=json.dumps(list(tier.vocabulary)),
-                )
-            )
-            self._log(conn, "tier", "update", dataclasses.asdict(old), dataclasses.asdict(tier))
-        return old
-
+    # -- reads ---------------------------------------------------------------------------------
     def tier(self, tier_id: TierId) -> Tier:
         """The tier with this id."""
         with self._read() as conn:
@@ -98,67 +80,6 @@ class SegmentStore(StoreBase):
             rows = conn.execute(select(t.tier).order_by(t.tier.c.position, t.tier.c.id))
             return [_tier(r) for r in rows]
 
-    def _check_segment(self, seg: Segment) -> None:
-        check_frames(seg.start_frame, seg.end_frame)
-        tier = self.tier(seg.tier_id)
-        if tier.vocabulary and seg.value and seg.value not in tier.vocabulary:
-            raise LabelValidationError(
-                f"'{seg.value}' is not in the vocabulary of tier '{tier.name}'"
-            )
-
-    def add_segment(self, seg: Segment) -> Segment:
-        """Store a segment; ``seg.id`` 0 means a new id, any other restores that id (undo)."""
-        self._check_segment(seg)
-        now = now_iso()
-        if not seg.uid:
-            seg = dataclasses.replace(seg, uid=uuid.uuid4().hex)
-        values = dict(uid=seg.uid,
-            video_id=seg.video_id, annotator_id=seg.annotator_id, tier_id=seg.tier_id,
-            start_frame=seg.start_frame, end_frame=seg.end_frame, value=seg.value,
-            note=seg.note, created_at=now, updated_at=now, **_region_values(seg.region),
-        )
-        if seg.id:
-            values["id"] = seg.id
-        with self._write() as conn:
-            sid = conn.execute(t.segment.insert().values(**values)).inserted_primary_key[0]
-            stored = dataclasses.replace(seg, id=SegmentId(sid))
-            self._log(conn, "segment", "add", None, dataclasses.asdict(stored),
-                      video_id=seg.video_id, annotator_id=seg.annotator_id)
-        return stored
-
-    def update_segment(self, seg: Segment) -> Segment:
-        """Replace a segment's frames, value, note and region; returns it as it was."""
-        self._check_segment(seg)
-        old = self.segment(seg.id)
-        with self._write() as conn:
-            conn.execute(
-                t.segment.update().where(t.segment.c.id == seg.id).values(
-                    tier_id=seg.tier_id, start_frame=seg.start_frame, end_frame=seg.end_frame,
-                    value=seg.value, note=seg.note, updated_at=now_iso(),
-                    **_region_values(seg.region),
-                )
-            )
-            self._log(conn, "segment", "update", dataclasses.asdict(old),
-                      dataclasses.asdict(seg), video_id=seg.video_id,
-                      annotator_id=seg.annotator_id)
-        return old
-
-    def delete_segment(self, segment_id: SegmentId) -> Segment:
-        """Delete a segment; returns it (so undo can restore it)."""
-        old = self.segment(segment_id)
-        with self._write() as conn:
-            conn.execute(delete(t.segment).where(t.segment.c.id == segment_id))
-            self._log(conn, "segment", "delete", dataclasses.asdict(old), None,
-                      video_id=old.video_id, annotator_id=old.annotator_id)
-        return old
-
-    def segment_times(self, segment_id: SegmentId) -> tuple[str, str]:
-        """When a segment was created and last changed."""
-        with self._read() as conn:
-            row = conn.execute(select(t.segment.c.created_at, t.segment.c.updated_at).where(
-                t.segment.c.id == segment_id)).one()
-        return row.created_at, row.updated_at
-
     def segment(self, segment_id: SegmentId) -> Segment:
         """The segment with this id."""
         with self._read() as conn:
@@ -166,6 +87,23 @@ class SegmentStore(StoreBase):
         if row is None:
             raise ProjectError(f"no segment with id {segment_id}")
         return _segment(row)
+
+    def segment_times(self, segment_id: SegmentId) -> Stamps:
+        """When a segment was created and last changed."""
+        with self._read() as conn:
+            row = conn.execute(select(t.segment.c.created_at, t.segment.c.updated_at).where(
+                t.segment.c.id == segment_id)).one()
+        return row.created_at, row.updated_at
+
+    def segments_by_uid(self, uids: Sequence[str]) -> dict[str, tuple[Segment, Stamps]]:
+        """The segments with these uids, with their time stamps."""
+        s = t.segment
+        found: dict[str, tuple[Segment, Stamps]] = {}
+        with self._read() as conn:
+            for i in range(0, len(uids), 500):
+                for row in conn.execute(select(s).where(s.c.uid.in_(uids[i:i + 500]))):
+                    found[row.uid] = (_segment(row), (row.created_at, row.updated_at))
+        return found
 
     def segments(
         self,
@@ -186,20 +124,6 @@ class SegmentStore(StoreBase):
                                 .order_by(s.c.start_frame, s.c.id))
             return [_segment(r) for r in rows]
 
-    def put_prediction(self, p: Prediction) -> None:
-        """Store (or replace) a model's prediction for a video in an input setting."""
-        with self._write() as conn:
-            conn.execute(
-                sqlite_insert(t.prediction)
-                .values(model=p.model, input_setting=p.input_setting, video_id=p.video_id,
-                        sentiment=p.sentiment, emotion=p.emotion, raw_text=p.raw_text)
-                .on_conflict_do_update(
-                    index_elements=["model", "input_setting", "video_id"],
-                    set_={"sentiment": p.sentiment, "emotion": p.emotion,
-                          "raw_text": p.raw_text},
-                )
-            )
-
     def predictions(self, *, video_id: VideoId | None = None) -> list[Prediction]:
         """Stored predictions, optionally for one video."""
         p = t.prediction
@@ -212,3 +136,139 @@ class SegmentStore(StoreBase):
                            r.emotion, r.raw_text)
                 for r in conn.execute(q)
             ]
+
+    # -- applying: tiers -------------------------------------------------------------------------
+    def _current_tiers(self, conn: Connection, ids: Iterable[int]) -> dict[int, Tier]:
+        rows = conn.execute(select(t.tier).where(t.tier.c.id.in_(list(ids))))
+        return {r.id: _tier(r) for r in rows}
+
+    def _verify_tiers(self, conn: Connection, edits: Sequence[TierEdit]) -> None:
+        if not edits:
+            return
+        now = self._current_tiers(conn, [e.key for e in edits])
+        names = {r.name for r in conn.execute(select(t.tier.c.name))}
+        for e in edits:
+            found = now.get(e.key)
+            if e.before is None and e.after is not None and (found or e.after.name in names):
+                raise StaleChangeError(f"a tier '{e.after.name}' exists already; "
+                                       "nothing was changed")
+            if e.before is not None and found != e.before:
+                raise StaleChangeError(
+                    f"tier '{e.before.name}' was changed since (now "
+                    f"{'deleted' if found is None else repr(found.name)}); nothing was changed")
+
+    def _apply_tiers(self, conn: Connection, edits: Sequence[TierEdit], deleting: bool,
+                     log: list[LogLine] | None) -> None:
+        tier = t.tier
+        for e in edits:
+            if (e.after is None) != deleting:
+                continue
+            if e.after is None:
+                assert e.before is not None
+                used = conn.execute(select(t.segment.c.id).where(
+                    t.segment.c.tier_id == e.before.id).limit(1)).first()
+                if used is None:  # kept while segments use it
+                    conn.execute(delete(tier).where(tier.c.id == e.before.id))
+            elif e.before is None:
+                position = len(conn.execute(select(tier.c.id)).all())
+                conn.execute(tier.insert().values(
+                    id=e.after.id, name=e.after.name, kind=e.after.kind.value,
+                    vocabulary=json.dumps(list(e.after.vocabulary)), position=position))
+            else:
+                conn.execute(tier.update().where(tier.c.id == e.after.id).values(
+                    name=e.after.name, kind=e.after.kind.value,
+                    vocabulary=json.dumps(list(e.after.vocabulary))))
+            if log is not None:
+                log.append(("tier", "add" if e.before is None else "delete"
+                            if e.after is None else "update",
+                            dataclasses.asdict(e.before) if e.before else None,
+                            dataclasses.asdict(e.after) if e.after else None, None, None))
+
+    # -- applying: segments ----------------------------------------------------------------------
+    def _current_segments(self, conn: Connection, ids: Sequence[int]) -> dict[int, Segment]:
+        found: dict[int, Segment] = {}
+        for i in range(0, len(ids), 500):
+            for row in conn.execute(select(t.segment).where(t.segment.c.id.in_(ids[i:i + 500]))):
+                found[row.id] = _segment(row)
+        return found
+
+    def _verify_segments(self, conn: Connection, edits: Sequence[SegmentEdit]) -> None:
+        if not edits:
+            return
+        now = self._current_segments(conn, [e.key for e in edits])
+        for e in edits:
+            found = now.get(e.key)
+            if found != e.before:
+                seg = e.before or e.after
+                assert seg is not None
+                where = f"frames {seg.start_frame}–{seg.end_frame}"
+                raise StaleChangeError(
+                    f"the segment {seg.value or ''} ({where}) of video "
+                    f"'{self._video_name(conn, seg.video_id)}' was changed since: "
+                    f"{segment_differences(e.before, found)}. Nothing was changed.")
+
+    def _apply_segments(self, conn: Connection, edits: Sequence[SegmentEdit], now: str,
+                        log: list[LogLine] | None) -> None:
+        s = t.segment
+        inserts, updates, deletes = [], [], []
+        for e in edits:
+            if e.after is None:
+                assert e.before is not None
+                deletes.append(e.before.id)
+            elif e.before is None:
+                created, updated = e.after_stamps or (now, now)
+                inserts.append({"id": e.after.id, **_segment_values(e.after),
+                                "created_at": created, "updated_at": updated})
+            else:
+                updated = e.after_stamps[1] if e.after_stamps else now
+                updates.append({"_id": e.after.id, **_segment_values(e.after),
+                                "updated_at": updated})
+            if log is not None:
+                seg = e.after or e.before
+                assert seg is not None
+                log.append(("segment", "add" if e.before is None else "delete"
+                            if e.after is None else "update",
+                            dataclasses.asdict(e.before) if e.before else None,
+                            dataclasses.asdict(e.after) if e.after else None,
+                            seg.video_id, seg.annotator_id))
+        if deletes:
+            for i in range(0, len(deletes), 500):
+                conn.execute(delete(s).where(s.c.id.in_(deletes[i:i + 500])))
+        if inserts:
+            conn.execute(s.insert(), inserts)
+        if updates:
+            from sqlalchemy import bindparam
+
+            conn.execute(s.update().where(s.c.id == bindparam("_id")), updates)
+
+    # -- applying: predictions -------------------------------------------------------------------
+    def _verify_predictions(self, conn: Connection, edits: Sequence[PredictionEdit]) -> None:
+        p = t.prediction
+        for e in edits:
+            ref = e.after or e.before
+            assert ref is not None
+            row = conn.execute(select(p).where(
+                p.c.model == ref.model, p.c.input_setting == ref.input_setting,
+                p.c.video_id == ref.video_id)).first()
+            found = None if row is None else Prediction(
+                row.model, row.input_setting, VideoId(row.video_id), row.sentiment, row.emotion,
+                row.raw_text)
+            if found != e.before:
+                raise StaleChangeError(
+                    f"the prediction of {ref.model} ({ref.input_setting}) for video "
+                    f"'{self._video_name(conn, ref.video_id)}' was changed since; "
+                    "nothing was changed")
+
+    def _apply_predictions(self, conn: Connection, edits: Sequence[PredictionEdit]) -> None:
+        p = t.prediction
+        for e in edits:
+            ref = e.after or e.before
+            assert ref is not None
+            conn.execute(delete(p).where(p.c.model == ref.model,
+                                         p.c.input_setting == ref.input_setting,
+                                         p.c.video_id == ref.video_id))
+            if e.after is not None:
+                a = e.after
+                conn.execute(p.insert().values(
+                    model=a.model, input_setting=a.input_setting, video_id=a.video_id,
+                    sentiment=a.sentiment, emotion=a.emotion, raw_text=a.raw_text))

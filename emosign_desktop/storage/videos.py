@@ -1,10 +1,13 @@
-"""Videos and annotators."""
+"""Videos and annotators: reads, and their part of applying a change set."""
 
 from __future__ import annotations
 
-from sqlalchemy import Row, select
+from collections.abc import Sequence
 
-from emosign_desktop.core.errors import ProjectError
+from sqlalchemy import Connection, Row, delete, exists, select
+
+from emosign_desktop.core.changeset import AnnotatorEdit, VideoEdit
+from emosign_desktop.core.errors import ProjectError, StaleChangeError
 from emosign_desktop.core.model import (
     Annotator,
     AnnotatorId,
@@ -14,10 +17,12 @@ from emosign_desktop.core.model import (
     VideoId,
 )
 from emosign_desktop.storage import tables as t
-from emosign_desktop.storage.base import StoreBase, now_iso
+from emosign_desktop.storage.base import LogLine, StoreBase
+
+_MEDIA = ("fps", "frame_count", "width", "height", "duration", "codec")
 
 
-def _video(row: Row) -> Video:
+def _video(row: Row[tuple[object, ...]]) -> Video:
     m = row._mapping
     media = None
     if m["fps"] is not None:
@@ -32,59 +37,22 @@ def _video(row: Row) -> Video:
     return Video(VideoId(m["id"]), m["name"], m["media_path"], m["fingerprint"], media)
 
 
+def _annotator(row: Row[tuple[object, ...]]) -> Annotator:
+    m = row._mapping
+    return Annotator(AnnotatorId(m["id"]), m["name"], AnnotatorKind(m["kind"]))
+
+
 def _media_values(media: MediaInfo | None) -> dict[str, object]:
     if media is None:
-        return dict.fromkeys(("fps", "frame_count", "width", "height", "duration", "codec"))
-    return {
-        "fps": media.fps,
-        "frame_count": media.frame_count,
-        "width": media.width,
-        "height": media.height,
-        "duration": media.duration,
-        "codec": media.codec,
-    }
-
-
-_VIDEO_INSERT = t.video.insert()
+        return dict.fromkeys(_MEDIA)
+    return {"fps": media.fps, "frame_count": media.frame_count, "width": media.width,
+            "height": media.height, "duration": media.duration, "codec": media.codec}
 
 
 class VideoStore(StoreBase):
     """Videos (possibly by name only) and annotators."""
 
-    def add_video(
-        self,
-        name: str,
-        media_path: str | None = None,
-        fingerprint: str | None = None,
-        media: MediaInfo | None = None,
-    ) -> Video:
-        """Add a video; its name must be new to the project."""
-        if not name or not name.strip():
-            raise ProjectError("a video needs a name")
-        with self._write() as conn:
-            if conn.execute(select(t.video.c.id).where(t.video.c.name == name)).first():
-                raise ProjectError(f"the project already has a video named '{name}'")
-            vid = conn.execute(
-                _VIDEO_INSERT,
-                {"name": name, "media_path": media_path, "fingerprint": fingerprint,
-                 "added_at": now_iso(), **_media_values(media)},
-            ).inserted_primary_key[0]
-            self._log(conn, "video", "add", None, name, video_id=vid)
-        return Video(VideoId(vid), name, media_path, fingerprint, media)
-
-    def link_media(
-        self, video_id: VideoId, media_path: str, fingerprint: str, media: MediaInfo
-    ) -> Video:
-        """Attach (or re-attach) a media file to a video."""
-        with self._write() as conn:
-            conn.execute(
-                t.video.update()
-                .where(t.video.c.id == video_id)
-                .values(media_path=media_path, fingerprint=fingerprint, **_media_values(media))
-            )
-            self._log(conn, "video", "media_path", None, media_path, video_id=video_id)
-        return self.video(video_id)
-
+    # -- reads ---------------------------------------------------------------------------------
     def video(self, video_id: VideoId) -> Video:
         """The video with this id."""
         with self._read() as conn:
@@ -110,37 +78,103 @@ class VideoStore(StoreBase):
         with self._read() as conn:
             return [_video(r) for r in conn.execute(select(t.video).order_by(t.video.c.id))]
 
-    def ensure_annotator(
-        self, name: str, kind: AnnotatorKind = AnnotatorKind.HUMAN
-    ) -> Annotator:
-        """The annotator of this name, created if new."""
-        name = name.strip()
-        if not name:
-            raise ProjectError("an annotator needs a name")
-        with self._write() as conn:
-            row = conn.execute(select(t.annotator).where(t.annotator.c.name == name)).first()
-            if row is not None:
-                m = row._mapping
-                return Annotator(AnnotatorId(m["id"]), m["name"], AnnotatorKind(m["kind"]))
-            aid = conn.execute(
-                t.annotator.insert().values(name=name, kind=kind.value)
-            ).inserted_primary_key[0]
-            self._log(conn, "annotator", "add", None, name, annotator_id=aid)
-        return Annotator(AnnotatorId(aid), name, kind)
-
     def annotator_by_name(self, name: str) -> Annotator | None:
         """The annotator of this name, if any."""
         with self._read() as conn:
             row = conn.execute(select(t.annotator).where(t.annotator.c.name == name)).first()
-        if row is None:
-            return None
-        m = row._mapping
-        return Annotator(AnnotatorId(m["id"]), m["name"], AnnotatorKind(m["kind"]))
+        return _annotator(row) if row is not None else None
 
     def annotators(self) -> list[Annotator]:
         """Every annotator, in the order they were added."""
         with self._read() as conn:
             rows = conn.execute(select(t.annotator).order_by(t.annotator.c.id))
-            return [
-                Annotator(AnnotatorId(r.id), r.name, AnnotatorKind(r.kind)) for r in rows
-            ]
+            return [_annotator(r) for r in rows]
+
+    # -- applying: videos ------------------------------------------------------------------------
+    def _verify_videos(self, conn: Connection, edits: Sequence[VideoEdit]) -> None:
+        for e in edits:
+            row = conn.execute(select(t.video).where(t.video.c.id == e.key)).first()
+            found = _video(row) if row is not None else None
+            if e.before is None and e.after is not None:
+                clash = conn.execute(select(t.video.c.id).where(
+                    t.video.c.name == e.after.name)).first()
+                if found is not None or clash is not None:
+                    raise StaleChangeError(f"the project has a video named '{e.after.name}' "
+                                           "again; nothing was changed")
+            elif found != e.before:
+                assert e.before is not None
+                what = "removed" if found is None else (
+                    f"linked to {found.media_path}" if found.media_path != e.before.media_path
+                    else "changed")
+                raise StaleChangeError(f"video '{e.before.name}' was {what} since; "
+                                       "nothing was changed")
+
+    def _apply_videos(self, conn: Connection, edits: Sequence[VideoEdit], deleting: bool,
+                      now: str, log: list[LogLine] | None) -> None:
+        v = t.video
+        for e in edits:
+            if (e.after is None) != deleting:
+                continue
+            if e.after is None:
+                assert e.before is not None
+                vid = e.before.id
+                used = any(conn.execute(select(exists().where(table.c.video_id == vid))).scalar()
+                           for table in (t.video_annotation, t.segment, t.prediction))
+                if not used:  # kept while labels, segments or predictions refer to it
+                    conn.execute(delete(v).where(v.c.id == vid))
+            else:
+                values = {"name": e.after.name, "media_path": e.after.media_path,
+                          "fingerprint": e.after.fingerprint, **_media_values(e.after.media)}
+                if e.before is None:
+                    conn.execute(v.insert().values(id=e.after.id, added_at=now, **values))
+                else:
+                    conn.execute(v.update().where(v.c.id == e.after.id).values(**values))
+            if log is not None:
+                old, new = e.before, e.after
+                field = "add" if old is None else "remove" if new is None else "media_path"
+                log.append(("video", field,
+                            old.media_path if old and new else old.name if old else None,
+                            new.media_path if old and new else new.name if new else None,
+                            e.key, None))
+
+    # -- applying: annotators --------------------------------------------------------------------
+    def _verify_annotators(self, conn: Connection, edits: Sequence[AnnotatorEdit]) -> None:
+        for e in edits:
+            row = conn.execute(select(t.annotator).where(t.annotator.c.id == e.key)).first()
+            found = _annotator(row) if row is not None else None
+            if e.before is None and e.after is not None:
+                clash = conn.execute(select(t.annotator.c.id).where(
+                    t.annotator.c.name == e.after.name)).first()
+                if found is not None or clash is not None:
+                    raise StaleChangeError(f"the project has an annotator '{e.after.name}' "
+                                           "again; nothing was changed")
+            elif found != e.before:
+                assert e.before is not None
+                raise StaleChangeError(f"annotator '{e.before.name}' was changed since; "
+                                       "nothing was changed")
+
+    def _apply_annotators(self, conn: Connection, edits: Sequence[AnnotatorEdit],
+                          deleting: bool, log: list[LogLine] | None) -> None:
+        a = t.annotator
+        for e in edits:
+            if (e.after is None) != deleting:
+                continue
+            if e.after is None:
+                assert e.before is not None
+                aid = e.before.id
+                used = any(conn.execute(select(exists().where(
+                    table.c.annotator_id == aid))).scalar()
+                    for table in (t.video_annotation, t.segment))
+                if not used:
+                    conn.execute(delete(a).where(a.c.id == aid))
+            elif e.before is None:
+                conn.execute(a.insert().values(id=e.after.id, name=e.after.name,
+                                               kind=e.after.kind.value))
+            else:
+                conn.execute(a.update().where(a.c.id == e.after.id).values(
+                    name=e.after.name, kind=e.after.kind.value))
+            if log is not None:
+                log.append(("annotator", "add" if e.before is None else "remove"
+                            if e.after is None else "update",
+                            e.before.name if e.before else None,
+                            e.after.name if e.after else None, None, e.key))

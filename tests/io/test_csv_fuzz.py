@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emosign_desktop.core.errors import InputFileError
-from emosign_desktop.io.emosign_csv import export_released, import_released
-from emosign_desktop.storage import PROJECT_FILE, open_project
+from emosign_desktop.services.csv_exchange import export_released, import_released
+from emosign_desktop.services.session import open_session
+from emosign_desktop.storage import PROJECT_FILE
 from tests.conftest import dump_project
 from tests.generate import RELEASED_HEADER, write_released
 
@@ -30,9 +31,9 @@ def test_arbitrary_bytes(empty_project_file, tmp_path_factory, data):
     path = folder / "in.csv"
     path.write_bytes(b"video_name,Sentiment," + data)
     before = dump_project(folder / PROJECT_FILE)
-    with open_project(folder) as project:
+    with open_session(folder) as project:
         try:
-            import_released(project.repo, path)
+            import_released(project.writer, path)
         except InputFileError as exc:
             assert str(path) in str(exc)
     assert dump_project(folder / PROJECT_FILE) == before  # header is never complete: refused
@@ -50,9 +51,9 @@ def test_arbitrary_rows(empty_project_file, tmp_path_factory, rows):
     folder = _fresh(empty_project_file, tmp_path_factory)
     path = write_released(folder / "in.csv", rows)
     before = dump_project(folder / PROJECT_FILE)
-    with open_project(folder) as project:
+    with open_session(folder) as project:
         try:
-            summary = import_released(project.repo, path)
+            summary = import_released(project.writer, path)
         except InputFileError as exc:
             assert str(path) in str(exc) and exc.row is not None
             assert dump_project(folder / PROJECT_FILE) == before
@@ -63,8 +64,8 @@ def test_arbitrary_rows(empty_project_file, tmp_path_factory, rows):
         again = folder / "again"
         again.mkdir()
         shutil.copy(empty_project_file, again / PROJECT_FILE)
-        with open_project(again) as second:  # what we export, we read back the same
-            import_released(second.repo, out)
+        with open_session(again) as second:  # what we export, we read back the same
+            import_released(second.writer, out)
             out2 = folder / "out2.csv"
             export_released(second.repo, out2)
         assert out.read_bytes() == out2.read_bytes()
@@ -78,8 +79,8 @@ def test_any_cue_text_round_trips(empty_project_file, tmp_path_factory, texts):
     folder = _fresh(empty_project_file, tmp_path_factory)
     row = ["clip", "1", *["2"] * 10, *texts]
     src = write_released(folder / "in.csv", [row])
-    with open_project(folder) as project:
-        import_released(project.repo, src)
+    with open_session(folder) as project:
+        import_released(project.writer, src)
         out = folder / "out.csv"
         export_released(project.repo, out)
     assert out.read_bytes() == src.read_bytes()

@@ -11,11 +11,11 @@ import krippendorff
 import numpy as np
 import pytest
 
-from emosign_desktop.core.model import Segment, SegmentId
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA
-from emosign_desktop.io.emosign_csv import import_released
 from emosign_desktop.services.aggregation import aggregated_labels, export_aggregated
 from emosign_desktop.services.agreement import agreement_report
+from emosign_desktop.services.csv_exchange import import_released
+from tests.conftest import add_videos_by_name
 from tests.generate import released_rows, write_released
 
 KEYS = EMOSIGN_SCHEMA.emotion_keys
@@ -25,21 +25,22 @@ KEYS = EMOSIGN_SCHEMA.emotion_keys
 def rated(project, tmp_path):
     """3 annotators x 12 videos with known ratings, plus the import-only annotators."""
     repo = project.repo
-    import_released(repo, write_released(tmp_path / "rel.csv", released_rows(12)))
+    import_released(project.writer, write_released(tmp_path / "rel.csv", released_rows(12)))
     rng = np.random.default_rng(5)
-    people = [repo.ensure_annotator(n) for n in ("ana", "ben", "cy")]
+    names = ("ana", "ben", "cy")
     videos = repo.videos()
     truth = rng.integers(-3, 4, len(videos))
     matrix = np.full((3, len(videos)), np.nan)
-    for i, who in enumerate(people):
+    for i, who in enumerate(names):
         for j, v in enumerate(videos):
             if i == 2 and j % 4 == 0:
                 continue  # cy skipped some videos: missing ratings
             s = int(np.clip(truth[j] + rng.integers(-1, 2), -3, 3))
             matrix[i, j] = s
-            repo.put_fields(v.id, who.id, {
+            project.editing.set_labels(v.id, who, {
                 "sentiment": s, "sentiment_confidence": 50 + 10 * i, "emotion_confidence": 60,
-                "cues": f"{who.name} saw {v.name}", **dict.fromkeys(KEYS, 0), "joy": j % 2})
+                "cues": f"{who} saw {v.name}", **dict.fromkeys(KEYS, 0), "joy": j % 2})
+    people = [repo.annotator_by_name(n) for n in names]
     return project, people, matrix
 
 
@@ -69,11 +70,10 @@ def test_levels_differ(rated):
 
 def test_tier_agreement(project):
     repo = project.repo
-    v = repo.add_video("v")
+    [v] = add_videos_by_name(project, "v")
     tier = repo.tiers()[1]
-    a, b = repo.ensure_annotator("a"), repo.ensure_annotator("b")
-    for who, (start, end) in ((a, (10, 30)), (b, (12, 30))):
-        repo.add_segment(Segment(SegmentId(0), v.id, who.id, tier.id, start, end, "repetition"))
+    for who, (start, end) in (("a", (10, 30)), ("b", (12, 30))):
+        project.editing.add_segment(v.id, who, tier.id, start, end, "repetition")
     result = agreement_report(project, boundary_frames=2)["tiers"]["Emotion cue"]
     assert result["boundary_f1"] == 1.0 and result["units"] == 31
     assert 0 < result["alpha"] < 1

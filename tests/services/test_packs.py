@@ -9,12 +9,21 @@ import time
 
 import pytest
 
-from emosign_desktop.core.errors import EmoSignError, InputFileError
-from emosign_desktop.core.model import Region, Segment, SegmentId
+from emosign_desktop.core.errors import EmoSignError, InputFileError, StaleChangeError
+from emosign_desktop.core.model import Region
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA, EmotionDef
-from emosign_desktop.services.packs import export_pack, merge_pack_files
+from emosign_desktop.services import packs
+from emosign_desktop.services.session import Session, create_session
 from emosign_desktop.storage import PROJECT_FILE, open_project
-from tests.conftest import dump_project
+from tests.conftest import add_video_record, dump_project
+
+
+def export_pack(session, annotator, path):
+    return packs.export_pack(session.repo, annotator, path)
+
+
+def merge_pack_files(session, paths):
+    return packs.merge_pack_files(session.writer, paths)
 
 
 @pytest.fixture
@@ -23,7 +32,7 @@ def make_project(tmp_path, empty_project_file):
         folder = tmp_path / name
         folder.mkdir()
         shutil.copy(empty_project_file, folder / PROJECT_FILE)
-        return open_project(folder)
+        return Session(open_project(folder), undo=True)
 
     return make
 
@@ -31,17 +40,16 @@ def make_project(tmp_path, empty_project_file):
 def annotate(project, who: str, videos: dict[str, int], fingerprints: dict[str, str] | None = None):
     """``videos``: name -> sentiment; every emotion gets sentiment % 4."""
     repo = project.repo
-    a = repo.ensure_annotator(who)
     tier = repo.tiers()[1]
     for name, sentiment in videos.items():
-        v = repo.video_by_name(name) or repo.add_video(
-            name, None, (fingerprints or {}).get(name))
+        v = repo.video_by_name(name) or add_video_record(
+            project, name, (fingerprints or {}).get(name))
         values = {"sentiment": sentiment, "sentiment_confidence": 70, "cues": f"{who} on {name}",
                   **dict.fromkeys(EMOSIGN_SCHEMA.emotion_keys, abs(sentiment) % 4)}
-        repo.put_fields(v.id, a.id, values)
-        repo.add_segment(Segment(SegmentId(0), v.id, a.id, tier.id, 3, 9, "repetition",
-                                 region=Region(0.1, 0.2, 0.3, 0.4)))
-    return a
+        project.editing.set_labels(v.id, who, values)
+        project.editing.add_segment(v.id, who, tier.id, 3, 9, "repetition",
+                                    region=Region(0.1, 0.2, 0.3, 0.4))
+    return repo.annotator_by_name(who)
 
 
 def test_pack_round_trip_into_an_empty_project(make_project, tmp_path):
@@ -95,8 +103,8 @@ def test_videos_match_by_fingerprint_then_name(make_project, tmp_path):
              {"local_name": "b2:aaa"})
     export_pack(src, "li", tmp_path / "li.json")
     dest = make_project("lab")
-    by_fp = dest.repo.add_video("lab_name", None, "b2:aaa")
-    by_name = dest.repo.add_video("same_name")
+    by_fp = add_video_record(dest, "lab_name", "b2:aaa")
+    by_name = add_video_record(dest, "same_name")
     [summary] = merge_pack_files(dest, [tmp_path / "li.json"])
     assert summary.videos_added == 1
     li = dest.repo.annotator_by_name("li")
@@ -111,11 +119,10 @@ def test_conflicting_packs_newer_edit_wins_and_the_other_is_logged(make_project,
     annotate(laptop, "sam", {"v1": 1})
     export_pack(laptop, "sam", tmp_path / "old.json")
     time.sleep(0.01)
-    who = laptop.repo.annotator_by_name("sam")
     v1 = laptop.repo.video_by_name("v1")
-    laptop.repo.set_field(v1.id, who.id, "sentiment", -3)
+    laptop.editing.set_label(v1.id, "sam", "sentiment", -3)
     seg = laptop.repo.segments()[0]
-    laptop.repo.update_segment(dataclasses.replace(seg, end_frame=20))
+    laptop.editing.update_segment(dataclasses.replace(seg, end_frame=20))
     export_pack(laptop, "sam", tmp_path / "new.json")
     lab = make_project("lab")
     merge_pack_files(lab, [tmp_path / "new.json"])
@@ -199,12 +206,10 @@ def test_corrupt_files_are_refused(make_project, tmp_path, content):
 
 
 def test_pack_with_another_schema_is_refused(make_project, tmp_path):
-    src = make_project("laptop")
-    src.repo.set_schema(dataclasses.replace(
+    src = create_session(tmp_path / "laptop", dataclasses.replace(
         EMOSIGN_SCHEMA, name="Other", emotions=(EmotionDef("calm", "Calm"),)))
-    who = src.repo.ensure_annotator("kim")
-    v = src.repo.add_video("v")
-    src.repo.set_field(v.id, who.id, "calm", 2)
+    v = add_video_record(src, "v")
+    src.editing.set_label(v.id, "kim", "calm", 2)
     export_pack(src, "kim", tmp_path / "kim.json")
     lab = make_project("lab")
     before = dump_project(lab.path)
@@ -217,3 +222,67 @@ def test_unknown_annotator_is_explained(make_project, tmp_path):
     with pytest.raises(EmoSignError, match="no annotator named 'nobody'"):
         export_pack(make_project("p"), "nobody", tmp_path / "x.json")
     assert not (tmp_path / "x.json").exists()
+
+
+def test_undo_after_merge_restores_the_value_before_the_merge(make_project, tmp_path):
+    """The reviewer's scenario: joy = 2, then a newer pack from the same annotator with
+    joy = 3 is merged.  Undo takes back the merge (joy is 2 again), then the edit."""
+    lab = make_project("lab")
+    v = add_video_record(lab, "clip", "b2:clip")
+    lab.writer.undo_stack.clear()
+    lab.editing.set_label(v.id, "kim", "joy", 2)
+    laptop = make_project("laptop")
+    add_video_record(laptop, "clip", "b2:clip")
+    time.sleep(0.01)
+    laptop.editing.set_label(laptop.repo.video_by_name("clip").id, "kim", "joy", 3)
+    export_pack(laptop, "kim", tmp_path / "kim.json")
+    [summary] = merge_pack_files(lab, [tmp_path / "kim.json"])
+    assert summary.updated == 1
+    kim = lab.repo.annotator_by_name("kim")
+    assert lab.repo.annotation(v.id, kim.id).emotions["joy"] == 3
+    assert lab.writer.undo_stack.undo_label == "merge kim.json"  # not "joy = 2"
+    lab.writer.undo()
+    assert lab.repo.annotation(v.id, kim.id).emotions == {"joy": 2}
+    assert lab.repo.merged_packs() == [] and lab.repo.conflicts() == []
+    lab.writer.redo()
+    assert lab.repo.annotation(v.id, kim.id).emotions["joy"] == 3
+    lab.writer.undo()
+    assert lab.writer.undo_stack.undo_label == "joy = 2"
+    lab.writer.undo()
+    assert lab.repo.annotation(v.id, kim.id) is None
+    [again] = merge_pack_files(lab, [tmp_path / "kim.json"])  # the undone merge can be redone
+    assert not again.already_merged and again.added == 1
+
+
+def test_undo_of_a_merge_refused_when_its_values_changed_since(make_project, tmp_path):
+    lab = make_project("lab")
+    laptop = make_project("laptop")
+    annotate(laptop, "sam", {"v1": 1, "v2": 2})
+    export_pack(laptop, "sam", tmp_path / "sam.json")
+    merge_pack_files(lab, [tmp_path / "sam.json"])
+    v1 = lab.repo.video_by_name("v1")
+    before = dump_project(lab.path)
+    from emosign_desktop.services.session import open_session
+
+    with open_session(lab.folder) as other:
+        other.editing.set_label(v1.id, "sam", "sentiment", -2)
+    with pytest.raises(StaleChangeError, match="sentiment of video 'v1' by 'sam' is now -2"):
+        lab.writer.undo()
+    assert lab.repo.annotation(v1.id, lab.repo.annotator_by_name("sam").id).sentiment == -2
+    assert len(lab.repo.merged_packs()) == 1 and dump_project(lab.path) != before
+
+
+def test_huge_merges_clear_the_history_and_say_so(make_project, tmp_path, monkeypatch):
+    from emosign_desktop.services import write_path
+
+    monkeypatch.setattr(write_path, "UNDO_LIMIT", 3)
+    laptop = make_project("laptop")
+    annotate(laptop, "sam", {"v1": 1, "v2": 2, "v3": 0})
+    export_pack(laptop, "sam", tmp_path / "sam.json")
+    lab = make_project("lab")
+    add_video_record(lab, "x")
+    merge_pack_files(lab, [tmp_path / "sam.json"])
+    stack = lab.writer.undo_stack
+    assert not stack.can_undo
+    assert stack.cleared.startswith("merge sam.json changed") and "too many to undo" in \
+        stack.cleared

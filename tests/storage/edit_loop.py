@@ -7,17 +7,19 @@ import random
 import sys
 import uuid
 
-from emosign_desktop.core.model import Segment, SegmentId
-from emosign_desktop.storage import open_project
+from emosign_desktop.services.session import open_session
+from emosign_desktop.services.videos import add_named_videos
 
 
 def main() -> None:
     folder, seed = sys.argv[1], int(sys.argv[2])
     rng = random.Random(seed)
-    project = open_project(folder)
-    repo = project.repo
-    videos = [repo.video_by_name(f"v{i}") or repo.add_video(f"v{i}") for i in range(4)]
-    who = repo.ensure_annotator("crash-tester")
+    session = open_session(folder)
+    repo, editing, who = session.repo, session.editing, "crash-tester"
+    missing = [f"v{i}" for i in range(4) if repo.video_by_name(f"v{i}") is None]
+    if missing:
+        add_named_videos(session.writer, missing)
+    videos = [repo.video_by_name(f"v{i}") for i in range(4)]
     tier = repo.tiers()[0]
     fields = ["sentiment", "joy", "anger", "cues", "sentiment_confidence"]
     print("READY", flush=True)
@@ -26,7 +28,7 @@ def main() -> None:
         if rng.random() < 0.2:
             note = uuid.uuid4().hex
             print(f"BEGIN seg {note} present", flush=True)
-            repo.add_segment(Segment(SegmentId(0), video.id, who.id, tier.id, 1, 5, "", note))
+            editing.add_segment(video.id, who, tier.id, 1, 5, "", note)
             print(f"DONE seg {note} present", flush=True)
             continue
         field = rng.choice(fields)
@@ -40,11 +42,11 @@ def main() -> None:
         key = f"{video.name}/{field}"
         print(f"BEGIN {key} {value}", flush=True)
         if rng.random() < 0.3:
-            with repo.transaction():  # a multi-statement write, killed in the middle or not
-                repo.set_field(video.id, who.id, field, value)
-                repo.set_field(video.id, who.id, "emotion_confidence", rng.randint(0, 100))
+            with session.writer.operation("two fields"):  # one transaction, killed or not
+                editing.set_label(video.id, who, field, value)
+                editing.set_label(video.id, who, "emotion_confidence", rng.randint(0, 100))
         else:
-            repo.set_field(video.id, who.id, field, value)
+            editing.set_label(video.id, who, field, value)
         print(f"DONE {key} {value}", flush=True)
 
 

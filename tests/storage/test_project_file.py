@@ -8,6 +8,7 @@ import pytest
 
 from emosign_desktop.core.errors import ProjectError, ProjectTooNewError
 from emosign_desktop.core.tiers import EMOTION_CUE, FACIAL_GRAMMAR
+from emosign_desktop.services.session import open_session
 from emosign_desktop.storage import PROJECT_FILE, create_project, is_project, open_project
 from emosign_desktop.storage.project import CURRENT_FORMAT
 from tests.conftest import FIXTURES, dump_project
@@ -31,7 +32,7 @@ def test_create_refuses_existing_project(project_dir):
 
 
 def test_connection_is_crash_safe(project):
-    with project.engine.connect() as conn:
+    with project.project.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
@@ -92,13 +93,13 @@ def _format1_project(tmp_path: Path) -> Path:
 def test_format1_file_is_backed_up_and_upgraded(tmp_path):
     folder = _format1_project(tmp_path)
     original = dump_project(folder / PROJECT_FILE)
-    with open_project(folder) as p:
+    with open_session(folder) as p:
         assert p.repo.meta()["format_version"] == str(CURRENT_FORMAT)
         alice = p.repo.annotator_by_name("alice")
         ann = p.repo.annotation(p.repo.video_by_name("clip_a").id, alice.id)
         assert ann.sentiment == -2 and ann.emotions == {"anger": 3, "joy": 0}
         assert ann.cues == 'furrowed brows, "sharp" signs'
-        p.repo.set_field(ann.video_id, alice.id, "joy", 1)  # the new edit log works
+        p.editing.set_label(ann.video_id, "alice", "joy", 1)  # the new edit log works
         assert p.repo.edit_count() == 1
     backups = list(folder.glob("project.emosign.format1-backup-*"))
     assert len(backups) == 1

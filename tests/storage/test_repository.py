@@ -1,77 +1,119 @@
+"""The repository: reads, and its one write, ``apply`` (with checks for undo and redo)."""
+
 from __future__ import annotations
 
 import dataclasses
 
 import pytest
 
-from emosign_desktop.core.errors import LabelValidationError, ProjectError
+from emosign_desktop.core.changeset import (
+    AnnotationEdit,
+    AnnotatorEdit,
+    ChangeSet,
+    MetaEdit,
+    PredictionEdit,
+    SegmentEdit,
+    TierEdit,
+    VideoEdit,
+)
+from emosign_desktop.core.errors import ProjectError, StaleChangeError
 from emosign_desktop.core.model import (
+    Annotator,
+    AnnotatorId,
     AnnotatorKind,
     MediaInfo,
     Prediction,
     Region,
     Segment,
     SegmentId,
+    Tier,
+    TierId,
     TierKind,
+    Video,
+    VideoId,
 )
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA
 from tests.conftest import dump_project
 
+V, A = VideoId(1), AnnotatorId(1)
+
+
+def _base(repo) -> None:
+    repo.apply(ChangeSet(annotators=(AnnotatorEdit(None, Annotator(A, "a")),),
+                         videos=(VideoEdit(None, Video(V, "v")),)))
+
+
+def _set(repo, before: dict, after: dict, existed=True, verify=False):
+    repo.apply(ChangeSet(annotations=(AnnotationEdit(V, A, before, after, existed),)),
+               verify=verify)
+
 
 def test_videos_by_name_then_media(project):
     repo = project.repo
-    v = repo.add_video("clip")
+    _base(repo)
+    v = repo.video(V)
     assert not v.has_media and v.media is None
     info = MediaInfo(29.97, 120, 640, 480, 4.004, "h264")
-    linked = repo.link_media(v.id, "media/clip.mp4", "b2:abc", info)
-    assert linked.media == info and linked.media_path == "media/clip.mp4"
+    linked = dataclasses.replace(v, media_path="media/clip.mp4", fingerprint="b2:abc",
+                                 media=info)
+    repo.apply(ChangeSet(videos=(VideoEdit(v, linked),)))
+    assert repo.video(V) == linked
     assert repo.videos_by_fingerprint("b2:abc") == [linked]
     assert repo.video_by_name("nope") is None
-    with pytest.raises(ProjectError, match="already has a video named 'clip'"):
-        repo.add_video("clip")
-    with pytest.raises(ProjectError):
-        repo.add_video("  ")
+    with pytest.raises(ProjectError, match="no video with id 9"):
+        repo.video(VideoId(9))
 
 
-def test_annotator_is_unique_by_name(project):
-    a = project.repo.ensure_annotator("ana")
-    assert project.repo.ensure_annotator("ana") == a
-    b = project.repo.ensure_annotator("bot", AnnotatorKind.IMPORTED)
-    assert [x.name for x in project.repo.annotators()] == ["ana", "bot"]
-    assert b.kind is AnnotatorKind.IMPORTED
+def test_annotators(project):
+    repo = project.repo
+    _base(repo)
+    b = Annotator(AnnotatorId(2), "bot", AnnotatorKind.IMPORTED)
+    repo.apply(ChangeSet(annotators=(AnnotatorEdit(None, b),)))
+    assert [x.name for x in repo.annotators()] == ["a", "bot"]
+    assert repo.annotator_by_name("bot") == b
 
 
 def test_every_field_round_trips(project):
     repo = project.repo
-    v, a = repo.add_video("v"), repo.ensure_annotator("a")
+    _base(repo)
     values = {"sentiment": -3, "sentiment_confidence": 0, "emotion_confidence": 100,
               "cues": 'x, "y"\nz', "skipped": True, "skip_reason": "blurry",
               **{k: i % 4 for i, k in enumerate(EMOSIGN_SCHEMA.emotion_keys)}}
-    for field, value in values.items():
-        assert repo.set_field(v.id, a.id, field, value) in (None, "", False)
-    got = repo.annotation(v.id, a.id)
+    empty = {f: EMOSIGN_SCHEMA.empty_value(f) for f in values}
+    _set(repo, empty, values, existed=False)
+    got = repo.annotation(V, A)
     for field, value in values.items():
         assert got.value(field) == value, field
     assert got.created_at <= got.updated_at
+    stored = repo.stored_annotations([(V, A)])[(V, A)]
+    assert stored[1] == values
 
 
-def test_set_field_returns_old_and_clears(project):
+def test_clearing_an_emotion_removes_its_rating(project):
     repo = project.repo
-    v, a = repo.add_video("v"), repo.ensure_annotator("a")
-    repo.set_field(v.id, a.id, "joy", 2)
-    assert repo.set_field(v.id, a.id, "joy", None) == 2
-    assert repo.annotation(v.id, a.id).emotions == {}
+    _base(repo)
+    _set(repo, {"joy": None}, {"joy": 2}, existed=False)
+    _set(repo, {"joy": 2}, {"joy": None})
+    assert repo.annotation(V, A).emotions == {}
 
 
-def test_invalid_write_is_refused_and_changes_nothing(project):
+def test_undoing_a_creation_removes_the_empty_row(project):
     repo = project.repo
-    v, a = repo.add_video("v"), repo.ensure_annotator("a")
-    repo.set_field(v.id, a.id, "sentiment", 1)
+    _base(repo)
+    edit = AnnotationEdit(V, A, {"joy": None}, {"joy": 2}, existed=False)
+    repo.apply(ChangeSet(annotations=(edit,)))
+    repo.apply(ChangeSet(annotations=(edit,)).inverse(), verify=True)
+    assert repo.annotation(V, A) is None
+
+
+def test_verify_refuses_a_stale_target_and_writes_nothing(project):
+    repo = project.repo
+    _base(repo)
+    _set(repo, {"joy": None}, {"joy": 3}, existed=False)
     before = dump_project(project.path)
-    with pytest.raises(LabelValidationError, match="sentiment must be from -3 to 3"):
-        repo.set_field(v.id, a.id, "sentiment", 5)
-    with pytest.raises(LabelValidationError):
-        repo.put_fields(v.id, a.id, {"joy": 1, "anger": 9})
+    with pytest.raises(StaleChangeError,
+                       match=r"joy of video 'v' by 'a' is now 3, not 2 as this step expects"):
+        _set(repo, {"joy": 2, "anger": None}, {"joy": None, "anger": 1}, verify=True)
     assert dump_project(project.path) == before
 
 
@@ -79,86 +121,96 @@ def test_transaction_is_all_or_nothing(project):
     repo = project.repo
     before = dump_project(project.path)
     with pytest.raises(RuntimeError), repo.transaction():
-        v = repo.add_video("v")
-        a = repo.ensure_annotator("a")
-        repo.set_field(v.id, a.id, "joy", 1)
+        _base(repo)
+        _set(repo, {"joy": None}, {"joy": 1}, existed=False)
         raise RuntimeError("crash in the middle")
     assert dump_project(project.path) == before
 
 
 def test_edit_log_attributes_every_change(project):
     repo = project.repo
-    v, a = repo.add_video("v"), repo.ensure_annotator("a")
+    _base(repo)
     n = repo.edit_count()
-    repo.set_field(v.id, a.id, "joy", 1)
-    repo.set_field(v.id, a.id, "joy", 1)  # no change, no line
-    repo.put_fields(v.id, a.id, {"joy": 2, "anger": 1})
+    _set(repo, {"joy": None}, {"joy": 1}, existed=False)
+    _set(repo, {"joy": 1, "anger": None}, {"joy": 2, "anger": 1})
     assert repo.edit_count() == n + 3
+    repo.apply(ChangeSet(annotations=(AnnotationEdit(V, A, {"joy": 2}, {"joy": 3}),),
+                         log="bulk import"))
+    assert repo.edit_count() == n + 4  # one line for a bulk operation
 
 
 def test_segments_and_regions(project):
     repo = project.repo
-    v, a = repo.add_video("v"), repo.ensure_annotator("a")
+    _base(repo)
     tier = next(t for t in repo.tiers() if t.kind is TierKind.EMOTION_CUE)
-    seg = repo.add_segment(Segment(SegmentId(0), v.id, a.id, tier.id, 10, 20,
-                                   "facial expression", "mouth", Region(0.4, 0.5, 0.2, 0.1)))
-    assert seg.id > 0
-    assert repo.segments(video_id=v.id) == [seg]
+    seg = Segment(SegmentId(5), V, A, tier.id, 10, 20, "facial expression", "mouth",
+                  Region(0.4, 0.5, 0.2, 0.1), "uid-1")
+    repo.apply(ChangeSet(segments=(SegmentEdit(None, seg),)))
+    assert repo.segments(video_id=V) == [seg] and repo.segment(seg.id) == seg
+    assert repo.segments_by_uid(["uid-1"])["uid-1"][0] == seg
     moved = dataclasses.replace(seg, start_frame=12, region=None)
-    assert repo.update_segment(moved) == seg
+    repo.apply(ChangeSet(segments=(SegmentEdit(seg, moved),)))
     assert repo.segment(seg.id) == moved
-    assert repo.delete_segment(seg.id) == moved
+    with pytest.raises(StaleChangeError, match="start_frame is now 12, not 10"):
+        repo.apply(ChangeSet(segments=(SegmentEdit(seg, None),)), verify=True)
+    repo.apply(ChangeSet(segments=(SegmentEdit(moved, None),)), verify=True)
     assert repo.segments() == []
-    assert repo.add_segment(moved) == moved  # restored with its id (undo)
-    with pytest.raises(LabelValidationError, match="not in the vocabulary"):
-        repo.add_segment(dataclasses.replace(seg, id=SegmentId(0), value="sneezing"))
-    with pytest.raises(LabelValidationError):
-        repo.add_segment(dataclasses.replace(seg, id=SegmentId(0), start_frame=30))
 
 
-def test_tiers(project):
+def test_tiers_are_kept_while_used(project):
     repo = project.repo
-    t = repo.add_tier("Gaze", TierKind.FREE, ("left", "right"))
-    assert repo.tier(t.id).vocabulary == ("left", "right")
-    with pytest.raises(ProjectError, match="already has a tier"):
-        repo.add_tier("Gaze")
-    old = repo.update_tier(dataclasses.replace(t, name="Eye gaze"))
-    assert old == t and repo.tier(t.id).name == "Eye gaze"
+    _base(repo)
+    gaze = Tier(TierId(10), "Gaze", TierKind.FREE, ("left", "right"))
+    repo.apply(ChangeSet(tiers=(TierEdit(None, gaze),)))
+    assert repo.tier(gaze.id).vocabulary == ("left", "right")
+    renamed = dataclasses.replace(gaze, name="Eye gaze")
+    repo.apply(ChangeSet(tiers=(TierEdit(gaze, renamed),)), verify=True)
+    assert repo.tier(gaze.id).name == "Eye gaze"
+    seg = Segment(SegmentId(1), V, A, gaze.id, 1, 2, "left", uid="u")
+    repo.apply(ChangeSet(segments=(SegmentEdit(None, seg),)))
+    repo.apply(ChangeSet(tiers=(TierEdit(renamed, None),)), verify=True)
+    assert repo.tier(gaze.id) == renamed  # a segment uses it: kept, nothing lost
 
 
-def test_predictions_upsert(project):
+def test_predictions(project):
     repo = project.repo
-    v = repo.add_video("v")
-    repo.put_prediction(Prediction("gpt-4o", "video", v.id, 1, "joy", "happy"))
-    repo.put_prediction(Prediction("gpt-4o", "video", v.id, -1, "anger", "angry"))
-    repo.put_prediction(Prediction("gpt-4o", "caption", v.id, 0, None, ""))
-    assert [(p.input_setting, p.sentiment) for p in repo.predictions(video_id=v.id)] == [
+    _base(repo)
+    p1 = Prediction("gpt-4o", "video", V, 1, "joy", "happy")
+    p2 = dataclasses.replace(p1, sentiment=-1, emotion="anger")
+    p3 = Prediction("gpt-4o", "caption", V, 0, None, "")
+    repo.apply(ChangeSet(predictions=(PredictionEdit(None, p1), PredictionEdit(None, p3))))
+    repo.apply(ChangeSet(predictions=(PredictionEdit(p1, p2),)), verify=True)
+    assert [(p.input_setting, p.sentiment) for p in repo.predictions(video_id=V)] == [
         ("caption", 0), ("video", -1)]
 
 
 def test_deleting_a_video_cascades(project):
     repo = project.repo
-    v, a = repo.add_video("v"), repo.ensure_annotator("a")
-    repo.set_field(v.id, a.id, "joy", 1)
-    with project.engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM video WHERE id = ?", (v.id,))
+    _base(repo)
+    _set(repo, {"joy": None}, {"joy": 1}, existed=False)
+    with project.project.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM video WHERE id = ?", (V,))
         assert conn.exec_driver_sql("SELECT count(*) FROM emotion_rating").scalar() == 0
 
 
-def test_custom_schema_is_stored_and_enforced(project):
+def test_custom_schema_is_stored(project):
+    import json
+
     from emosign_desktop.core.schema import EmotionDef
+    from emosign_desktop.storage import open_project
 
     repo = project.repo
     schema = dataclasses.replace(EMOSIGN_SCHEMA, name="Mini",
                                  emotions=(EmotionDef("joy", "Joy"), EmotionDef("pride", "Pride")))
-    repo.set_schema(schema)
-    v, a = repo.add_video("v"), repo.ensure_annotator("a")
-    repo.set_field(v.id, a.id, "pride", 2)
-    with pytest.raises(LabelValidationError):
-        repo.set_field(v.id, a.id, "anger", 1)
-    from emosign_desktop.storage import open_project
-
+    old = repo.meta()["label_schema"]
+    repo.apply(ChangeSet(meta=(MetaEdit("label_schema", old, json.dumps(schema.to_dict())),)))
+    assert repo.schema == schema
     with open_project(project.folder) as again:
         assert again.schema == schema
-    with pytest.raises(LabelValidationError, match="no emotion 'pride'"):
-        repo.set_schema(EMOSIGN_SCHEMA)
+
+
+def test_next_ids(project):
+    repo = project.repo
+    assert repo.next_id("video") == 1
+    _base(repo)
+    assert repo.next_id("video") == 2 and repo.next_id("annotator") == 2

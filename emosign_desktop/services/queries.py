@@ -1,0 +1,176 @@
+"""What the windows show, read from the project (view models): the label panel's state, the
+video list, the tiers and segment rows, the review of a video, agreement.  The windows read
+through these and never touch the repository."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from emosign_desktop.core.model import (
+    AnnotationStatus,
+    Annotator,
+    AnnotatorId,
+    Segment,
+    Tier,
+    TierId,
+    Video,
+    VideoAnnotation,
+    VideoId,
+)
+from emosign_desktop.core.packs import AnnotatorPack
+from emosign_desktop.core.schema import LabelSchema
+from emosign_desktop.services.session import Session
+from emosign_desktop.services.summary import VideoRow, video_rows
+from emosign_desktop.services.videos import media_file
+
+
+@dataclass(frozen=True)
+class SegmentRowView:
+    """One row of the segment view: whose segments, on which tier."""
+
+    title: str
+    annotator: str
+    tier: str
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class VideoReview:
+    """Everything shown about one video below the player."""
+
+    video: Video
+    media: Path | None
+    annotations: tuple[tuple[Annotator, VideoAnnotation], ...]
+    segments: tuple[Segment, ...]
+    rows: tuple[SegmentRowView, ...]
+    tier_names: dict[TierId, str]
+    frame_count: int
+
+
+class Queries:
+    """Read-only views of one session's project."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def schema(self) -> LabelSchema:
+        return self.session.schema
+
+    @property
+    def folder(self) -> Path:
+        return self.session.folder
+
+    # -- who and what --------------------------------------------------------------------------
+    def annotators(self) -> list[Annotator]:
+        return self.session.repo.annotators()
+
+    def annotator_id(self, name: str) -> AnnotatorId | None:
+        """The id of the annotator called ``name`` (None until their first edit)."""
+        found = self.session.repo.annotator_by_name(name)
+        return found.id if found else None
+
+    def videos(self) -> list[Video]:
+        return self.session.repo.videos()
+
+    def video(self, video_id: VideoId) -> Video:
+        return self.session.repo.video(video_id)
+
+    def media_file(self, video: Video) -> Path | None:
+        """Where the video's media is now (None when not linked or missing)."""
+        return media_file(self.session.folder, video)
+
+    # -- the label panel ---------------------------------------------------------------------
+    def annotation(self, video_id: VideoId, annotator: str) -> VideoAnnotation | None:
+        """``annotator``'s labels of a video (None when they have none yet)."""
+        who = self.annotator_id(annotator)
+        return None if who is None else self.session.repo.annotation(video_id, who)
+
+    # -- the video list --------------------------------------------------------------------------
+    def video_rows(self) -> list[VideoRow]:
+        return video_rows(self.session.project)
+
+    def working_annotators(self) -> list[str]:
+        """Annotators who have labelled or marked something (in order of arrival)."""
+        repo = self.session.repo
+        counts = repo.annotation_counts()
+        marked = {s.annotator_id for s in repo.segments()}
+        return [a.name for a in repo.annotators() if counts.get(a.id) or a.id in marked]
+
+    def statuses(self, keys: Iterable[tuple[VideoId, AnnotatorId]]
+                 ) -> dict[tuple[VideoId, str], AnnotationStatus]:
+        """Each (video, annotator name)'s label status."""
+        repo = self.session.repo
+        names = {a.id: a.name for a in repo.annotators()}
+        out = {}
+        for video_id, annotator_id in keys:
+            ann = repo.annotation(video_id, annotator_id)
+            out[(video_id, names.get(annotator_id, "?"))] = (
+                ann.status(repo.schema) if ann else AnnotationStatus.NOT_STARTED)
+        return out
+
+    # -- tiers and segments ------------------------------------------------------------------
+    def tiers(self) -> list[Tier]:
+        return self.session.repo.tiers()
+
+    def values_in_use(self, tier_id: TierId) -> set[str]:
+        """The values segments of a tier use (they must stay in its vocabulary)."""
+        return {s.value for s in self.session.repo.segments(tier_id=tier_id) if s.value}
+
+    def my_segments(self, video_id: VideoId, annotator: str) -> list[Segment]:
+        """``annotator``'s segments of a video, by start frame."""
+        who = self.annotator_id(annotator)
+        if who is None:
+            return []
+        return self.session.repo.segments(video_id=video_id, annotator_id=who)
+
+    def segments(self, video_id: VideoId) -> list[Segment]:
+        """Every annotator's segments of a video."""
+        return self.session.repo.segments(video_id=video_id)
+
+    def annotator_names(self) -> dict[AnnotatorId, str]:
+        return {a.id: a.name for a in self.session.repo.annotators()}
+
+    def review(self, video: Video) -> VideoReview:
+        """Labels and segments of every annotator for one video."""
+        repo = self.session.repo
+        people = {a.id: a for a in repo.annotators()}
+        anns = tuple((people[a.annotator_id], a) for a in repo.annotations(video_id=video.id))
+        tiers = repo.tiers()
+        segments = tuple(repo.segments(video_id=video.id))
+        rows = []
+        for who in sorted({s.annotator_id for s in segments}, key=lambda i: people[i].name):
+            for tier in tiers:
+                mine = tuple(s for s in segments
+                             if s.annotator_id == who and s.tier_id == tier.id)
+                if mine:
+                    name = people[who].name
+                    rows.append(SegmentRowView(f"{name} · {tier.name}", name, tier.name, mine))
+        frames = video.media.frame_count if video.media else 1 + max(
+            (s.end_frame for s in segments), default=0)
+        return VideoReview(video, self.media_file(video), anns, segments, tuple(rows),
+                           {t.id: t.name for t in tiers}, frames)
+
+    # -- several annotators ------------------------------------------------------------------
+    def agreement(self, level: str = "ordinal") -> dict[str, object]:
+        from emosign_desktop.services.agreement import agreement_report
+
+        return agreement_report(self.session.project, level)
+
+    def conflicts(self) -> list[dict[str, object]]:
+        return self.session.repo.conflicts()
+
+    # -- files written from the project --------------------------------------------------------
+    def export_released(self, path: str | Path) -> int:
+        """The consensus labels in the released EmoSign format; returns the rows written."""
+        from emosign_desktop.services.csv_exchange import export_released
+
+        return export_released(self.session.repo, path)
+
+    def export_pack(self, annotator: str, path: str | Path) -> AnnotatorPack:
+        """``annotator``'s work as a pack file."""
+        from emosign_desktop.services.packs import export_pack
+
+        return export_pack(self.session.repo, annotator, path)

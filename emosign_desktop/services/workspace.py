@@ -1,0 +1,161 @@
+"""The workspace: what the windows and menu actions of the application share.
+
+It holds the open project (a :class:`Session` with its undo history), who is annotating and
+which video is current, and tells its subscribers when any of them changes, and what every
+operation changed.  Panels receive the workspace, subscribe to what they show, and read
+through :attr:`Workspace.queries`; no panel reaches into another.  Qt-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from emosign_desktop.core.changes import EVERYTHING, Changes
+from emosign_desktop.core.errors import EmoSignError
+from emosign_desktop.core.model import Video, VideoId
+from emosign_desktop.core.undo import UndoStack
+from emosign_desktop.services.editing import EditingService
+from emosign_desktop.services.queries import Queries
+from emosign_desktop.services.session import Session, create_session, open_session
+from emosign_desktop.services.write_path import WritePath
+
+ChangesListener = Callable[[Changes], None]
+Listener = Callable[[], None]
+
+
+class NoProjectError(EmoSignError):
+    """An action that needs an open project was asked for without one."""
+
+
+class Workspace:
+    """The open project, the annotator, the current video; and who wants to know."""
+
+    def __init__(self, annotator: str = "") -> None:
+        self.session: Session | None = None
+        self.annotator = annotator.strip()
+        self.video: Video | None = None
+        self._changes: list[ChangesListener] = []
+        self._video: list[Listener] = []
+        self._annotator: list[Listener] = []
+        self._undo: list[Listener] = []
+
+    # -- subscribing -------------------------------------------------------------------------
+    def on_changes(self, listener: ChangesListener) -> None:
+        """``listener(changes)`` after every operation, undo and redo, and with
+        :data:`EVERYTHING` when another project is opened."""
+        self._changes.append(listener)
+
+    def on_video(self, listener: Listener) -> None:
+        """``listener()`` when another video becomes current."""
+        self._video.append(listener)
+
+    def on_annotator(self, listener: Listener) -> None:
+        """``listener()`` when someone else is annotating."""
+        self._annotator.append(listener)
+
+    def on_undo(self, listener: Listener) -> None:
+        """``listener()`` when what can be undone or redone changes."""
+        self._undo.append(listener)
+
+    @staticmethod
+    def _tell(listeners: list[Listener]) -> None:
+        for listener in list(listeners):
+            listener()
+
+    def _announce(self, changes: Changes) -> None:
+        if self.video is not None and (changes.videos or changes.project):
+            try:
+                self.video = self.queries.video(self.video.id)
+            except EmoSignError:  # the video is gone (its addition was undone)
+                self.video = None
+                self._tell(self._video)
+        for listener in list(self._changes):
+            listener(changes)
+
+    # -- the project -------------------------------------------------------------------------
+    @property
+    def has_project(self) -> bool:
+        return self.session is not None
+
+    def _session(self) -> Session:
+        if self.session is None:
+            raise NoProjectError("no project is open: File ▸ Open Project (Ctrl+O)")
+        return self.session
+
+    @property
+    def folder(self) -> Path | None:
+        return self.session.folder if self.session else None
+
+    @property
+    def queries(self) -> Queries:
+        return Queries(self._session())
+
+    @property
+    def writer(self) -> WritePath:
+        return self._session().writer
+
+    @property
+    def editing(self) -> EditingService:
+        return self._session().editing
+
+    @property
+    def undo_stack(self) -> UndoStack | None:
+        return self.session.writer.undo_stack if self.session else None
+
+    def open(self, path: str | Path) -> Session:
+        """Open the project in ``path`` (a folder or its project file) instead of the current
+        one; on failure the current one stays open and the error is raised."""
+        return self._take(open_session(path, undo=True))
+
+    def create(self, folder: str | Path) -> Session:
+        """Create a project in ``folder`` and open it."""
+        return self._take(create_session(folder, undo=True))
+
+    def _take(self, session: Session) -> Session:
+        self.close(announce=False)
+        self.session = session
+        session.writer.subscribe(self._announce)
+        stack = session.writer.undo_stack
+        assert stack is not None
+        stack.subscribe(lambda: self._tell(self._undo))
+        self._announce(EVERYTHING)
+        self._tell(self._undo)
+        return session
+
+    def close(self, *, announce: bool = True) -> None:
+        """Close the project (if any)."""
+        if self.session is None:
+            return
+        self.select(None)
+        self.session.close()
+        self.session = None
+        if announce:
+            self._announce(EVERYTHING)
+            self._tell(self._undo)
+
+    # -- who and where -----------------------------------------------------------------------
+    def set_annotator(self, name: str) -> None:
+        """Someone else is annotating (their edits are attributed to ``name``)."""
+        name = name.strip()
+        if name != self.annotator:
+            self.annotator = name
+            self._tell(self._annotator)
+
+    def select(self, video: Video | None) -> None:
+        """Make ``video`` the current one."""
+        if video == self.video:
+            return
+        self.video = video
+        self._tell(self._video)
+
+    def select_id(self, video_id: VideoId | None) -> None:
+        self.select(None if video_id is None else self.queries.video(video_id))
+
+    # -- undo --------------------------------------------------------------------------------
+    def undo(self) -> Changes | None:
+        """Undo the newest step (raises StaleChangeError when refused)."""
+        return self.writer.undo() if self.session else None
+
+    def redo(self) -> Changes | None:
+        return self.writer.redo() if self.session else None
