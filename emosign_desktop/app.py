@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     folder = args.project
     if args.demo:
-        from emosign_desktop.demo import ensure_demo_project
+        from emosign_desktop.services.demo import ensure_demo_project
 
         try:
             folder = ensure_demo_project()
@@ -58,9 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             show_error(window, "Cannot create the demo project", exc)
     if folder:
         window.open_project(folder)
-    else:
-        window.refresh()
-    if not window.annotator and not args.screenshot:
+    if not window.workspace.annotator and not args.screenshot:
         QTimer.singleShot(0, window.ask_annotator)  # first launch: who is annotating?
     if args.screenshot:
         def snap() -> None:

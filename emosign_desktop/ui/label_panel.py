@@ -2,7 +2,8 @@
 
 Keyboard: Tab moves between groups; arrow keys (or Space) choose within a group; on an
 emotion row the keys 0-3 choose directly; Ctrl+Return is "Done, next video".  The panel keeps
-no copy of the labels: it shows what the project holds, and refreshes after every change.
+no copy of the labels: it shows what the project holds for the workspace's current video and
+annotator, and refreshes itself when an operation changed that annotation.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emosign_desktop.core.model import AnnotatorId, VideoId
+from emosign_desktop.core.changes import Changes
+from emosign_desktop.core.model import VideoId
 from emosign_desktop.core.schema import (
     CUES,
     EMOTION_CONFIDENCE,
@@ -36,7 +38,7 @@ from emosign_desktop.core.schema import (
     SKIP_REASON,
     LabelSchema,
 )
-from emosign_desktop.services.editing import EditingService
+from emosign_desktop.services.workspace import Workspace
 
 CUE_SAVE_DELAY_MS = 600
 
@@ -59,12 +61,12 @@ class LabelPanel(QWidget):
 
     done_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.editing: EditingService | None = None
+        self.workspace = workspace
         self.schema: LabelSchema | None = None
-        self.video_id: VideoId | None = None
-        self.annotator_id: AnnotatorId | None = None
+        self.refreshes = 0  # tests count them
+        self._bound: tuple[VideoId | None, str] = (None, "")  # whose labels are shown
         self.groups: dict[str, QButtonGroup] = {}
         self._filters: list[_DigitKeys] = []
         self._cue_timer = QTimer(self)
@@ -90,6 +92,9 @@ class LabelPanel(QWidget):
         done.activated.connect(self.done_requested.emit)
         self.setEnabled(False)
         self.setMinimumWidth(400)
+        workspace.on_video(self.rebind)
+        workspace.on_annotator(self.rebind)
+        workspace.on_changes(self._on_changes)
 
     # -- building from the schema -----------------------------------------------------------
     def set_schema(self, schema: LabelSchema) -> None:
@@ -182,26 +187,39 @@ class LabelPanel(QWidget):
         box.valueChanged.connect(lambda v, f=field: self._set(f, None if v < 0 else v))
         return box
 
-    # -- following the project ----------------------------------------------------------------
-    def bind(self, editing: EditingService | None, video_id: VideoId | None,
-             annotator_id: AnnotatorId | None, title: str = "") -> None:
-        """Show (and edit) ``annotator_id``'s labels of ``video_id``."""
-        self._save_cues()
-        self.editing, self.video_id, self.annotator_id = editing, video_id, annotator_id
-        if editing is not None:
-            self.set_schema(editing.repo.schema)
-        self.setEnabled(editing is not None and video_id is not None and
-                        annotator_id is not None)
-        self.heading.setText(title or "No video selected.")
+    # -- following the workspace -------------------------------------------------------------
+    def _ready(self) -> bool:
+        ws = self.workspace
+        return ws.has_project and ws.video is not None and bool(ws.annotator)
+
+    def rebind(self) -> None:
+        """Show the current annotator's labels of the current video."""
+        self._save_cues()  # cue text still being typed belongs to the video it was typed for
+        ws = self.workspace
+        self._bound = (ws.video.id if ws.video else None, ws.annotator)
+        if ws.has_project:
+            self.set_schema(ws.queries.schema)
+        self.setEnabled(self._ready())
+        self.heading.setText(
+            f"{ws.video.name}, labelled by {ws.annotator}" if self._ready()
+            else "Choose who is annotating: Edit ▸ Change Annotator" if ws.video is not None
+            else "No video selected.")
         self.refresh()
+
+    def _on_changes(self, changes: Changes) -> None:
+        ws = self.workspace
+        if changes.project:
+            self.rebind()
+        elif ws.video is not None and any(v == ws.video.id for v, _ in changes.annotations):
+            self.refresh()
 
     def refresh(self) -> None:
         """Show what the project holds for the bound video and annotator."""
-        if self.editing is None or self.schema is None:
+        if self.schema is None:
             return
-        ann = None
-        if self.video_id is not None and self.annotator_id is not None:
-            ann = self.editing.repo.annotation(self.video_id, self.annotator_id)
+        self.refreshes += 1
+        ws = self.workspace
+        ann = ws.queries.annotation(ws.video.id, ws.annotator) if self._ready() else None
         for field, group in self.groups.items():
             value = ann.value(field) if ann else None
             group.blockSignals(True)
@@ -230,9 +248,10 @@ class LabelPanel(QWidget):
 
     # -- edits -------------------------------------------------------------------------------
     def _set(self, field: str, value: object) -> None:
-        if self.editing is None or self.video_id is None or self.annotator_id is None:
-            return
-        self.editing.set_label(self.video_id, self.annotator_id, field, value)
+        if self._ready():
+            video = self.workspace.video
+            assert video is not None
+            self.workspace.editing.set_label(video.id, self.workspace.annotator, field, value)
 
     def _choose(self, field: str, value: int) -> bool:
         group = self.groups[field]
@@ -244,13 +263,16 @@ class LabelPanel(QWidget):
         return True
 
     def _save_cues(self) -> None:
+        """Save cue text still waiting for its timer, for the video it was typed for."""
         self._cue_timer.stop()
-        if self.schema is None or self.editing is None or self.video_id is None:
+        video_id, annotator = self._bound
+        ws = self.workspace
+        if self.schema is None or video_id is None or not annotator or not ws.has_project:
             return
-        ann = self.editing.repo.annotation(self.video_id, self.annotator_id)  # type: ignore[arg-type]
+        ann = ws.queries.annotation(video_id, annotator)
         text = self.cues.toPlainText()
         if text != (ann.cues if ann else ""):
-            self._set(CUES, text)
+            ws.editing.set_label(video_id, annotator, CUES, text)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.cues and event.type() == QEvent.Type.FocusOut:
@@ -258,9 +280,10 @@ class LabelPanel(QWidget):
         return False
 
     def _on_skip(self, on: bool) -> None:
-        if self.editing and self.video_id is not None and self.annotator_id is not None:
-            self.editing.set_skipped(self.video_id, self.annotator_id, on,
-                                     self.skip_reason.text())
+        video = self.workspace.video
+        if self._ready() and video is not None:
+            self.workspace.editing.set_skipped(video.id, self.workspace.annotator, on,
+                                               self.skip_reason.text())
         self.skip_reason.setEnabled(on)
 
     def _on_skip_reason(self) -> None:

@@ -93,6 +93,14 @@ class LandmarksPanel(QWidget):
         track = load_cached(fingerprint) if fingerprint else None
         self._show_track(track, segments, frame_count)
 
+    def set_segments(self, segments: list[Segment], frame_count: int) -> None:
+        """New segment spans for the plot (the landmarks and signals stay)."""
+        if self._video is not None:
+            path, fingerprint, _old, frames = self._video
+            self._video = (path, fingerprint, segments, frames)
+        if self.plot is not None:
+            self.plot.set_segments(segments)
+
     def _show_track(self, track: LandmarkTrack | None, segments: list[Segment],
                     frame_count: int) -> None:
         from emosign_desktop.landmarks.signals import compute_signals

@@ -2,7 +2,9 @@
 
 I marks the in-frame, O the out-frame and creates the segment on the chosen tier; its value
 comes from the tier's vocabulary; Delete removes it; R draws its region on the video.  Every
-edit goes through the editing service: committed at once, undoable."""
+edit goes through the editing service: committed at once, undoable.  The editor follows the
+workspace (current video and annotator) and refreshes itself when their segments or the
+tiers changed."""
 
 from __future__ import annotations
 
@@ -22,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emosign_desktop.core.model import AnnotatorId, Region, Segment, SegmentId, Tier, VideoId
+from emosign_desktop.core.changes import Changes
+from emosign_desktop.core.model import Region, Segment, Tier
 from emosign_desktop.media.playhead import Playhead
-from emosign_desktop.services.editing import EditingService
+from emosign_desktop.services.workspace import Workspace
 
 
 class TierEditor(QWidget):
@@ -32,12 +35,12 @@ class TierEditor(QWidget):
 
     region_mode = Signal(bool)
 
-    def __init__(self, playhead: Playhead, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, playhead: Playhead,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.workspace = workspace
         self.playhead = playhead
-        self.editing: EditingService | None = None
-        self.video_id: VideoId | None = None
-        self.annotator_id: AnnotatorId | None = None
+        self.refreshes = 0  # tests count them
         self.in_mark: int | None = None
         self.tiers: list[Tier] = []
         self.tier = QComboBox()
@@ -77,6 +80,10 @@ class TierEditor(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.segments, 1)
         self._show_marks()
+        workspace.on_video(self.rebind)
+        workspace.on_annotator(self.rebind)
+        workspace.on_changes(self._on_changes)
+        self.rebind()
 
     def _button(self, text: str, tip: str, slot) -> QPushButton:
         b = QPushButton(text)
@@ -84,12 +91,20 @@ class TierEditor(QWidget):
         b.clicked.connect(slot)
         return b
 
-    def bind(self, editing: EditingService | None, video_id: VideoId | None,
-             annotator_id: AnnotatorId | None) -> None:
-        """Edit ``annotator_id``'s segments of ``video_id``."""
-        self.editing, self.video_id, self.annotator_id = editing, video_id, annotator_id
+    def _ready(self) -> bool:
+        ws = self.workspace
+        return ws.has_project and ws.video is not None and bool(ws.annotator)
+
+    def rebind(self) -> None:
+        """Edit the current annotator's segments of the current video."""
         self.in_mark = None
-        self.tiers = editing.repo.tiers() if editing else []
+        self._show_marks()
+        self._load_tiers()
+        self.setEnabled(self._ready())
+        self.refresh()
+
+    def _load_tiers(self) -> None:
+        self.tiers = self.workspace.queries.tiers() if self.workspace.has_project else []
         current = self.tier.currentText()
         self.tier.blockSignals(True)
         self.tier.clear()
@@ -97,10 +112,17 @@ class TierEditor(QWidget):
         if current in [t.name for t in self.tiers]:
             self.tier.setCurrentText(current)
         self.tier.blockSignals(False)
-        self.setEnabled(editing is not None and video_id is not None and
-                        annotator_id is not None)
         self._fill_values()
-        self.refresh()
+
+    def _on_changes(self, changes: Changes) -> None:
+        video = self.workspace.video
+        if changes.project:
+            self.rebind()
+        elif changes.tiers:
+            self._load_tiers()
+            self.refresh()
+        elif video is not None and video.id in changes.segments_of:
+            self.refresh()
 
     def _current_tier(self) -> Tier | None:
         i = self.tier.currentIndex()
@@ -119,13 +141,15 @@ class TierEditor(QWidget):
 
     def refresh(self) -> None:
         """Show the segments the project holds (keeping the selection)."""
+        self.refreshes += 1
         keep = self.selected()
         self.segments.blockSignals(True)
         self.segments.clear()
-        if self.editing and self.video_id is not None and self.annotator_id is not None:
+        ws = self.workspace
+        if self._ready():
+            assert ws.video is not None
             names = {t.id: t.name for t in self.tiers}
-            for s in self.editing.repo.segments(video_id=self.video_id,
-                                                annotator_id=self.annotator_id):
+            for s in ws.queries.my_segments(ws.video.id, ws.annotator):
                 text = (f"{names.get(s.tier_id, '?')}: {s.start_frame}–{s.end_frame} "
                         f"{s.value}" + (" [region]" if s.region else "")
                         + (f" — {s.note}" if s.note else ""))
@@ -166,32 +190,30 @@ class TierEditor(QWidget):
     def mark_out(self) -> None:
         """Create a segment from the in-mark to this frame (exact frames, either order)."""
         tier = self._current_tier()
-        if self.editing is None or tier is None or self.video_id is None:
+        video = self.workspace.video
+        if not self._ready() or tier is None or video is None:
             return
         out = self.playhead.current
         start = out if self.in_mark is None else self.in_mark
         a, b = sorted((start, out))
         value = tier.vocabulary[0] if tier.vocabulary else ""
-        seg = self.editing.add_segment(Segment(SegmentId(0), self.video_id,
-                                               self.annotator_id, tier.id, a, b, value))
         self.in_mark = None
         self._show_marks()
-        self.refresh()
+        seg = self.workspace.editing.add_segment(video.id, self.workspace.annotator, tier.id,
+                                                 a, b, value)
         self.select(seg.id)
 
     def _change(self, field: str, value: object) -> None:
         seg = self.selected()
-        if self.editing is None or seg is None or getattr(seg, field) == value:
+        if not self._ready() or seg is None or getattr(seg, field) == value:
             return
-        self.editing.update_segment(dataclasses.replace(seg, **{field: value}),
-                                    f"segment {field} = {value}")
-        self.refresh()
+        self.workspace.editing.update_segment(dataclasses.replace(seg, **{field: value}),
+                                              f"segment {field} = {value}")
 
     def delete(self) -> None:
         seg = self.selected()
-        if self.editing is not None and seg is not None:
-            self.editing.delete_segment(seg.id)
-            self.refresh()
+        if self._ready() and seg is not None:
+            self.workspace.editing.delete_segment(seg.id)
 
     def draw_region(self) -> None:
         on = self.region_button.isChecked() if self.sender() is self.region_button else \
@@ -204,6 +226,6 @@ class TierEditor(QWidget):
         self.region_button.setChecked(False)
         self.region_mode.emit(False)
         seg = self.selected()
-        if self.editing is not None and seg is not None:
-            self.editing.update_segment(dataclasses.replace(seg, region=region), "draw region")
-            self.refresh()
+        if self._ready() and seg is not None:
+            self.workspace.editing.update_segment(dataclasses.replace(seg, region=region),
+                                                  "draw region")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.core.model import Tier, TierKind
-from emosign_desktop.services.editing import EditingService
+from emosign_desktop.services.workspace import Workspace
 
 KIND_NAMES = {TierKind.FACIAL_GRAMMAR: "facial grammar", TierKind.EMOTION_CUE: "emotion cue",
               TierKind.FREE: "free"}
@@ -30,10 +30,10 @@ KIND_NAMES = {TierKind.FACIAL_GRAMMAR: "facial grammar", TierKind.EMOTION_CUE: "
 class TiersDialog(QDialog):
     """The tiers of the project, each with its name, kind and vocabulary (one per line)."""
 
-    def __init__(self, editing: EditingService, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Tiers and vocabularies")
-        self.editing = editing
+        self.workspace = workspace
         self.list = QListWidget()
         self.list.setAccessibleName("Tiers")
         self.list.currentRowChanged.connect(self._show)
@@ -76,7 +76,7 @@ class TiersDialog(QDialog):
         self.resize(760, 420)
 
     def reload(self, select: int = 0) -> None:
-        self.tiers = self.editing.repo.tiers()
+        self.tiers = self.workspace.queries.tiers()
         self.list.clear()
         self.list.addItems([t.name for t in self.tiers])
         if self.tiers:
@@ -102,14 +102,8 @@ class TiersDialog(QDialog):
             return
         name, kind, vocab = self._values()
         tier = self.tiers[row]
-        used = {s.value for s in self.editing.repo.segments(tier_id=tier.id) if s.value}
-        missing = used - set(vocab) if vocab else set()
-        if missing:
-            self.message.setText("Kept: segments use " + ", ".join(sorted(missing))
-                                 + "; keep those values in the vocabulary.")
-            return
         try:
-            self.editing.update_tier(dataclasses.replace(tier, name=name, kind=kind,
+            self.workspace.editing.update_tier(dataclasses.replace(tier, name=name, kind=kind,
                                                          vocabulary=vocab))
         except EmoSignError as exc:
             self.message.setText(str(exc))
@@ -123,7 +117,7 @@ class TiersDialog(QDialog):
         existing = {t.name for t in self.tiers}
         while name in existing:
             name, n = f"New tier {n}", n + 1
-        self.editing.add_tier(name, TierKind.FREE, ())
+        self.workspace.editing.add_tier(name, TierKind.FREE, ())
         self.reload(len(self.tiers))
         self.name.setFocus()
         self.name.selectAll()

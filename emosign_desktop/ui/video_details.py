@@ -1,4 +1,7 @@
-"""Details of the selected video: the player and every annotator's labels."""
+"""Details of the current video: the player (with regions drawn over it) and every
+annotator's labels and segments below it.  Follows the workspace: another video loads the
+player; an operation that changed this video's labels or segments refreshes the review tabs
+only."""
 
 from __future__ import annotations
 
@@ -7,21 +10,27 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
-from emosign_desktop.core.model import Video
-from emosign_desktop.services.videos import media_file
-from emosign_desktop.storage.project import Project
+from emosign_desktop.core.changes import Changes
+from emosign_desktop.core.model import Segment, Video
+from emosign_desktop.core.schema import LabelSchema
+from emosign_desktop.services.queries import VideoReview
+from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.landmarks_panel import LandmarksPanel
 from emosign_desktop.ui.player.player_widget import PlayerWidget
+from emosign_desktop.ui.player.region_overlay import RegionOverlay
 from emosign_desktop.ui.review.segment_rows import SegmentRow, SegmentRowsWidget
 from emosign_desktop.ui.review.side_by_side import SideBySideTable
 
 
 class VideoDetailsPanel(QWidget):
-    """The player for the selected video, and each annotator's labels for it."""
+    """The player for the current video, and each annotator's labels for it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.workspace = workspace
         self.player = PlayerWidget()
+        self.regions = RegionOverlay()
+        self.player.view.overlays.append(self.regions)
         self.message = QLabel("Select a video in the list.")
         self.message.setAccessibleName("Media status")
         self.message.setWordWrap(True)
@@ -30,6 +39,7 @@ class VideoDetailsPanel(QWidget):
         self.text.setOpenLinks(False)
         self.side_by_side = SideBySideTable()
         self.segment_rows = SegmentRowsWidget(self.player.playhead)
+        self.segment_rows.on_edit = self._on_segment_dragged
         self.tabs = QTabWidget()
         self.tabs.addTab(self.text, "&Summary")
         self.tabs.addTab(self.side_by_side, "Side &by side")
@@ -50,19 +60,36 @@ class VideoDetailsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        self._media: tuple[int, str | None] | None = None  # (video id, media path) loaded
+        self.refreshes = 0  # review refreshes (tests count them)
+        workspace.on_video(self.show_current)
+        workspace.on_annotator(self.refresh)
+        workspace.on_changes(self._on_changes)
 
-    def show_video(self, project: Project, video: Video | None) -> None:
-        """Load ``video`` in the player and list its labels (None clears the panel)."""
+    # -- following the workspace ----------------------------------------------------------------
+    def show_current(self) -> None:
+        """Load the current video in the player and show its labels."""
+        video = self.workspace.video if self.workspace.has_project else None
         if video is None:
+            self._media = None
             self.player.close_media()
             self.message.setText("Select a video in the list.")
             self.message.show()
             self.text.clear()
             self.side_by_side.setRowCount(0)
             self.segment_rows.set_rows([], 1)
+            self.regions.segments = []
             self.landmarks.show_video(None, None, [], 1)
             return
-        path = media_file(project.folder, video)
+        self._load_media(video)
+        review = self.workspace.queries.review(video)
+        self.landmarks.show_video(review.media, video.fingerprint, list(review.segments),
+                                  review.frame_count)
+        self.refresh()
+
+    def _load_media(self, video: Video) -> None:
+        self._media = (video.id, video.media_path)
+        path = self.workspace.queries.media_file(video)
         if path is None:
             self.player.close_media()
             self.message.setText(
@@ -74,61 +101,76 @@ class VideoDetailsPanel(QWidget):
         else:
             self.message.setText(self.player.error or "")
             self.message.show()
-        self.show_review(project, video)
 
-    def show_review(self, project: Project, video: Video) -> None:
-        """Refresh the summary, side-by-side, segment rows and landmarks tabs."""
-        self.text.setHtml(self._labels_html(project, video))
-        repo = project.repo
-        people = {a.id: a for a in repo.annotators()}
-        anns = repo.annotations(video_id=video.id)
-        self.side_by_side.show_annotations(project.schema,
-                                           [(people[a.annotator_id], a) for a in anns])
-        tiers = repo.tiers()
-        segments = repo.segments(video_id=video.id)
-        rows = []
-        for who in sorted({s.annotator_id for s in segments}, key=lambda i: people[i].name):
-            for tier in tiers:
-                mine = tuple(s for s in segments
-                             if s.annotator_id == who and s.tier_id == tier.id)
-                if mine:
-                    rows.append(SegmentRow(f"{people[who].name} · {tier.name}", mine))
-        frames = video.media.frame_count if video.media else 1 + max(
-            (s.end_frame for s in segments), default=0)
-        self.segment_rows.set_rows(rows, frames)
-        path = media_file(project.folder, video)
-        self.landmarks.show_video(path, video.fingerprint, segments, frames)
+    def _on_changes(self, changes: Changes) -> None:
+        video = self.workspace.video
+        if video is None or not self.workspace.has_project:
+            if changes.project:
+                self.show_current()
+            return
+        if self._media != (video.id, video.media_path):  # relinked, or another project
+            self.show_current()
+            return
+        everything = changes.project or changes.tiers or changes.annotators
+        labels = everything or any(v == video.id for v, _ in changes.annotations)
+        segments = everything or video.id in changes.segments_of
+        if labels or segments:
+            self.refresh(labels=labels, segments=segments)
 
-    @staticmethod
-    def _labels_html(project: Project, video: Video) -> str:
-        repo, schema = project.repo, project.schema
-        names = {a.id: a.name for a in repo.annotators()}
-        parts = [f"<h3>{html.escape(video.name)}</h3>"]
-        anns = repo.annotations(video_id=video.id)
-        if not anns:
-            parts.append("<p>No annotations yet.</p>")
-        for ann in anns:
-            parts.append(f"<p><b>{html.escape(names[ann.annotator_id])}</b> — "
-                         f"{ann.status(schema).value}<br>")
-            if ann.sentiment is not None:
-                parts.append(f"Sentiment {ann.sentiment:+d} "
-                             f"({schema.sentiment.word(ann.sentiment)})<br>")
-            present = [f"{schema.display_name(k)} {ann.emotions[k]}"
-                       for k in schema.emotion_keys if ann.emotions.get(k)]
-            if ann.emotions:
-                parts.append("Emotions: " + (", ".join(present) or "none present") + "<br>")
-            if ann.cues:
-                parts.append(f"Cues: <i>{html.escape(ann.cues)}</i><br>")
-            if ann.skipped:
-                parts.append(f"Skipped: {html.escape(ann.skip_reason)}<br>")
-            parts.append("</p>")
-        segments = repo.segments(video_id=video.id)
-        if segments:
-            tiers = {t.id: t.name for t in repo.tiers()}
-            parts.append("<p><b>Segments</b><br>")
-            for s in segments:
-                where = " (region)" if s.region else ""
-                parts.append(f"{html.escape(tiers[s.tier_id])}: frames {s.start_frame}–"
-                             f"{s.end_frame} {html.escape(s.value)}{where}<br>")
-            parts.append("</p>")
-        return "".join(parts)
+    def refresh(self, *, labels: bool = True, segments: bool = True) -> None:
+        """Refresh what shows this video's labels (summary, side by side) and what shows its
+        segments (summary, segment rows, regions, spans on the signal plot)."""
+        video = self.workspace.video
+        if video is None or not self.workspace.has_project:
+            return
+        self.refreshes += 1
+        queries = self.workspace.queries
+        review = queries.review(video)
+        self.text.setHtml(labels_html(queries.schema, review))
+        if labels:
+            self.side_by_side.show_annotations(queries.schema, list(review.annotations))
+        if not segments:
+            return
+        self.segment_rows.set_rows([SegmentRow(r.title, r.segments) for r in review.rows],
+                                   review.frame_count)
+        who = queries.annotator_id(self.workspace.annotator) if self.workspace.annotator \
+            else None
+        self.segment_rows.editable = {s.id for s in review.segments
+                                      if who is not None and s.annotator_id == who}
+        self.regions.segments = list(review.segments)
+        self.regions.names = queries.annotator_names()
+        self.player.view.update()
+        self.landmarks.set_segments(list(review.segments), review.frame_count)
+
+    def _on_segment_dragged(self, segment: Segment) -> None:
+        if self.workspace.has_project:
+            self.workspace.editing.update_segment(segment, "drag segment edge")
+
+
+def labels_html(schema: LabelSchema, review: VideoReview) -> str:
+    """The Summary tab: each annotator's labels and cues, then the segments."""
+    parts = [f"<h3>{html.escape(review.video.name)}</h3>"]
+    if not review.annotations:
+        parts.append("<p>No annotations yet.</p>")
+    for who, ann in review.annotations:
+        parts.append(f"<p><b>{html.escape(who.name)}</b> — {ann.status(schema).value}<br>")
+        if ann.sentiment is not None:
+            parts.append(f"Sentiment {ann.sentiment:+d} "
+                         f"({schema.sentiment.word(ann.sentiment)})<br>")
+        present = [f"{schema.display_name(k)} {ann.emotions[k]}"
+                   for k in schema.emotion_keys if ann.emotions.get(k)]
+        if ann.emotions:
+            parts.append("Emotions: " + (", ".join(present) or "none present") + "<br>")
+        if ann.cues:
+            parts.append(f"Cues: <i>{html.escape(ann.cues)}</i><br>")
+        if ann.skipped:
+            parts.append(f"Skipped: {html.escape(ann.skip_reason)}<br>")
+        parts.append("</p>")
+    if review.segments:
+        parts.append("<p><b>Segments</b><br>")
+        for s in review.segments:
+            where = " (region)" if s.region else ""
+            parts.append(f"{html.escape(review.tier_names.get(s.tier_id, '?'))}: frames "
+                         f"{s.start_frame}–{s.end_frame} {html.escape(s.value)}{where}<br>")
+        parts.append("</p>")
+    return "".join(parts)

@@ -1,17 +1,24 @@
-"""The project's video list: metadata, media state and each annotator's label status."""
+"""The project's video list: metadata, media state and each annotator's label status; the
+filter above it and the progress summary below.  The list shows the workspace's current
+video and makes the one chosen current; it refreshes itself from the workspace's changes
+(only the statuses that changed, unless videos or annotators did)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from emosign_desktop.core.model import AnnotationStatus
+from emosign_desktop.core.changes import Changes
+from emosign_desktop.core.model import AnnotationStatus, VideoId
 from emosign_desktop.services.summary import VideoRow
+from emosign_desktop.services.workspace import Workspace
 
 _FIXED = ("Video", "Duration", "Frames", "FPS", "Size", "Codec", "Media")
 _STATUS_TEXT = {
@@ -135,3 +142,130 @@ class VideoFilterModel(QSortFilterProxyModel):
         self.setFilterKeyColumn(0)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setSortRole(Qt.ItemDataRole.UserRole)
+
+
+class VideoListPanel(QWidget):
+    """Filter, table and summary; follows and sets the workspace's current video."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.model = VideoListModel()
+        self.proxy = VideoFilterModel()
+        self.proxy.setSourceModel(self.model)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter videos by name (Ctrl+F)")
+        self.filter.setAccessibleName("Filter videos by name")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Videos of the project")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Project summary")
+        self.summary.setWordWrap(True)
+        self.setMinimumWidth(300)
+        box = QVBoxLayout(self)
+        box.addWidget(self.filter)
+        box.addWidget(self.table)
+        box.addWidget(self.summary)
+        self.refreshes = 0  # full reloads (tests count them)
+        self._resetting = False
+        workspace.on_changes(self._on_changes)
+        workspace.on_video(self._show_current)
+        workspace.on_annotator(self._update_summary)
+        self.refresh()
+
+    # -- following the workspace ----------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload every row (in place when the videos and annotators are the same)."""
+        self.refreshes += 1
+        ws = self.workspace
+        if not ws.has_project:
+            self.model.set_rows([], [])
+            self.summary.setText("No project open: File ▸ Open Project (Ctrl+O).")
+            return
+        queries = ws.queries
+        rows = queries.video_rows()
+        names = [a.name for a in queries.annotators()]
+        if not self.model.update_rows(rows, names):
+            self._resetting = True
+            try:
+                self.model.set_rows(rows, names)
+            finally:
+                self._resetting = False
+            self.table.resizeColumnsToContents()
+        self._update_summary()
+        self._show_current()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.project or changes.videos or changes.annotators:
+            self.refresh()
+            return
+        if changes.annotations:
+            for (video_id, name), status in self.workspace.queries.statuses(
+                    changes.annotations).items():
+                self.model.set_status(video_id, name, status)
+            self._update_summary()
+
+    def _update_summary(self) -> None:
+        rows = self.model.rows()
+        parts = [f"{len(rows)} videos"]
+        who = self.workspace.annotator
+        if who:
+            done = sum(1 for r in rows if r.status.get(who) is AnnotationStatus.DONE)
+            parts.append(f"you ({who}): {done} of {len(rows)} done")
+        for n in self.model.annotators():
+            if n != who:
+                done = sum(1 for r in rows if r.status.get(n) is AnnotationStatus.DONE)
+                parts.append(f"{n}: {done} of {len(rows)} done")
+        self.summary.setText(" · ".join(parts))
+
+    def _show_current(self) -> None:
+        video = self.workspace.video
+        current = self.selected_id()
+        if video is None or video.id == current:
+            return
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0)).row()
+            if self.model.row(source).video.id == video.id:
+                self.table.selectRow(row)
+                return
+
+    # -- choosing -------------------------------------------------------------------------------
+    def selected_id(self) -> VideoId | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row(self.proxy.mapToSource(rows[0]).row()).video.id
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self._resetting:
+            return
+        rows = self.table.selectionModel().selectedRows()
+        video = self.model.row(self.proxy.mapToSource(rows[0]).row()).video if rows else None
+        self.workspace.select(video)
+
+    def select_name(self, name: str) -> bool:
+        """Make the video called ``name`` current (the filter is cleared)."""
+        self.filter.clear()
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.index(row, 0).data() == name:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def select_next(self) -> bool:
+        """The next video in the list's order; False at the end."""
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() + 1 if rows else 0
+        if row < self.proxy.rowCount():
+            self.table.selectRow(row)
+            return True
+        return False

@@ -69,8 +69,8 @@ def test_overlay_parts_switch_and_off_means_not_called(qtbot):
 @pytest.fixture
 def window_with_landmarks(qtbot, tmp_path, monkeypatch):
     """The demo project in the window, with a stand-in track cached for one video."""
-    from emosign_desktop.demo import ensure_demo_project
     from emosign_desktop.landmarks.track import cache_path
+    from emosign_desktop.services.demo import ensure_demo_project
     from emosign_desktop.storage import open_project
     from emosign_desktop.ui.main_window import MainWindow
 

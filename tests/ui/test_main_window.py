@@ -9,8 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from emosign_desktop.demo import ensure_demo_project
-from emosign_desktop.ui import main_window as main_window_module
+from emosign_desktop.services.demo import ensure_demo_project
 from emosign_desktop.ui.main_window import MainWindow
 from tests.conftest import dump_project
 from tests.generate import released_rows, write_released
@@ -18,10 +17,10 @@ from tests.generate import released_rows, write_released
 
 @pytest.fixture
 def errors(monkeypatch):
-    from emosign_desktop.ui import project_actions
+    from emosign_desktop.ui import actions
 
     shown: list[str] = []
-    for module in (main_window_module, project_actions):
+    for module in (actions,):
         monkeypatch.setattr(module, "show_error",
                             lambda _parent, title, exc: shown.append(f"{title}: {exc}"))
     return shown
@@ -36,7 +35,7 @@ def window(qtbot):
 
 
 def _visible_names(w: MainWindow) -> list[str]:
-    return [w.proxy.index(r, 0).data() for r in range(w.proxy.rowCount())]
+    return [w.videos.proxy.index(r, 0).data() for r in range(w.videos.proxy.rowCount())]
 
 
 def test_demo_project_list_and_details(window, tmp_path, qtbot):
@@ -44,34 +43,34 @@ def test_demo_project_list_and_details(window, tmp_path, qtbot):
     assert window.open_project(folder)
     assert sorted(_visible_names(window)) == sorted(
         ["pose_test_video", "signbank_ns_011-019", "pose_sample_video", "signbank_ns_1m"])
-    headers = [window.model.headerData(c, Qt.Orientation.Horizontal)
-               for c in range(window.model.columnCount())]
+    headers = [window.videos.model.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(window.videos.model.columnCount())]
     assert headers[:7] == ["Video", "Duration", "Frames", "FPS", "Size", "Codec", "Media"]
     assert headers[7] == "demo-annotator"
-    assert "demo-annotator: 2 of 4 done" in window.summary.text()
+    assert "demo-annotator: 2 of 4 done" in window.videos.summary.text()
     assert "demo" in window.windowTitle()
     row = _visible_names(window).index("pose_test_video")
-    window.table.selectRow(row)
+    window.videos.table.selectRow(row)
     text = window.details.text.toPlainText()
     assert "Sentiment +1 (slightly positive)" in text
     assert "Emotion cue: frames 20–45 facial expression (region)" in text
     player = window.details.player
     assert player.reader is not None and player.view.shown_index == 0
     assert player.view.rgb().shape == (720, 540, 3)
-    frames = window.proxy.index(row, 2).data()
+    frames = window.videos.proxy.index(row, 2).data()
     assert frames == "58"
 
 
 def test_keyboard_filter_and_navigation(window, tmp_path, qtbot):
     window.open_project(ensure_demo_project(tmp_path / "demo"))
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert window.filter.hasFocus()
-    qtbot.keyClicks(window.filter, "signbank")
+    assert window.videos.filter.hasFocus()
+    qtbot.keyClicks(window.videos.filter, "signbank")
     assert sorted(_visible_names(window)) == ["signbank_ns_011-019", "signbank_ns_1m"]
-    window.table.setFocus()
-    window.table.selectRow(0)
+    window.videos.table.setFocus()
+    window.videos.table.selectRow(0)
     first = window.details.text.toPlainText()
-    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    qtbot.keyClick(window.videos.table, Qt.Key.Key_Down)
     assert window.details.text.toPlainText() != first
 
 
@@ -80,7 +79,7 @@ def test_bad_project_shows_error_and_keeps_current(window, tmp_path, errors):
     window.open_project(folder)
     assert not window.open_project(tmp_path / "nothing-here")
     assert errors and "not an EmoSign project" in errors[0]
-    assert window.project is not None and window.project.folder == folder
+    assert window.workspace.folder == folder
 
 
 def test_import_from_menu_and_bad_csv_changes_nothing(window, tmp_path, monkeypatch, errors):
@@ -88,15 +87,15 @@ def test_import_from_menu_and_bad_csv_changes_nothing(window, tmp_path, monkeypa
     window.open_project(folder)
     good = write_released(tmp_path / "good.csv", released_rows(3))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
-    window.import_action.trigger()
-    assert window.model.rowCount() == 7
-    assert "emosign-consensus: 3 of 7 done" in window.summary.text()
+    window.menus.import_csv.trigger()
+    assert window.videos.model.rowCount() == 7
+    assert "emosign-consensus: 3 of 7 done" in window.videos.summary.text()
     rows = released_rows(2)
     rows[1][1] = "7"
     bad = write_released(tmp_path / "bad.csv", rows)
     before = dump_project(folder / "project.emosign")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
-    window.import_action.trigger()
+    window.menus.import_csv.trigger()
     assert errors and "row 3" in errors[-1] and "nothing was changed" in errors[-1]
     assert dump_project(folder / "project.emosign") == before
 
@@ -107,15 +106,15 @@ def test_missing_media_is_shown(window, tmp_path):
     window.open_project(folder)
     names = _visible_names(window)
     row = names.index("pose_sample_video")
-    assert window.proxy.index(row, 6).data() == "MISSING"
-    window.table.selectRow(row)
+    assert window.videos.proxy.index(row, 6).data() == "MISSING"
+    window.videos.table.selectRow(row)
     assert "Media file missing" in window.details.message.text()
     assert window.details.player.reader is None
 
 
 def test_menu_actions_have_shortcut_tooltips(window):
-    assert "Ctrl+I" in window.import_action.toolTip()
-    assert not window.import_action.isEnabled()  # no project yet
+    assert "Ctrl+I" in window.menus.import_csv.toolTip()
+    assert not window.menus.import_csv.isEnabled()  # no project yet
 
 
 def test_app_entry_point_opens_demo_and_screenshots(tmp_path):

@@ -6,25 +6,22 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from emosign_desktop.core.model import Segment, SegmentId
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA
-from emosign_desktop.demo import ensure_demo_project
+from emosign_desktop.services.demo import ensure_demo_project
 from emosign_desktop.ui.main_window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
     folder = ensure_demo_project(tmp_path / "demo")
-    from emosign_desktop.storage import open_project
+    from emosign_desktop.services.session import open_session
 
-    with open_project(folder) as p:  # a second annotator who disagrees on one video
-        repo = p.repo
-        v = repo.video_by_name("pose_test_video")
-        rae = repo.ensure_annotator("rae")
-        repo.put_fields(v.id, rae.id, {"sentiment": -2, **dict.fromkeys(
+    with open_session(folder) as p:  # a second annotator who disagrees on one video
+        v = p.repo.video_by_name("pose_test_video")
+        p.editing.set_labels(v.id, "rae", {"sentiment": -2, **dict.fromkeys(
             EMOSIGN_SCHEMA.emotion_keys, 0), "joy": 1, "cues": "tense mouth"})
-        tier = repo.tiers()[1]
-        repo.add_segment(Segment(SegmentId(0), v.id, rae.id, tier.id, 30, 50, "repetition"))
+        tier = p.repo.tiers()[1]
+        p.editing.add_segment(v.id, "rae", tier.id, 30, 50, "repetition")
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
@@ -81,14 +78,14 @@ def test_export_and_merge_from_the_menu(window, tmp_path, monkeypatch, qtbot):
     pack = tmp_path / "rae.json"
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("rae", True))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pack), ""))
-    window.pack_action.trigger()
+    window.menus.export_pack.trigger()
     assert pack.is_file()
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(pack)], ""))
-    window.merge_action.trigger()
+    window.menus.merge.trigger()
     assert shown and "already" not in shown[0] and "2 unchanged" in shown[0]
-    window.merge_action.trigger()
+    window.menus.merge.trigger()
     assert "already merged" in shown[1]
 
 

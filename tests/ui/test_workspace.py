@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 
 from emosign_desktop.core.model import AnnotationStatus
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA
-from emosign_desktop.demo import ensure_demo_project
+from emosign_desktop.services.demo import ensure_demo_project
 from emosign_desktop.settings import UserSettings
 from emosign_desktop.storage import open_project
 from emosign_desktop.ui.main_window import MainWindow
@@ -70,18 +70,24 @@ def test_a_whole_clip_labelled_by_keyboard_alone(window, demo, qtbot):
     assert (ann.sentiment_confidence, ann.emotion_confidence) == (80, 65)
     assert ann.cues == "raised brows, bigger signs"
     assert ann.status(EMOSIGN_SCHEMA) is AnnotationStatus.DONE
-    assert window.video.name != "signbank_ns_1m"  # moved on to the next video
-    assert "you (kim): 1 of 4 done" in window.summary.text()
+    # it is the last video in the list: Done stays on it and says so (others move on)
+    assert window.workspace.video.name == "signbank_ns_1m"
+    assert window.statusBar().currentMessage() == "That was the last video in the list."
+    window.select_video("pose_sample_video")
+    window.labels.groups["sentiment"].buttons()[0].setFocus()
+    key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.workspace.video.name == "pose_test_video"  # the next one in the list
+    assert "you (kim): 1 of 4 done" in window.videos.summary.text()
 
 
 def test_undo_names_the_action_and_reverts(window, demo, qtbot):
     window.labels._choose("joy", 2)
-    assert window.undo_action.text() == "&Undo: joy = 2"
+    assert window.menus.undo.text() == "&Undo: joy = 2"
     assert annotation(demo, "signbank_ns_1m").emotions == {"joy": 2}
-    window.undo_action.trigger()
-    assert annotation(demo, "signbank_ns_1m").emotions == {}
+    window.menus.undo.trigger()
+    assert annotation(demo, "signbank_ns_1m") is None  # it (and kim) came with the edit
     assert window.labels.groups["joy"].checkedButton() is None  # the panel follows
-    assert window.redo_action.text() == "&Redo: joy = 2"
+    assert window.menus.redo.text() == "&Redo: joy = 2"
     key_target = window.details.player
     key_target.setFocus()
     qtbot.keyClick(key_target, Qt.Key.Key_Z,
@@ -117,8 +123,8 @@ def test_segment_from_in_and_out_marks_at_exact_frames_then_undone(window, demo,
     editor.value.activated.emit(editor.value.currentIndex())
     with open_project(demo) as p:
         assert p.repo.segment(seg.id).value == "head nod - assertion"
-    window.undo_action.trigger()  # the value change
-    window.undo_action.trigger()  # the segment itself
+    window.menus.undo.trigger()  # the value change
+    window.menus.undo.trigger()  # the segment itself
     with open_project(demo) as p:
         assert p.repo.segments(annotator_id=kim.id) == []
 
@@ -144,8 +150,8 @@ def test_region_drawn_on_the_video_is_stored_and_shown(window, demo, qtbot):
     r = seg.region
     assert r is not None
     assert (r.x, r.y, r.w, r.h) == pytest.approx((0.25, 0.2, 0.5, 0.4), abs=0.02)
-    assert [s.id for s in window.regions.showing(10)] == [seg.id]  # inside the segment
-    assert window.regions.showing(20) == []  # outside it: not shown
+    assert [s.id for s in window.details.regions.showing(10)] == [seg.id]  # inside the segment
+    assert window.details.regions.showing(20) == []  # outside it: not shown
     view.grab()
 
 
@@ -171,7 +177,7 @@ def test_reopening_returns_to_the_same_video_and_frame(qtbot, demo):
     second = MainWindow(UserSettings.load())
     qtbot.addWidget(second)
     second.open_project(demo)
-    assert second.video.name == "signbank_ns_011-019"
+    assert second.workspace.video.name == "signbank_ns_011-019"
     assert second.details.player.playhead.current == 120
     assert str(demo.resolve()) in second.settings.recent_projects
 
@@ -191,7 +197,7 @@ def test_text_size_contrast_and_shortcuts_sheet(window, qtbot, monkeypatch):
     sheet = ShortcutsDialog(window)
     keys = [sheet.table.item(r, 0).text() for r in range(sheet.table.rowCount())]
     assert "I / O" in keys and "F1" in keys and "Ctrl+Return" in keys
-    assert "(Ctrl+Z)" in window.undo_action.toolTip() or window.undo_action.shortcut()
+    assert "(Ctrl+Z)" in window.menus.undo.toolTip() or window.menus.undo.shortcut()
 
 
 def test_dragging_a_segment_edge_snaps_to_frames_and_undoes_in_one_step(window, demo, qtbot):
@@ -215,8 +221,8 @@ def test_dragging_a_segment_edge_snaps_to_frames_and_undoes_in_one_step(window, 
     with open_project(demo) as p:
         stored = p.repo.segment(seg.id)
     assert stored.start_frame == 5 and stored.end_frame in (19, 20)
-    assert window.undo_action.text() == "&Undo: drag segment edge"
-    window.undo_action.trigger()
+    assert window.menus.undo.text() == "&Undo: drag segment edge"
+    window.menus.undo.trigger()
     with open_project(demo) as p:
         assert p.repo.segment(seg.id).end_frame == 15
 
@@ -224,7 +230,7 @@ def test_dragging_a_segment_edge_snaps_to_frames_and_undoes_in_one_step(window, 
 def test_tiers_and_vocabularies_are_editable_and_undoable(window, demo, qtbot):
     from emosign_desktop.ui.tiers_dialog import TiersDialog
 
-    dialog = TiersDialog(window.editing, window)
+    dialog = TiersDialog(window.workspace, window)
     qtbot.addWidget(dialog)
     dialog.list.setCurrentRow(1)  # Emotion cue
     dialog.vocabulary.setPlainText("facial expression\nlarger signs\nrepetition\nsmirk")
@@ -238,15 +244,17 @@ def test_tiers_and_vocabularies_are_editable_and_undoable(window, demo, qtbot):
     dialog.list.setCurrentRow(1)
     dialog.vocabulary.setPlainText("smirk")  # the demo's segments use other values
     dialog.save()
-    assert "segments use" in dialog.message.text()
+    assert "use facial expression" in dialog.message.text()
     with open_project(demo) as p:
         vocabulary = p.repo.tiers()[1].vocabulary
     assert vocabulary[-1] == "smirk" and len(vocabulary) == 4
     dialog.add()
     assert dialog.tiers[-1].name == "New tier"
-    window.undo_action.trigger()  # undoes the rename + vocabulary step
+    assert window.menus.undo.text() == "&Undo: add tier New tier"
+    window.menus.undo.trigger()  # the new tier goes again (no segment uses it)
+    window.menus.undo.trigger()  # then the rename + vocabulary step
     with open_project(demo) as p:
-        assert p.repo.tiers()[1].name == "Emotion cue"
+        assert [t.name for t in p.repo.tiers()][1:] == ["Emotion cue"]
 
 
 def test_relink_missing_media_by_fingerprint(window, demo, tmp_path, monkeypatch):
@@ -255,16 +263,16 @@ def test_relink_missing_media_by_fingerprint(window, demo, tmp_path, monkeypatch
     moved = tmp_path / "moved"
     moved.mkdir()
     (demo / "media" / "pose_sample_video.mp4").rename(moved / "renamed.mp4")
-    window.refresh()
-    row = [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())].index(
-        "pose_sample_video")
-    assert window.proxy.index(row, 6).data() == "MISSING"
+    window.videos.refresh()
+    proxy = window.videos.proxy
+    row = [proxy.index(r, 0).data() for r in range(proxy.rowCount())].index("pose_sample_video")
+    assert window.videos.proxy.index(row, 6).data() == "MISSING"
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(moved))
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
-    window.relink_action.trigger()
+    window.menus.relink.trigger()
     assert "Found 1" in shown[0]
-    assert window.proxy.index(row, 6).data() == "found"
+    assert window.videos.proxy.index(row, 6).data() == "found"
     with open_project(demo) as p:
         assert p.repo.video_by_name("pose_sample_video").media_path.endswith("renamed.mp4")
 
@@ -281,6 +289,6 @@ def test_dropping_video_files_adds_them(window, demo, tmp_path, qtbot):
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
-    assert window.model.rowCount() == 5
+    assert window.videos.model.rowCount() == 5
     with open_project(demo) as p:
         assert p.repo.video_by_name("dropped_clip").media.frame_count == 12

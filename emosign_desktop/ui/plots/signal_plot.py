@@ -51,6 +51,7 @@ class SignalPlotWidget(QWidget):
         self.cursor.sigPositionChanged.connect(self._on_cursor)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.spans: list = []
+        self._segments: list[Segment] = []
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.choices)
@@ -63,8 +64,17 @@ class SignalPlotWidget(QWidget):
         """Show these signals and segment spans for a video of ``frame_count`` frames."""
         self.signals = signals
         self.frame_count = max(1, frame_count)
+        self._segments = list(segments)
         self._draw()
+        self.plot.setXRange(0, self.frame_count - 1, padding=0.01)
+
+    def set_segments(self, segments: list[Segment]) -> None:
+        """Show these segments as shaded spans (replacing the ones shown)."""
         pg = self._pg
+        for span in self.spans:
+            self.plot.removeItem(span)
+        self.spans = []
+        self._segments = list(segments)
         for s in segments:
             span = pg.LinearRegionItem(values=(s.start_frame, s.end_frame + 1), movable=False,
                                        brush=pg.mkBrush(90, 140, 220, 40))
@@ -72,7 +82,6 @@ class SignalPlotWidget(QWidget):
             span.setZValue(-10)
             self.plot.addItem(span)
             self.spans.append(span)
-        self.plot.setXRange(0, self.frame_count - 1, padding=0.01)
 
     def checked(self) -> list[str]:
         return [self.choices.item(i).text() for i in range(self.choices.count())
@@ -82,6 +91,7 @@ class SignalPlotWidget(QWidget):
         pg = self._pg
         self.plot.clear()
         self.spans = []
+        self.set_segments(self._segments)
         legend = self.plot.plotItem.legend
         if legend is not None:
             legend.clear()

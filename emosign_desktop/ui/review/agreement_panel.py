@@ -1,5 +1,6 @@
 """Agreement at a glance: alpha per label as bars, and the most disputed videos, each one
-click (or Enter) from the player."""
+click (or Enter) from the player.  Computed when shown, and again after labels change while
+it is visible (over a whole project it is not free)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emosign_desktop.services.agreement import agreement_report
-from emosign_desktop.storage.project import Project
+from emosign_desktop.core.changes import Changes
+from emosign_desktop.services.workspace import Workspace
 
 
 class AgreementPanel(QWidget):
@@ -23,8 +24,9 @@ class AgreementPanel(QWidget):
 
     video_chosen = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.workspace = workspace
         import pyqtgraph as pg  # lazy: only when the panel is opened
 
         self._pg = pg
@@ -55,21 +57,31 @@ class AgreementPanel(QWidget):
         layout.addWidget(QLabel("Most disputed videos:"))
         layout.addWidget(self.disputed, 2)
         self.report: dict[str, object] | None = None
-        self._project: Project | None = None
+        self._stale = False
         self.level.currentTextChanged.connect(lambda _t: self.refresh())
+        workspace.on_changes(self._on_changes)
 
-    def show_project(self, project: Project | None) -> None:
-        self._project = project
-        self.refresh()
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.project or changes.annotations or changes.segments_of or changes.tiers:
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def refresh(self) -> None:
         """Compute agreement again and redraw."""
+        self._stale = False
         self.plot.clear()
         self.disputed.clear()
-        if self._project is None:
+        if not self.workspace.has_project:
             self.summary.setText("No project open.")
             return
-        report = agreement_report(self._project, self.level.currentText())
+        report = self.workspace.queries.agreement(self.level.currentText())
         self.report = report
         labels = report["labels"]
         assert isinstance(labels, dict)
