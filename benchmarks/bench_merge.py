@@ -20,7 +20,7 @@ from emosign_desktop.core.schema import EMOSIGN_SCHEMA  # noqa: E402
 from emosign_desktop.io.packs import write_pack  # noqa: E402
 from emosign_desktop.services.agreement import agreement_report  # noqa: E402
 from emosign_desktop.services.packs import merge_pack_files  # noqa: E402
-from emosign_desktop.storage import create_project  # noqa: E402
+from emosign_desktop.services.session import create_session  # noqa: E402
 
 
 def make_packs(folder: Path, annotators: int, videos: int, seed: int = 0) -> list[Path]:
@@ -56,18 +56,21 @@ def run(folder: Path, annotators: int, videos: int, with_agreement: bool) -> Non
     packs = make_packs(folder, annotators, videos)
     made = time.perf_counter() - t0
     size = sum(p.stat().st_size for p in packs) / 1e6
-    with create_project(folder / "project") as project:
+    with create_session(folder / "project", undo=True) as project:  # as the app merges
         t0 = time.perf_counter()
-        summaries = merge_pack_files(project, packs)
+        summaries = merge_pack_files(project.writer, packs)
         merge_s = time.perf_counter() - t0
         added = sum(s.added for s in summaries)
+        stack = project.writer.undo_stack
+        assert stack is not None
+        undo = stack.undo_label or f"none ({stack.cleared})"
         t0 = time.perf_counter()
-        again = merge_pack_files(project, packs[:1])
+        again = merge_pack_files(project.writer, packs[:1])
         again_s = time.perf_counter() - t0
         print(f"| {annotators} x {videos:,} | {size:.0f} MB of packs (made in {made:.0f} s) | "
               f"{merge_s:.2f} s ({added:,} annotations) | re-merge of one pack "
-              f"{again_s * 1000:.0f} ms, changed nothing: {again[0].already_merged} |",
-              flush=True)
+              f"{again_s * 1000:.0f} ms, changed nothing: {again[0].already_merged} | "
+              f"{undo} |", flush=True)
         if with_agreement:
             t0 = time.perf_counter()
             report = agreement_report(project, "ordinal")
@@ -83,7 +86,8 @@ def main() -> None:
     parser.add_argument("--large-annotators", type=int, default=100)
     parser.add_argument("--large-videos", type=int, default=10_000)
     args = parser.parse_args()
-    print("| packs | input | merge (one transaction) | again |\n|---|---|---|---|")
+    print("| packs | input | merge (one transaction) | again | undo step |\n"
+          "|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp) / "small"
         small.mkdir()

@@ -21,9 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from emosign_desktop.core.changeset import (  # noqa: E402
+    AnnotationEdit,
+    AnnotatorEdit,
+    ChangeSet,
+    VideoEdit,
+)
+from emosign_desktop.core.model import Annotator, AnnotatorId, Video, VideoId  # noqa: E402
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA  # noqa: E402
-from emosign_desktop.io.emosign_csv import export_released, import_released  # noqa: E402
-from emosign_desktop.storage import create_project  # noqa: E402
+from emosign_desktop.services.csv_exchange import export_released, import_released  # noqa: E402
+from emosign_desktop.services.session import Session, create_session  # noqa: E402
 from tests.generate import released_rows, write_released  # noqa: E402
 
 REAL_FILE = ROOT.parent / "shared" / "data" / "emosign" / "emosign_dataset.csv"
@@ -35,36 +42,51 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
-def build(folder: Path, videos: int, annotators: int) -> object:
-    project = create_project(folder)
-    repo = project.repo
+def build(folder: Path, videos: int, annotators: int) -> tuple[Session, float]:
+    """A project of ``videos`` x ``annotators`` rated videos, built in one operation (the bulk
+    path imports and merges take)."""
+    session = create_session(folder, undo=True)
     rng = random.Random(1)
+    empty = EMOSIGN_SCHEMA.empty_values()
     t0 = time.perf_counter()
-    with repo.transaction():
-        who = [repo.ensure_annotator(f"annotator-{i + 1}") for i in range(annotators)]
-        for n in range(videos):
-            v = repo.add_video(f"video_{n:05d}")
-            for a in who:
-                values = {k: rng.randint(0, 3) for k in EMOSIGN_SCHEMA.emotion_keys}
-                values.update(sentiment=rng.randint(-3, 3), sentiment_confidence=80,
-                              emotion_confidence=70, cues="furrowed brows, faster signing")
-                repo.put_fields(v.id, a.id, values)
+    who = [Annotator(AnnotatorId(i + 1), f"annotator-{i + 1}") for i in range(annotators)]
+    clips = [Video(VideoId(n + 1), f"video_{n:05d}") for n in range(videos)]
+    edits = []
+    for v in clips:
+        for a in who:
+            values = {k: rng.randint(0, 3) for k in EMOSIGN_SCHEMA.emotion_keys}
+            values.update(sentiment=rng.randint(-3, 3), sentiment_confidence=80,
+                          emotion_confidence=70, cues="furrowed brows, faster signing")
+            edits.append(AnnotationEdit(v.id, a.id, {f: empty[f] for f in values}, values,
+                                        existed=False))
+    session.writer.run("build", lambda _repo: ChangeSet(
+        annotators=tuple(AnnotatorEdit(None, a) for a in who),
+        videos=tuple(VideoEdit(None, v) for v in clips), annotations=tuple(edits)))
     build_s = time.perf_counter() - t0
-    return project, build_s
+    session.writer.undo_stack.clear()
+    return session, build_s
 
 
-def edit_latency(project, rng: random.Random) -> list[float]:
-    repo = project.repo
+def edit_latency(session: Session, rng: random.Random, undo: list[float] | None = None
+                 ) -> list[float]:
+    """One label edit as the app makes it: validated, built from the project as it is,
+    committed (fsync), recorded for undo, announced.  With ``undo``, every 4th edit is also
+    undone (checked against the project first), and those times go there."""
+    repo = session.repo
     videos = repo.videos()
-    who = repo.annotators()
+    who = [a.name for a in repo.annotators()]
     keys = EMOSIGN_SCHEMA.emotion_keys
     times = []
     for i in range(EDITS):
         v, a = rng.choice(videos), rng.choice(who)
         field = rng.choice(keys)
         t0 = time.perf_counter()
-        repo.set_field(v.id, a.id, field, i % 4)
+        session.editing.set_label(v.id, a, field, (i + 1) % 4)
         times.append(time.perf_counter() - t0)
+        if undo is not None and i % 4 == 0 and session.writer.undo_stack.can_undo:
+            t0 = time.perf_counter()
+            session.writer.undo()
+            undo.append(time.perf_counter() - t0)
     return times
 
 
@@ -93,15 +115,17 @@ def naive_json_latency(project, edits: int) -> list[float]:
     return times
 
 
-def sync_normal_latency(project) -> list[float]:
+def sync_normal_latency(session: Session) -> list[float]:
     from sqlalchemy import event
 
-    @event.listens_for(project.engine, "connect")
+    engine = session.project.engine
+
+    @event.listens_for(engine, "connect")
     def _normal(dbapi_conn, _rec):
         dbapi_conn.execute("PRAGMA synchronous = NORMAL")
 
-    project.engine.dispose()
-    return edit_latency(project, random.Random(3))
+    engine.dispose()
+    return edit_latency(session, random.Random(3))
 
 
 def line(name: str, times: list[float]) -> str:
@@ -121,8 +145,11 @@ def main() -> None:
         print(line("200 videos x 1 annotator (SQLite, WAL, synchronous=FULL)",
                    edit_latency(small, random.Random(1))), flush=True)
         large, large_build = build(tmp_path / "large", args.large, 3)
+        undos: list[float] = []
         print(line(f"{args.large:,} videos x 3 annotators (SQLite, WAL, synchronous=FULL)",
-                   edit_latency(large, random.Random(1))), flush=True)
+                   edit_latency(large, random.Random(1), undos)), flush=True)
+        print(line(f"undo of one edit, {args.large:,} x 3 (checked, committed)", undos),
+              flush=True)
         print(line("alternative: 200 videos, rewrite whole project JSON + fsync per edit",
                    naive_json_latency(small, 200)), flush=True)
         print(line(f"alternative: {args.large:,} x 3, rewrite whole project JSON + fsync",
@@ -140,9 +167,9 @@ def main() -> None:
         kind = "real EmoSign file" if source == REAL_FILE else "generated 200-row file"
         imports, exports, identical = [], [], True
         for i in range(5):
-            with create_project(tmp_path / f"io{i}") as p:
+            with create_session(tmp_path / f"io{i}") as p:
                 t0 = time.perf_counter()
-                import_released(p.repo, source)
+                import_released(p.writer, source)
                 imports.append(time.perf_counter() - t0)
                 out = tmp_path / f"out{i}.csv"
                 t0 = time.perf_counter()

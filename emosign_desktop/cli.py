@@ -60,7 +60,6 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return 0
     videos = info["videos"]
-    assert isinstance(videos, list)
     linked = sum(1 for v in videos if v["media_path"])
     found = sum(1 for v in videos if v["media_found"])
     print(f"project   {info['project']} (format {info['format_version']}, "
@@ -73,12 +72,12 @@ def cmd_info(args: argparse.Namespace) -> int:
                 if m else "no media linked")
         missing = "" if v["media_found"] or not v["media_path"] else "  [media missing]"
         print(f"  {v['name']}: {desc}{missing}")
-    print(f"annotators {len(info['annotators'])}")  # type: ignore[arg-type]
-    for a in info["annotators"]:  # type: ignore[union-attr]
+    print(f"annotators {len(info['annotators'])}")
+    for a in info["annotators"]:
         print(f"  {a['name']} ({a['kind']}): {a['annotations']} annotations, "
               f"{a['done']} done, {a['in progress']} in progress, {a['skipped']} skipped")
     print("tiers     " + ", ".join(f"{t['name']} ({t['segments']} segments)"
-                                   for t in info["tiers"]))  # type: ignore[union-attr]
+                                   for t in info["tiers"]))
     return 0
 
 
@@ -118,7 +117,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
 
     index = build_index(args.video)
     width, height = index.display_size
-    info = {
+    keyframes = [int(k) for k in index.keyframes]
+    info: dict[str, object] = {
         "path": str(args.video),
         "frame_count": index.frame_count,
         "fps": round(index.fps, 6),
@@ -131,15 +131,15 @@ def cmd_probe(args: argparse.Namespace) -> int:
         "rotation": index.rotation,
         "time_base": str(index.time_base),
         "start_pts": index.start_pts,
-        "keyframes": [int(k) for k in index.keyframes],
+        "keyframes": keyframes,
     }
     if args.json:
         print(json.dumps(info, indent=2))
     else:
         for key, value in info.items():
             if key == "keyframes":
-                value = f"{len(info['keyframes'])} (at frames {', '.join(map(str, value[:10]))}" + (
-                    ", ...)" if len(info["keyframes"]) > 10 else ")")
+                value = f"{len(keyframes)} (at frames {', '.join(map(str, keyframes[:10]))}" + (
+                    ", ...)" if len(keyframes) > 10 else ")")
             print(f"{key:13s} {value}")
     return 0
 
@@ -203,20 +203,20 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         return "undefined" if a is None else f"{a:.3f}"
 
     print(f"Krippendorff's alpha ({report['level']}), annotators: "
-          f"{', '.join(report['annotators']) or 'none'}")  # type: ignore[arg-type]
-    for label, r in report["labels"].items():  # type: ignore[union-attr]
+          f"{', '.join(report['annotators']) or 'none'}")
+    for label, r in report["labels"].items():
         why = f"  ({r['reason']})" if r.get("reason") else ""
         print(f"  {label:14s} {fmt(r['alpha']):>9s}  {r['units']} videos, "
               f"{r['annotators']} annotators{why}")
     print(f"  {'average':14s} {fmt(report['average']):>9s}")
-    for name, r in report["tiers"].items():  # type: ignore[union-attr]
+    for name, r in report["tiers"].items():
         f1 = r["boundary_f1"]
         print(f"tier {name}: alpha (nominal, frame-wise) {fmt(r['alpha'])} over {r['units']} "
               f"frames; boundaries within ±{r['boundary_frames']} frames: "
               f"{'n/a' if f1 is None else f'{f1:.0%}'}")
     if report["videos"]:
         print("most disputed videos:")
-        for v in report["videos"][:10]:  # type: ignore[index]
+        for v in report["videos"][:10]:
             print(f"  {v['name']}  {v['disagreement']:.2f}  ({', '.join(v['labels'])})")
     return 0
 

@@ -8,6 +8,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import cast
 
 MAX_RECENT = 8
 
@@ -71,6 +72,9 @@ class UserSettings:
 
     def position(self, folder: Path) -> tuple[str, int] | None:
         place = self.positions.get(str(Path(folder).resolve()))
-        if isinstance(place, dict) and isinstance(place.get("video"), str):
-            return place["video"], int(place.get("frame", 0) or 0)  # type: ignore[arg-type]
+        if isinstance(place, dict):
+            video = place.get("video")
+            if isinstance(video, str):
+                # a JSON number as remember_position wrote it (or a hand-edited string)
+                return video, int(cast("int | float | str", place.get("frame", 0) or 0))
         return None

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,7 +51,7 @@ def test_layering(path: Path):
 def test_core_does_not_import_the_rest_of_the_app():
     for path in (PACKAGE / "core").rglob("*.py"):
         text = path.read_text()
-        for other in ("storage", "media", "ui", "io", "services"):
+        for other in ("storage", "media", "ui", "io", "services", "landmarks", "analysis"):
             assert f"emosign_desktop.{other}" not in text, path
 
 
@@ -56,3 +60,132 @@ def test_rule_catches_a_violation(tmp_path):
     bad.write_text("def f():\n    from PySide6 import QtCore\n")
     assert "PySide6" in _imports(bad)
     assert "PySide6" not in _imports(bad, module_level_only=True)
+
+
+# -- no import cycles ---------------------------------------------------------------------------
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = [0]
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in edges.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in list(edges):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def _import_graph() -> dict[str, set[str]]:
+    import grimp
+
+    graph = grimp.build_graph("emosign_desktop")  # lazy and TYPE_CHECKING imports included
+    return {m: {i for i in graph.find_modules_directly_imported_by(m)
+                if i.startswith("emosign_desktop")} for m in graph.modules}
+
+
+def test_the_package_has_no_import_cycles():
+    assert _cycles(_import_graph()) == []
+
+
+def test_cycle_finder_finds_one():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+# -- the import contracts can fail -----------------------------------------------------------------
+ROOT = PACKAGE.parent
+VIOLATIONS = [  # (contract name, start; file to change; the import that breaks it)
+    ("Layers", "cli.py", "from emosign_desktop.ui import appearance"),
+    ("Layers", "media/reader.py", "from emosign_desktop.storage import base"),
+    ("Layers", "io/packs.py", "from emosign_desktop.ui import messages"),
+    ("Layers", "storage/base.py", "from emosign_desktop.services import queries"),
+    ("The UI reaches storage only through services", "ui/label_panel.py",
+     "from emosign_desktop.storage import project"),
+    ("io/ only parses and formats", "io/packs.py", "from emosign_desktop.storage import base"),
+    ("Only ui/ (and the app entry point) imports Qt", "services/queries.py",
+     "import PySide6.QtCore"),
+    ("Only storage/ imports SQLAlchemy and Alembic", "services/queries.py", "import sqlalchemy"),
+    ("Only media/ imports PyAV and libVLC", "services/videos.py", "import av"),
+    ("Only landmarks/ imports MediaPipe", "ui/landmarks_panel.py", "import mediapipe"),
+    ("The core is pure", "core/model.py", "import numpy"),
+]
+
+
+def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(tree), COLUMNS="400")  # one line per contract
+    return subprocess.run([sys.executable, "-c", "from importlinter.cli import lint_imports_command; "
+                           "lint_imports_command()", "--no-cache", "--config",
+                           str(tree / "pyproject.toml")],
+                          cwd=tree, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def contracts() -> list[str]:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return [c["name"] for c in config["tool"]["importlinter"]["contracts"]]
+
+
+def test_every_contract_has_a_violation_to_try(contracts):
+    tried = {v[0] for v in VIOLATIONS}
+    assert all(any(name.startswith(t) for t in tried) for name in contracts)
+    assert len(tried) == len(contracts)
+
+
+@pytest.mark.parametrize(("contract", "relative", "line"), VIOLATIONS,
+                         ids=[f"{c}: {f}" for c, f, _ in VIOLATIONS])
+def test_each_contract_fails_on_a_violating_import(contract, relative, line, tmp_path):
+    tree = tmp_path / "copy"
+    shutil.copytree(PACKAGE, tree / "emosign_desktop",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tree / "pyproject.toml")
+    target = tree / "emosign_desktop" / relative
+    target.write_text(target.read_text() + f"\n\ndef _violation() -> None:\n    {line}\n")
+    result = _lint(tree)
+    assert result.returncode != 0, result.stdout[-2000:]
+    broken = [ln for ln in result.stdout.splitlines() if " BROKEN" in ln]
+    assert any(ln.startswith(contract) for ln in broken), result.stdout[-3000:]
+
+
+def test_the_unchanged_copy_keeps_every_contract(tmp_path):
+    tree = tmp_path / "copy"
+    shutil.copytree(PACKAGE, tree / "emosign_desktop",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tree / "pyproject.toml")
+    result = _lint(tree)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert str(tree) in _where_linted(tree)
+
+
+def _where_linted(tree: Path) -> str:
+    """Where the copy's package is imported from (proves the copy, not the checkout, is
+    the one linted)."""
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    return subprocess.run([sys.executable, "-c", "import emosign_desktop; "
+                           "print(emosign_desktop.__file__)"], cwd=tree, env=env,
+                          capture_output=True, text=True, check=True).stdout

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, NotRequired, TypedDict
 
 import numpy as np
 
-LEVELS = ("nominal", "ordinal", "interval")
+Level = Literal["nominal", "ordinal", "interval"]
+LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval")
+
+
+class AlphaJson(TypedDict):
+    """:meth:`Alpha.to_json`: the reason only when alpha is undefined."""
+
+    alpha: float | None
+    level: str
+    units: int
+    annotators: int
+    reason: NotRequired[str]
 
 
 @dataclass(frozen=True)
@@ -19,9 +31,9 @@ class Alpha:
     annotators: int  # annotators who gave at least one pairable rating
     reason: str | None = None
 
-    def to_json(self) -> dict[str, object]:
-        out: dict[str, object] = {"alpha": self.alpha, "level": self.level, "units": self.units,
-                                  "annotators": self.annotators}
+    def to_json(self) -> AlphaJson:
+        out: AlphaJson = {"alpha": self.alpha, "level": self.level, "units": self.units,
+                          "annotators": self.annotators}
         if self.reason:
             out["reason"] = self.reason
         return out

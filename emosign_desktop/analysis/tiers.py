@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -19,7 +19,7 @@ def frame_values(segments: Iterable[Segment], frames: int) -> np.ndarray:
 
 
 def tier_matrix(by_video: Mapping[int, Mapping[int, list[Segment]]],
-                frames_of: Mapping[int, int], annotators: list[int]) -> np.ndarray:
+                frames_of: Mapping[int, int], annotators: Sequence[int]) -> np.ndarray:
     """Annotators x frames (all videos side by side); nan where an annotator did not work
     on the video.  ``by_video[video][annotator]`` lists that annotator's segments."""
     columns = []

@@ -205,7 +205,7 @@ def _compose(*parts: Iterable[_E]) -> tuple[_E, ...]:
     for part in parts:
         for edit in part:
             key = edit.key
-            out[key] = out[key].then(edit) if key in out else edit  # type: ignore[arg-type]
+            out[key] = out[key].then(edit) if key in out else edit
     return tuple(e for e in out.values() if not _is_noop(e))
 
 

@@ -12,7 +12,7 @@ is written (the imports themselves are operations in ``services.csv_exchange``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,7 +135,7 @@ def _emotion_cells(schema: LabelSchema, values: Mapping[str, object]) -> list[st
 
 
 def write_released(path: str | Path, schema: LabelSchema,
-                   rows: list[tuple[str, Mapping[str, object], list[str]]]) -> int:
+                   rows: Sequence[tuple[str, Mapping[str, object], Sequence[str]]]) -> int:
     """Write ``(video name, labels on the protocol scale, up to 3 texts)`` rows in the
     released format; returns the number of rows."""
     out = []

@@ -71,8 +71,10 @@ class LandmarkTrack:
                     return None
                 w, h = (int(x) for x in data["size"])
                 edges = {k[6:]: data[k] for k in data.files if k.startswith("edges_")}
-                track = cls(*(data[p].astype(np.float32) for p in PARTS), w, h,
-                            float(data["fps"]), MODEL_KEY, edges or None)
+                face, left_hand, right_hand, pose = (data[p].astype(np.float32)
+                                                     for p in PARTS)
+                track = cls(face, left_hand, right_hand, pose, w, h, float(data["fps"]),
+                            MODEL_KEY, edges or None)
                 return track, int(data["frames_done"])
         except (OSError, KeyError, ValueError, EOFError):
             return None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from emosign_desktop.analysis.aggregate import aggregate
 from emosign_desktop.core.errors import EmoSignError
+from emosign_desktop.core.model import VideoId
 from emosign_desktop.core.schema import EMOTION_CONFIDENCE, SENTIMENT, SENTIMENT_CONFIDENCE
 from emosign_desktop.io.emosign_csv import write_released
 from emosign_desktop.services.agreement import raters
@@ -26,7 +27,7 @@ def aggregated_labels(project: ProjectLike, method: str = "majority"
     out: dict[int, dict[str, int | None]] = defaultdict(dict)
     for field in (SENTIMENT, *repo.schema.emotion_keys):
         task = SENTIMENT_CONFIDENCE if field == SENTIMENT else EMOTION_CONFIDENCE
-        by_video: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
+        by_video: dict[VideoId, list[tuple[int, int | None]]] = defaultdict(list)
         for a, v, value in repo.ratings(field):
             if a in people:
                 by_video[v].append((value, confidence[task].get((a, v))))

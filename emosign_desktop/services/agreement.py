@@ -4,9 +4,12 @@ out: they are not raters."""
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TypedDict
 
-from emosign_desktop.analysis.alpha import krippendorff_alpha
+import numpy as np
+import numpy.typing as npt
+
+from emosign_desktop.analysis.alpha import AlphaJson, krippendorff_alpha
 from emosign_desktop.analysis.tiers import boundary_f1, group_segments, tier_matrix
 from emosign_desktop.core.model import (
     CONSENSUS_ANNOTATOR,
@@ -17,6 +20,32 @@ from emosign_desktop.core.model import (
 from emosign_desktop.services.session import ProjectLike
 
 SENTIMENT_LABEL = "Sentiment"
+
+
+class TierAgreement(AlphaJson):
+    """One tier in :func:`tier_report`: nominal alpha and boundary F1."""
+
+    boundary_f1: float | None
+    boundary_frames: int
+
+
+class DisputedVideo(TypedDict):
+    """A video in :func:`agreement_report`'s ranking."""
+
+    name: str
+    disagreement: float
+    labels: list[str]
+
+
+class AgreementReport(TypedDict):
+    """What :func:`agreement_report` returns (and ``emosign agreement --json`` prints)."""
+
+    level: str
+    annotators: list[str]
+    labels: dict[str, AlphaJson]
+    average: float | None
+    videos: list[DisputedVideo]
+    tiers: dict[str, TierAgreement]
 
 
 def raters(project: ProjectLike) -> list[Annotator]:
@@ -31,12 +60,13 @@ def label_fields(project: ProjectLike) -> list[tuple[str, str]]:
     return [(SENTIMENT_LABEL, "sentiment"), *((k, k) for k in project.schema.emotion_keys)]
 
 
-def rating_matrices(project: ProjectLike, people: list[Annotator]) -> dict[str, np.ndarray]:
+def rating_matrices(project: ProjectLike, people: list[Annotator]
+                    ) -> dict[str, npt.NDArray[np.float64]]:
     """label -> annotators x videos matrix of ratings (nan = not rated)."""
     videos = project.repo.videos()
     col = {v.id: i for i, v in enumerate(videos)}
     row = {a.id: i for i, a in enumerate(people)}
-    out = {}
+    out: dict[str, npt.NDArray[np.float64]] = {}
     for label, field in label_fields(project):
         m = np.full((len(people), len(videos)), np.nan)
         rows = [(row[a], col[v], x) for a, v, x in project.repo.ratings(field) if a in row]
@@ -48,13 +78,13 @@ def rating_matrices(project: ProjectLike, people: list[Annotator]) -> dict[str, 
 
 
 def agreement_report(project: ProjectLike, level: str = "ordinal", boundary_frames: int = 5,
-                     top_videos: int = 20) -> dict[str, object]:
+                     top_videos: int = 20) -> AgreementReport:
     """Alpha per label and tier, the average, and the videos ranked by disagreement."""
     people = raters(project)
     videos = project.repo.videos()
     schema = project.schema
     matrices = rating_matrices(project, people)
-    labels = {}
+    labels: dict[str, AlphaJson] = {}
     spread = np.zeros(len(videos))
     counted = np.zeros(len(videos))
     disputed: list[list[str]] = [[] for _ in videos]
@@ -77,8 +107,9 @@ def agreement_report(project: ProjectLike, level: str = "ordinal", boundary_fram
     with np.errstate(all="ignore"):
         score = np.where(counted > 0, spread / np.maximum(counted, 1), np.nan)
     order = [i for i in np.argsort(-np.nan_to_num(score, nan=-1.0)) if counted[i] > 0]
-    ranked = [{"name": videos[i].name, "disagreement": round(float(score[i]), 4),
-               "labels": disputed[i]} for i in order[:top_videos]]
+    ranked: list[DisputedVideo] = [
+        {"name": videos[i].name, "disagreement": round(float(score[i]), 4),
+         "labels": disputed[i]} for i in order[:top_videos]]
     return {
         "level": level,
         "annotators": [a.name for a in people],
@@ -89,22 +120,21 @@ def agreement_report(project: ProjectLike, level: str = "ordinal", boundary_fram
     }
 
 
-def tier_report(project: ProjectLike, people: list[Annotator], k: int) -> dict[str, object]:
+def tier_report(project: ProjectLike, people: list[Annotator], k: int
+                ) -> dict[str, TierAgreement]:
     """Per tier: nominal alpha over frame-wise values, and boundary F1 within +-k frames."""
     ids = [a.id for a in people]
     grouped = group_segments(project.repo.segments(), set(ids))
-    frames_of = {}
+    frames_of: dict[int, int] = {}
     for v in project.repo.videos():
         frames_of[v.id] = v.media.frame_count if v.media else 0
-    out = {}
+    out: dict[str, TierAgreement] = {}
     for tier in project.repo.tiers():
         by_video = grouped.get(tier.id, {})
         sizes = {vid: max(frames_of.get(vid, 0), 1 + max(s.end_frame for segs in per.values()
                                                             for s in segs))
                  for vid, per in by_video.items()}
         matrix = tier_matrix(by_video, sizes, ids)
-        result = krippendorff_alpha(matrix, "nominal").to_json()
-        result["boundary_f1"] = boundary_f1(by_video, k)
-        result["boundary_frames"] = k
-        out[tier.name] = result
+        out[tier.name] = {**krippendorff_alpha(matrix, "nominal").to_json(),
+                          "boundary_f1": boundary_f1(by_video, k), "boundary_frames": k}
     return out

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from emosign_desktop import __version__
 from emosign_desktop.core.errors import EmoSignError
+from emosign_desktop.core.model import Video
 from emosign_desktop.core.packs import (
     AnnotatorPack,
     MergeSummary,
@@ -38,10 +39,7 @@ def make_pack(repo: Repository, annotator: str) -> AnnotatorPack:
     return AnnotatorPack(
         annotator=who.name, schema=schema, project_id=repo.project_id(),
         app_version=__version__, created_at=now_iso(),
-        videos=tuple(PackVideo(videos[v].name, videos[v].fingerprint,
-                               videos[v].media.fps if videos[v].media else None,
-                               videos[v].media.frame_count if videos[v].media else None)
-                     for v in used),
+        videos=tuple(_pack_video(videos[v]) for v in used),
         annotations=tuple(PackAnnotation(
             videos[a.video_id].name,
             {f: a.value(f) for f in schema.fields if a.value(f) != schema.empty_value(f)},
@@ -52,6 +50,12 @@ def make_pack(repo: Repository, annotator: str) -> AnnotatorPack:
                                    *repo.segment_times(s.id))
                        for s in segments),
     )
+
+
+def _pack_video(video: Video) -> PackVideo:
+    media = video.media
+    return PackVideo(video.name, video.fingerprint, media.fps if media else None,
+                     media.frame_count if media else None)
 
 
 def export_pack(repo: Repository, annotator: str, path: str | Path) -> AnnotatorPack:
@@ -67,11 +71,11 @@ def merge_pack_files(writer: WritePath, paths: Iterable[str | Path]) -> list[Mer
     Packs are read, checked and merged one at a time, in one transaction (memory stays
     bounded however many there are); a bad pack anywhere rolls the whole merge back.
     """
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     summaries = []
-    label = f"merge {len(paths)} packs" if len(paths) != 1 else f"merge {paths[0].name}"
+    label = f"merge {len(files)} packs" if len(files) != 1 else f"merge {files[0].name}"
     with writer.operation(label) as op:
-        for path in paths:
+        for path in files:
             pack = read_pack(path)
             merge = PackMerge(writer.repo, pack, pack_digest(path), path.name)
             op.apply(merge.build())

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from emosign_desktop.core.model import (
     AnnotationStatus,
@@ -24,6 +25,9 @@ from emosign_desktop.core.schema import LabelSchema
 from emosign_desktop.services.session import Session
 from emosign_desktop.services.summary import VideoRow, video_rows
 from emosign_desktop.services.videos import media_file
+
+if TYPE_CHECKING:
+    from emosign_desktop.services.agreement import AgreementReport
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ class Queries:
                            {t.id: t.name for t in tiers}, frames)
 
     # -- several annotators ------------------------------------------------------------------
-    def agreement(self, level: str = "ordinal") -> dict[str, object]:
+    def agreement(self, level: str = "ordinal") -> AgreementReport:
         from emosign_desktop.services.agreement import agreement_report
 
         return agreement_report(self.session.project, level)

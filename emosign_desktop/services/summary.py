@@ -4,11 +4,34 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
+from typing import Any, TypedDict
 
 from emosign_desktop.core.model import AnnotationStatus, Video
 from emosign_desktop.services.session import ProjectLike
 from emosign_desktop.services.videos import media_file
 from emosign_desktop.storage.project import CURRENT_FORMAT
+
+
+class VideoJson(TypedDict):
+    """:meth:`VideoRow.to_json`."""
+
+    name: str
+    media_path: str | None
+    media_found: bool
+    fingerprint: str | None
+    media: dict[str, Any] | None  # the fields of MediaInfo
+    status: dict[str, str]  # annotator name -> status
+
+
+class ProjectInfo(TypedDict):
+    """What :func:`project_info` returns (and ``emosign info --json`` prints)."""
+
+    project: str
+    format_version: int
+    schema: str
+    videos: list[VideoJson]
+    annotators: list[dict[str, object]]  # name, kind, annotations and a count per status
+    tiers: list[dict[str, object]]  # name, kind, segments
 
 
 @dataclass(frozen=True)
@@ -19,7 +42,7 @@ class VideoRow:
     media_found: bool
     status: dict[str, AnnotationStatus]  # annotator name -> status
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> VideoJson:
         media = asdict(self.video.media) if self.video.media else None
         return {
             "name": self.video.name,
@@ -44,19 +67,20 @@ def video_rows(project: ProjectLike) -> list[VideoRow]:
     ]
 
 
-def project_info(project: ProjectLike) -> dict[str, object]:
+def project_info(project: ProjectLike) -> ProjectInfo:
     """Everything ``emosign info`` prints, as plain data."""
     repo = project.repo
     rows = video_rows(project)
-    annotators = []
+    annotators: list[dict[str, object]] = []
     for a in repo.annotators():
         counts = Counter(r.status[a.name].value for r in rows if a.name in r.status)
         annotators.append({"name": a.name, "kind": a.kind.value,
                            "annotations": sum(counts.values()), **{
                                s.value: counts.get(s.value, 0) for s in AnnotationStatus
                                if s is not AnnotationStatus.NOT_STARTED}})
-    tiers = [{"name": t.name, "kind": t.kind.value, "segments": len(repo.segments(tier_id=t.id))}
-             for t in repo.tiers()]
+    tiers: list[dict[str, object]] = [
+        {"name": t.name, "kind": t.kind.value, "segments": len(repo.segments(tier_id=t.id))}
+        for t in repo.tiers()]
     return {
         "project": str(project.folder),
         "format_version": CURRENT_FORMAT,

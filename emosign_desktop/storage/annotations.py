@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, Row, and_, func, select
 
 from emosign_desktop.core.changeset import AnnotationEdit
 from emosign_desktop.core.errors import StaleChangeError
@@ -52,11 +53,13 @@ class AnnotationStore(StoreBase):
         va, er = t.video_annotation, t.emotion_rating
         cols = [va.c.id, va.c.video_id, va.c.annotator_id, va.c.created_at, va.c.updated_at,
                 *(va.c[c] for c in COLUMNS)]
+        rows: Sequence[Row[*tuple[Any, ...]]]
         if keys is not None and len(keys) <= _SMALL:
-            rows = []
+            few: list[Row[*tuple[Any, ...]]] = []
             for v, a in keys:
-                rows.extend(conn.execute(select(*cols).where(va.c.video_id == v,
-                                                             va.c.annotator_id == a)).all())
+                few.extend(conn.execute(select(*cols).where(va.c.video_id == v,
+                                                            va.c.annotator_id == a)).all())
+            rows = few
         else:
             people = {annotator_id} if keys is None else {a for _, a in keys}
             rows = conn.execute(select(*cols).where(va.c.annotator_id.in_(people))).all()
@@ -185,8 +188,8 @@ class AnnotationStore(StoreBase):
             cond.append(va.c.annotator_id == annotator_id)
         where = and_(True, *cond)
         with self._read() as conn:
-            rows = conn.execute(select(va).where(where).order_by(va.c.video_id, va.c.annotator_id))
-            rows = rows.all()
+            rows = conn.execute(
+                select(va).where(where).order_by(va.c.video_id, va.c.annotator_id)).all()
             emotions: dict[int, dict[str, int]] = defaultdict(dict)
             q = select(er.c.annotation_id, er.c.emotion, er.c.value).join(
                 va, va.c.id == er.c.annotation_id
@@ -210,7 +213,7 @@ class AnnotationStore(StoreBase):
             for r in rows
         ]
 
-    def ratings(self, field: str) -> list[tuple[int, int, int]]:
+    def ratings(self, field: str) -> list[tuple[AnnotatorId, VideoId, int]]:
         """Every ``(annotator_id, video_id, value)`` of one rated field (sentiment, an
         emotion or a confidence), in one query: the bulk read behind agreement."""
         if field in self.schema.emotion_keys:
@@ -224,7 +227,7 @@ class AnnotationStore(StoreBase):
         else:
             raise ValueError(f"'{field}' is not a rated field")
         with self._read() as conn:
-            return conn.exec_driver_sql(sql, params).all()
+            return [(a, v, x) for a, v, x in conn.exec_driver_sql(sql, params)]
 
     def annotation_counts(self) -> dict[AnnotatorId, int]:
         """How many videos each annotator has an annotation for."""

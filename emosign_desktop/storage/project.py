@@ -185,8 +185,8 @@ def _check_and_upgrade(engine: Engine, path: Path) -> LabelSchema:
             "Install a newer EmoSign Desktop to open it; the file was not changed."
         )
     if revision != HEAD_REVISION:
-        fmt = FORMAT_REVISIONS[revision]
-        _backup(path, fmt)
+        old_format = FORMAT_REVISIONS[revision]
+        _backup(path, old_format)
         try:
             with engine.connect().execution_options(**WRITE) as conn, conn.begin():
                 _run_migrations(conn)
@@ -196,7 +196,7 @@ def _check_and_upgrade(engine: Engine, path: Path) -> LabelSchema:
                 )
         except DatabaseError as exc:
             raise ProjectError(
-                f"{path}: upgrading from format {fmt} failed ({exc.orig}); "
+                f"{path}: upgrading from format {old_format} failed ({exc.orig}); "
                 "the file is unchanged and a backup lies beside it"
             ) from None
     try:

@@ -51,7 +51,7 @@ SHORTCUTS = (
 def apply_text_scale(percent: int) -> None:
     """Scale the application's text (100-200 %)."""
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):  # none yet (or no widgets: nothing to style)
         return
     if not _BASE_POINT_SIZE:
         _BASE_POINT_SIZE.append(app.font().pointSizeF() or 10.0)
@@ -64,7 +64,7 @@ def apply_theme(high_contrast: bool) -> None:
     """High contrast: white on black, yellow selection and focus.  Otherwise the platform's
     palette with a thick blue focus ring."""
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):  # none yet (or no widgets: nothing to style)
         return
     if high_contrast:
         p = QPalette()

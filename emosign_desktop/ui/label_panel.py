@@ -8,8 +8,10 @@ annotator, and refreshes itself when an operation changed that annotation.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -51,8 +53,10 @@ class _DigitKeys(QObject):
         self.choose = choose
 
     def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and event.text().isdigit():
-            return bool(self.choose(int(event.text())))
+        if event.type() == QEvent.Type.KeyPress:
+            text = cast(QKeyEvent, event).text()
+            if text.isdigit():
+                return bool(self.choose(int(text)))
         return False
 
 
@@ -175,7 +179,7 @@ class LabelPanel(QWidget):
                 b.setToolTip(tooltip(value))
             group.addButton(b, value + 1000)  # ids must be >= 0 for negative values
             layout.addWidget(b)
-        group.idToggled.connect(lambda i, on, f=field: on and self._set(f, i - 1000))
+        group.idToggled.connect(lambda i, on, f=field: self._set(f, i - 1000) if on else None)
         return group
 
     def _confidence(self, field: str) -> QSpinBox:
@@ -200,9 +204,10 @@ class LabelPanel(QWidget):
         if ws.has_project:
             self.set_schema(ws.queries.schema)
         self.setEnabled(self._ready())
+        video = ws.video
         self.heading.setText(
-            f"{ws.video.name}, labelled by {ws.annotator}" if self._ready()
-            else "Choose who is annotating: Edit ▸ Change Annotator" if ws.video is not None
+            f"{video.name}, labelled by {ws.annotator}" if video is not None and self._ready()
+            else "Choose who is annotating: Edit ▸ Change Annotator" if video is not None
             else "No video selected.")
         self.refresh()
 
@@ -219,7 +224,9 @@ class LabelPanel(QWidget):
             return
         self.refreshes += 1
         ws = self.workspace
-        ann = ws.queries.annotation(ws.video.id, ws.annotator) if self._ready() else None
+        video = ws.video
+        ann = (ws.queries.annotation(video.id, ws.annotator)
+               if video is not None and self._ready() else None)
         for field, group in self.groups.items():
             value = ann.value(field) if ann else None
             group.blockSignals(True)

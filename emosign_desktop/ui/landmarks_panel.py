@@ -4,6 +4,7 @@ progress bar for a video that has no landmarks yet."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +22,9 @@ from emosign_desktop.core.model import Segment
 from emosign_desktop.landmarks.track import LandmarkTrack, load_cached
 from emosign_desktop.ui.player.overlay import PART_NAMES, LandmarkOverlay
 from emosign_desktop.ui.player.player_widget import PlayerWidget
+
+if TYPE_CHECKING:
+    from emosign_desktop.ui.plots.signal_plot import SignalPlotWidget
 
 
 class _Extraction(QThread):
@@ -74,7 +78,7 @@ class LandmarksPanel(QWidget):
         self.extract_button.clicked.connect(self.extract)
         row.addWidget(self.status)
         row.addWidget(self.extract_button)
-        self.plot = None
+        self.plot: SignalPlotWidget | None = None  # made when first needed (pyqtgraph)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.addLayout(row)

@@ -9,6 +9,7 @@ tiers changed."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Literal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -203,12 +204,13 @@ class TierEditor(QWidget):
                                                  a, b, value)
         self.select(seg.id)
 
-    def _change(self, field: str, value: object) -> None:
+    def _change(self, field: Literal["value", "note"], value: str) -> None:
         seg = self.selected()
         if not self._ready() or seg is None or getattr(seg, field) == value:
             return
-        self.workspace.editing.update_segment(dataclasses.replace(seg, **{field: value}),
-                                              f"segment {field} = {value}")
+        changed = (dataclasses.replace(seg, value=value) if field == "value"
+                   else dataclasses.replace(seg, note=value))
+        self.workspace.editing.update_segment(changed, f"segment {field} = {value}")
 
     def delete(self) -> None:
         seg = self.selected()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
-from emosign_desktop.core.model import Segment
+from emosign_desktop.core.model import AnnotatorId, Segment
 
 
 class RegionOverlay:
@@ -13,7 +13,7 @@ class RegionOverlay:
 
     def __init__(self) -> None:
         self.segments: list[Segment] = []
-        self.names: dict[int, str] = {}  # annotator id -> name, for the labels
+        self.names: dict[AnnotatorId, str] = {}  # annotator id -> name, for the labels
 
     @property
     def active(self) -> bool:

@@ -4,6 +4,8 @@ the tiers as shaded spans."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QWidget
@@ -20,6 +22,10 @@ PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 1
 
 class SignalPlotWidget(QWidget):
     """Signals of the current video, each scaled to its own range over the clip."""
+
+    #: The playhead line, a pyqtgraph ``InfiniteLine`` (pyqtgraph has no type hints).  As an
+    #: attribute it hides QWidget.cursor(), which this widget does not use.
+    cursor: Any
 
     def __init__(self, playhead: Playhead, parent: QWidget | None = None) -> None:
         super().__init__(parent)

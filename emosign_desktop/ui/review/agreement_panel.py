@@ -4,7 +4,10 @@ it is visible (over a whole project it is not free)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -17,6 +20,9 @@ from PySide6.QtWidgets import (
 
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from emosign_desktop.services.agreement import AgreementReport
 
 
 class AgreementPanel(QWidget):
@@ -56,7 +62,7 @@ class AgreementPanel(QWidget):
         layout.addWidget(self.plot, 3)
         layout.addWidget(QLabel("Most disputed videos:"))
         layout.addWidget(self.disputed, 2)
-        self.report: dict[str, object] | None = None
+        self.report: AgreementReport | None = None
         self._stale = False
         self.level.currentTextChanged.connect(lambda _t: self.refresh())
         workspace.on_changes(self._on_changes)
@@ -68,7 +74,7 @@ class AgreementPanel(QWidget):
             else:
                 self._stale = True
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
             self.refresh()
@@ -84,7 +90,6 @@ class AgreementPanel(QWidget):
         report = self.workspace.queries.agreement(self.level.currentText())
         self.report = report
         labels = report["labels"]
-        assert isinstance(labels, dict)
         names = list(labels)
         heights = [labels[n]["alpha"] or 0.0 for n in names]
         pg = self._pg
@@ -106,10 +111,10 @@ class AgreementPanel(QWidget):
         people = report["annotators"]
         undefined = [n for n in names if labels[n]["alpha"] is None]
         self.summary.setText(
-            f"{len(people)} annotators ({', '.join(people) or 'none'}); average alpha "  # type: ignore[arg-type]
+            f"{len(people)} annotators ({', '.join(people) or 'none'}); average alpha "
             + ("n/a" if average is None else f"{average:.3f}")
             + (f"; undefined (n/a) for {', '.join(undefined)}" if undefined else ""))
-        for v in report["videos"]:  # type: ignore[union-attr]
+        for v in report["videos"]:
             item = QListWidgetItem(f"{v['name']} — disagreement {v['disagreement']:.2f} "
                                    f"({', '.join(v['labels']) or 'none'})")
             item.setData(Qt.ItemDataRole.UserRole, v["name"])
