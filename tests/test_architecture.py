@@ -137,8 +137,8 @@ VIOLATIONS = [  # (contract name, start; file to change; the import that breaks 
 
 def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(tree), COLUMNS="400")  # one line per contract
-    return subprocess.run([sys.executable, "-c", "from importlinter.cli import lint_imports_command; "
-                           "lint_imports_command()", "--no-cache", "--config",
+    lint = "from importlinter.cli import lint_imports_command; lint_imports_command()"
+    return subprocess.run([sys.executable, "-c", lint, "--no-cache", "--config",
                            str(tree / "pyproject.toml")],
                           cwd=tree, env=env, capture_output=True, text=True, timeout=300)
 

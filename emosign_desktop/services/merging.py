@@ -96,19 +96,20 @@ class PackMerge:
     def _videos(self) -> tuple[dict[str, VideoId], tuple[VideoEdit, ...]]:
         by_fp: dict[str, VideoId] = {}
         by_name: dict[str, VideoId] = {}
-        for v in self.repo.videos():
-            by_name[v.name] = v.id
-            if v.fingerprint:
-                by_fp.setdefault(v.fingerprint, v.id)
+        for vid, name, fp in self.repo.video_keys():
+            by_name[name] = vid
+            if fp:
+                by_fp.setdefault(fp, vid)
         ids: dict[str, VideoId] = {}
-        added = []
+        added: list[VideoEdit] = []
         for pv in self.pack.videos:
-            vid = (by_fp.get(pv.fingerprint) if pv.fingerprint else None) or by_name.get(pv.name)
-            if vid is None:
+            found = (by_fp.get(pv.fingerprint) if pv.fingerprint else None) or \
+                by_name.get(pv.name)
+            if found is None:
                 video = Video(VideoId(self.ids("video")), pv.name, fingerprint=pv.fingerprint)
                 added.append(VideoEdit(None, video))
-                by_name[pv.name] = vid = video.id
-            ids[pv.name] = vid
+                by_name[pv.name] = found = video.id
+            ids[pv.name] = found
         self.summary.videos_added = len(added)
         return ids, tuple(added)
 

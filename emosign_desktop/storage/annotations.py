@@ -24,6 +24,7 @@ _EMPTY_COLUMNS: dict[str, object] = {"sentiment": None, "sentiment_confidence": 
 _SMALL = 32  # up to this many annotations are looked up one by one
 _RATE_SQL = ("INSERT INTO emotion_rating (annotation_id, emotion, value) VALUES (?, ?, ?) "
              "ON CONFLICT (annotation_id, emotion) DO UPDATE SET value = excluded.value")
+_INSERT_RATING_SQL = "INSERT INTO emotion_rating (annotation_id, emotion, value) VALUES (?, ?, ?)"
 _UNRATE_SQL = "DELETE FROM emotion_rating WHERE annotation_id = ? AND emotion = ?"
 _INSERT_SQL = (f"INSERT INTO video_annotation (id, video_id, annotator_id, created_at, "
                f"updated_at, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (5 + len(COLUMNS)))})")
@@ -107,12 +108,14 @@ class AnnotationStore(StoreBase):
         next_id = 0
         inserts: list[tuple[object, ...]] = []
         updates: dict[tuple[str, ...], list[tuple[object, ...]]] = defaultdict(list)
-        rate: list[tuple[int, str, object]] = []
+        rate: list[tuple[int, str, object]] = []  # on rows that exist: upsert
+        fresh: list[tuple[int, str, object]] = []  # on rows inserted now: plain insert
         unrate: list[tuple[int, str]] = []
         drop: list[tuple[int]] = []
+        emotions = self.schema.emotion_keys
         for e in edits:
             ann_id = ids.get(e.key)
-            cols = {f: v for f, v in e.after.items() if f in _EMPTY_COLUMNS}
+            after = e.after
             stamp = e.after_stamp or now
             new = ann_id is None
             if new:
@@ -122,25 +125,25 @@ class AnnotationStore(StoreBase):
                     next_id = (conn.execute(select(func.max(t.video_annotation.c.id)))
                                .scalar() or 0) + 1
                 ann_id, next_id = next_id, next_id + 1
-                row = {**_EMPTY_COLUMNS, **cols}
                 inserts.append((ann_id, e.video_id, e.annotator_id, e.created_stamp or now,
-                                stamp, *(row[c] for c in COLUMNS)))
+                                stamp, *(after[c] if c in after else _EMPTY_COLUMNS[c]
+                                         for c in COLUMNS)))
             else:
-                names = tuple(sorted(cols))
-                updates[names].append((*(cols[c] for c in names), stamp, ann_id))
+                names = tuple(c for c in COLUMNS if c in after)
+                updates[names].append((*(after[c] for c in names), stamp, ann_id))
             assert ann_id is not None
-            for f, v in e.after.items():
-                if f in _EMPTY_COLUMNS:
-                    continue
-                if v is not None:
-                    rate.append((ann_id, f, v))
-                elif not new:
-                    unrate.append((ann_id, f))
+            for f in emotions:
+                if f in after:
+                    v = after[f]
+                    if v is not None:
+                        (fresh if new else rate).append((ann_id, f, v))
+                    elif not new:
+                        unrate.append((ann_id, f))
             if not e.exists:
                 drop.append((ann_id,))
             if log is not None:
                 log.extend(("annotation", f, e.before.get(f), v, e.video_id, e.annotator_id)
-                           for f, v in e.after.items() if e.before.get(f) != v)
+                           for f, v in after.items() if e.before.get(f) != v)
         if inserts:
             conn.exec_driver_sql(_INSERT_SQL, inserts)
         for names, rows in updates.items():
@@ -150,6 +153,8 @@ class AnnotationStore(StoreBase):
             conn.exec_driver_sql(_UNRATE_SQL, unrate)
         if rate:
             conn.exec_driver_sql(_RATE_SQL, rate)
+        if fresh:
+            conn.exec_driver_sql(_INSERT_RATING_SQL, fresh)
         if drop:
             conn.exec_driver_sql(_DROP_EMPTY_SQL, drop)
 

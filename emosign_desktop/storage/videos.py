@@ -78,6 +78,13 @@ class VideoStore(StoreBase):
         with self._read() as conn:
             return [_video(r) for r in conn.execute(select(t.video).order_by(t.video.c.id))]
 
+    def video_keys(self) -> list[tuple[VideoId, str, str | None]]:
+        """Every video's id, name and fingerprint (the cheap read behind matching)."""
+        v = t.video
+        with self._read() as conn:
+            return [(VideoId(i), n, f) for i, n, f in conn.execute(
+                select(v.c.id, v.c.name, v.c.fingerprint).order_by(v.c.id))]
+
     def annotator_by_name(self, name: str) -> Annotator | None:
         """The annotator of this name, if any."""
         with self._read() as conn:
@@ -112,6 +119,7 @@ class VideoStore(StoreBase):
     def _apply_videos(self, conn: Connection, edits: Sequence[VideoEdit], deleting: bool,
                       now: str, log: list[LogLine] | None) -> None:
         v = t.video
+        inserts: list[dict[str, object]] = []
         for e in edits:
             if (e.after is None) != deleting:
                 continue
@@ -126,7 +134,7 @@ class VideoStore(StoreBase):
                 values = {"name": e.after.name, "media_path": e.after.media_path,
                           "fingerprint": e.after.fingerprint, **_media_values(e.after.media)}
                 if e.before is None:
-                    conn.execute(v.insert().values(id=e.after.id, added_at=now, **values))
+                    inserts.append({"id": e.after.id, "added_at": now, **values})
                 else:
                     conn.execute(v.update().where(v.c.id == e.after.id).values(**values))
             if log is not None:
@@ -136,6 +144,8 @@ class VideoStore(StoreBase):
                             old.media_path if old and new else old.name if old else None,
                             new.media_path if old and new else new.name if new else None,
                             e.key, None))
+        if inserts:
+            conn.execute(v.insert(), inserts)  # one statement for any number
 
     # -- applying: annotators --------------------------------------------------------------------
     def _verify_annotators(self, conn: Connection, edits: Sequence[AnnotatorEdit]) -> None:
