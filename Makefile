@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)  ## run the app on the bundled demo project
 	$(BIN)/emosign-desktop --demo
 
-test: $(STAMP)  ## lint, check the layering, then run the whole test suite headless
+test: $(STAMP)  ## lint, check the layering and the types, then run the whole test suite headless
 	$(BIN)/ruff check --quiet emosign_desktop tests benchmarks
 	$(BIN)/lint-imports --no-cache > /dev/null || $(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## print measured figures (see BENCHMARKS.md); about 20 minutes
@@ -32,6 +33,7 @@ bench: $(STAMP)  ## print measured figures (see BENCHMARKS.md); about 20 minutes
 lint: $(STAMP)
 	$(BIN)/ruff check emosign_desktop tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 constraints: $(STAMP)  ## re-pin constraints.txt from what is installed
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.new && mv constraints.new constraints.txt
