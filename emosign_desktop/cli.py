@@ -40,14 +40,24 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from emosign_desktop.services.videos import add_videos
+    from emosign_desktop.core.errors import DuplicateMediaError
+    from emosign_desktop.services.videos import add_videos, media_warnings
 
     with _open(args.dir) as session:
-        for v in add_videos(session.writer, args.videos, copy=args.copy):
+        try:
+            added = add_videos(session.writer, args.videos, copy=args.copy,
+                               allow_duplicate=args.allow_duplicate)
+        except DuplicateMediaError as exc:
+            them = "it" if len(exc.duplicates) == 1 else "them"
+            raise EmoSignError(f"{exc}; nothing was added (--allow-duplicate adds {them} "
+                               "anyway)") from None
+        for v in added:
             m = v.media
             assert m is not None
             print(f"added {v.name}: {m.frame_count} frames, {m.fps:g} fps, "
                   f"{m.width}x{m.height}, {m.duration:.2f} s, {m.codec}")
+    for line in media_warnings(added):
+        print(f"emosign add: warning: {line}", file=sys.stderr)
     return 0
 
 
@@ -68,8 +78,10 @@ def cmd_info(args: argparse.Namespace) -> int:
           f"{len(videos) - linked} by name only")
     for v in videos:
         m = v["media"]
-        desc = (f"{m['frame_count']} frames, {m['fps']:g} fps, {m['width']}x{m['height']}"
-                if m else "no media linked")
+        declared = f" (of {m['declared_frames']} declared)" if m and m.get(
+            "declared_frames") else ""
+        desc = (f"{m['frame_count']} frames{declared}, {m['fps']:g} fps, "
+                f"{m['width']}x{m['height']}" if m else "no media linked")
         missing = "" if v["media_found"] or not v["media_path"] else "  [media missing]"
         print(f"  {v['name']}: {desc}{missing}")
     print(f"annotators {len(info['annotators'])}")
@@ -114,13 +126,16 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
 
 def cmd_probe(args: argparse.Namespace) -> int:
     from emosign_desktop.media.frame_index import build_index
+    from emosign_desktop.media.probe import media_info, truncation_warning
 
     index = build_index(args.video)
     width, height = index.display_size
     keyframes = [int(k) for k in index.keyframes]
+    media = media_info(index)
     info: dict[str, object] = {
         "path": str(args.video),
         "frame_count": index.frame_count,
+        "declared_frames": media.declared_frames,
         "fps": round(index.fps, 6),
         "duration": round(index.duration, 6),
         "width": width,
@@ -137,10 +152,15 @@ def cmd_probe(args: argparse.Namespace) -> int:
         print(json.dumps(info, indent=2))
     else:
         for key, value in info.items():
+            if key == "declared_frames" and value is None:
+                continue  # the container declares no more frames than can be decoded
             if key == "keyframes":
                 value = f"{len(keyframes)} (at frames {', '.join(map(str, keyframes[:10]))}" + (
                     ", ...)" if len(keyframes) > 10 else ")")
-            print(f"{key:13s} {value}")
+            print(f"{key:15s} {value}")
+    warning = truncation_warning(Path(args.video).name, media)
+    if warning:
+        print(f"emosign probe: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -326,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", help="project folder")
     p.add_argument("videos", nargs="+", metavar="VIDEO")
     p.add_argument("--copy", action="store_true", help="copy the files into DIR/media/")
+    p.add_argument("--allow-duplicate", action="store_true",
+                   help="add a file even when a video of the project (or another file given) "
+                   "has the same content")
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("info", help="videos, annotators and label counts")

@@ -25,6 +25,17 @@ class MediaError(EmoSignError):
     """A media file is missing, unreadable, or not a video."""
 
 
+class DuplicateMediaError(EmoSignError):
+    """Files to add have the same content (fingerprint) as videos already in the project, or
+    as each other; nothing was added.  ``duplicates`` pairs each such file (as given) with
+    the name of the video it matches, so a caller can ask and add again with duplicates
+    allowed."""
+
+    def __init__(self, duplicates: list[tuple[str, str]], lines: list[str]) -> None:
+        self.duplicates = duplicates
+        super().__init__("; ".join(lines))
+
+
 class InputFileError(EmoSignError):
     """A file given to an import is malformed; names file, row and column where known."""
 

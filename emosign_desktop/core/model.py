@@ -38,7 +38,12 @@ class AnnotationStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class MediaInfo:
-    """What a probe of a video file found."""
+    """What a probe of a video file found.
+
+    ``frame_count`` is the number of frames that can be decoded (frames 0..n-1 are used);
+    ``declared_frames`` is the number the container declares when it is more than that (a
+    file cut short or damaged at its end), None when unknown or the same.
+    """
 
     fps: float
     frame_count: int
@@ -46,6 +51,19 @@ class MediaInfo:
     height: int
     duration: float
     codec: str
+    declared_frames: int | None = None
+
+    @property
+    def short_by(self) -> int:
+        """Frames the container declares that cannot be decoded (0 for a whole file)."""
+        if self.declared_frames is None:
+            return 0
+        return max(0, self.declared_frames - self.frame_count)
+
+    @property
+    def is_truncated(self) -> bool:
+        """True when the container declares frames that cannot be decoded."""
+        return self.short_by > 0
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import cast
 import numpy as np
 
 from emosign_desktop.media.backend import EndHandler, LoopRange, Picture, PlaybackStats, Sink
-from emosign_desktop.media.decoder import configure
+from emosign_desktop.media.decoder import configure, decode_packets
 from emosign_desktop.media.frame_index import FrameIndex
 
 
@@ -72,7 +72,8 @@ class PyAVPlayback:
         rot = (index.rotation // 90) % 4
         with av.open(str(self.path)) as container:
             stream = container.streams.video[0]
-            configure(stream)
+            # a file cut short: frame threads would lose the frames in flight at the damage
+            configure(stream, threads=index.short_by == 0)
 
             def seek(target: int) -> None:
                 key = index.keyframe_at_or_before(target)
@@ -85,7 +86,7 @@ class PyAVPlayback:
             restarted_clock = False
             while not self._stop.is_set():
                 restarted = False
-                for decoded in container.decode(stream):
+                for decoded in decode_packets(container, stream):
                     if self._stop.is_set():
                         return
                     j = index.index_of_pts(decoded.pts) if decoded.pts is not None else None

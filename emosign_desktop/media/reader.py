@@ -5,6 +5,11 @@ frames to the index by presentation timestamp, so the frame returned is exactly 
 (libVLC's ``set_time`` is not: it missed 30 times out of 30 in our probe).  Decoded frames go
 into a :class:`FrameCache`; stepping backward decodes a span once and serves the following
 back-steps from the cache.
+
+Like ``ffmpeg``, the reader goes on past a packet the decoder refuses (the incomplete last
+packet of a file cut short), so the frames before it that the decoder still holds come out.
+Frame threads lose those frames on such an error: a threaded reader that meets one decodes
+on one thread from then on.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from emosign_desktop.core.errors import MediaError
-from emosign_desktop.media.decoder import configure
+from emosign_desktop.media.decoder import configure, decode_packets
 from emosign_desktop.media.frame_cache import FrameCache
 from emosign_desktop.media.frame_index import FrameIndex, load_index
 
@@ -160,13 +165,21 @@ class VideoReader:
         self._frames = None
         return container, stream
 
+    def _one_thread(self) -> None:
+        """Decode on one thread from now on (frame threads lost frames near damage)."""
+        self._threads = False
+        if self._container is not None:
+            self._container.close()
+        self._container = self._stream = self._frames = None
+        self._last_decoded = None
+
     def _seek(self, k: int) -> Iterator[VideoFrame]:
         """Seek to keyframe ``k``; returns (and keeps) the iterator decoding from there."""
         container, stream = self._container, self._stream
         if container is None or stream is None:
             container, stream = self._open()
         container.seek(int(self.index.pts[k]), stream=stream, backward=True, any_frame=False)
-        self._frames = frames = container.decode(stream)
+        self._frames = frames = decode_packets(container, stream, strict=self._threads)
         self._last_decoded = None
         self.seeks += 1
         return frames
@@ -207,9 +220,15 @@ class VideoReader:
             except StopIteration:
                 frame = None
             except av.FFmpegError as exc:
+                if self._threads:  # frames in flight were lost: again, on one thread
+                    self._one_thread()
+                    return self._decode(i, backward, background)
                 self._frames = None
                 raise MediaError(f"{self.path}: frame {i} cannot be decoded ({exc})") from None
             if frame is None:
+                if self._threads:
+                    self._one_thread()
+                    return self._decode(i, backward, background)
                 self._frames = None
                 raise MediaError(f"{self.path}: the video ends before frame {i} could be "
                                  "decoded (damaged or truncated file?)")

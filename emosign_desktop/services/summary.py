@@ -19,7 +19,7 @@ class VideoJson(TypedDict):
     media_path: str | None
     media_found: bool
     fingerprint: str | None
-    media: dict[str, Any] | None  # the fields of MediaInfo
+    media: dict[str, Any] | None  # the fields of MediaInfo (declared_frames included)
     status: dict[str, str]  # annotator name -> status
 
 
@@ -41,6 +41,12 @@ class VideoRow:
     video: Video
     media_found: bool
     status: dict[str, AnnotationStatus]  # annotator name -> status
+
+    @property
+    def declared_frames(self) -> int | None:
+        """Frames the video's container declares when fewer can be decoded (a file cut
+        short: mark it), None otherwise."""
+        return self.video.media.declared_frames if self.video.media else None
 
     def to_json(self) -> VideoJson:
         media = asdict(self.video.media) if self.video.media else None

@@ -1,4 +1,10 @@
-"""Adding videos to a project, and finding their media again (relative path, fingerprint)."""
+"""Adding videos to a project, and finding their media again (relative path, fingerprint).
+
+Adding tells what it finds: a file cut short is added with the frames that can be decoded
+and a warning (:func:`media_warnings`); a file with the same content as a video of the
+project, or as another file of the same add, is refused (:class:`DuplicateMediaError`)
+unless duplicates are allowed.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +13,14 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from emosign_desktop.core.changeset import ChangeSet, VideoEdit
-from emosign_desktop.core.errors import MediaError, ProjectError
+from emosign_desktop.core.errors import DuplicateMediaError, MediaError, ProjectError
 from emosign_desktop.core.model import MediaInfo, Video, VideoId
 from emosign_desktop.media.fingerprint import fingerprint
 from emosign_desktop.media.frame_index import load_index
-from emosign_desktop.media.probe import media_info
+from emosign_desktop.media.probe import media_info, truncation_warning
 from emosign_desktop.services.building import NewIds
 from emosign_desktop.services.write_path import WritePath
 from emosign_desktop.storage.repository import Repository
@@ -75,11 +81,50 @@ def probe_files(paths: Iterable[str | Path],
     return probed
 
 
+def media_warnings(videos: Iterable[Video]) -> list[str]:
+    """One line for each video whose file is cut short or damaged at its end (its container
+    declares frames that cannot be decoded), naming the file and both counts, e.g.
+    ``clip.mp4: only 31 of the 58 frames its container declares can be decoded; the first
+    31 are used``."""
+    lines = []
+    for v in videos:
+        if v.media is None:
+            continue
+        name = PurePath(v.media_path).name if v.media_path else v.name
+        line = truncation_warning(name, v.media)
+        if line is not None:
+            lines.append(line)
+    return lines
+
+
+def find_duplicates(repo: Repository, probed: Iterable[ProbedFile]) -> DuplicateMediaError | None:
+    """The error to raise when files have the content of a video of the project, or of
+    another of the files (None when every file is new)."""
+    pairs: list[tuple[str, str]] = []
+    lines: list[str] = []
+    earlier: dict[str, ProbedFile] = {}
+    for f in probed:
+        same = [v for v in repo.videos_by_fingerprint(f.fingerprint) if v.name != f.name]
+        if same:
+            v = same[0]
+            pairs.append((str(f.path), v.name))
+            lines.append(f"{f.path}: same content as {v.name} "
+                         f"({v.media_path or 'no media linked'})")
+        elif f.fingerprint in earlier:
+            other = earlier[f.fingerprint]
+            pairs.append((str(f.path), other.name))
+            lines.append(f"{f.path}: same content as {other.name} ({other.path}, in the "
+                         "same add)")
+        earlier.setdefault(f.fingerprint, f)
+    return DuplicateMediaError(pairs, lines) if pairs else None
+
+
 def add_videos(
     writer: WritePath,
     paths: Iterable[str | Path],
     *,
     copy: bool = False,
+    allow_duplicate: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Video]:
     """Probe and add video files (one undoable operation); a video known by name only gets
@@ -87,6 +132,10 @@ def add_videos(
 
     With ``copy`` the files are copied into the project's ``media/`` folder first.
     All files are checked before anything is written; then all are added in one transaction.
+    A file with the same content as a video of the project (or as another file given) raises
+    :class:`DuplicateMediaError` and nothing is added, unless ``allow_duplicate``.  A file cut
+    short is added with the frames that can be decoded: :func:`media_warnings` of the videos
+    returned tells which.
     """
     repo = writer.repo
     probed = probe_files(paths, progress)
@@ -97,6 +146,10 @@ def add_videos(
                 f"{f.path}: the project already has a video named '{f.name}' "
                 f"(media {existing.media_path})"
             )
+    if not allow_duplicate:
+        duplicates = find_duplicates(repo, probed)
+        if duplicates is not None:
+            raise duplicates
     targets = []
     for f in probed:
         target = f.path
@@ -154,16 +207,19 @@ def relink_missing(writer: WritePath, folder: str | Path) -> list[Video]:
     """Find the media of videos whose files are missing, by fingerprint under ``folder``
     (one undoable operation)."""
     repo = writer.repo
-    missing = {v.fingerprint: v for v in repo.videos()
-               if v.fingerprint and media_file(repo.folder, v) is None}
+    missing: dict[str, list[Video]] = {}  # several when duplicates were allowed
+    for v in repo.videos():
+        if v.fingerprint and media_file(repo.folder, v) is None:
+            missing.setdefault(v.fingerprint, []).append(v)
     found: list[Video] = []
     for path in sorted(Path(folder).rglob("*")) if missing else []:
         if path.suffix.lower() not in VIDEO_SUFFIXES or not path.is_file():
             continue
         fp = fingerprint(path)
-        video = missing.pop(fp, None)
-        if video is not None and video.media is not None:
-            found.append(dataclasses.replace(video, media_path=stored_path(repo.folder, path)))
+        for video in missing.pop(fp, []):
+            if video.media is not None:
+                found.append(dataclasses.replace(video,
+                                                 media_path=stored_path(repo.folder, path)))
         if not missing:
             break
     if found:

@@ -39,6 +39,8 @@ video = Table(
     Column("duration", Float),
     Column("codec", String),
     Column("added_at", String, nullable=False),
+    # format 4: frames the container declares when fewer can be decoded (NULL: the same)
+    Column("declared_frames", Integer),
 )
 
 annotator = Table(

@@ -19,7 +19,7 @@ from emosign_desktop.core.model import (
 from emosign_desktop.storage import tables as t
 from emosign_desktop.storage.base import LogLine, StoreBase
 
-_MEDIA = ("fps", "frame_count", "width", "height", "duration", "codec")
+_MEDIA = ("fps", "frame_count", "width", "height", "duration", "codec", "declared_frames")
 
 
 def _video(row: Row[tuple[object, ...]]) -> Video:
@@ -33,6 +33,7 @@ def _video(row: Row[tuple[object, ...]]) -> Video:
             height=m["height"],
             duration=m["duration"],
             codec=m["codec"] or "",
+            declared_frames=m["declared_frames"],
         )
     return Video(VideoId(m["id"]), m["name"], m["media_path"], m["fingerprint"], media)
 
@@ -46,7 +47,8 @@ def _media_values(media: MediaInfo | None) -> dict[str, object]:
     if media is None:
         return dict.fromkeys(_MEDIA)
     return {"fps": media.fps, "frame_count": media.frame_count, "width": media.width,
-            "height": media.height, "duration": media.duration, "codec": media.codec}
+            "height": media.height, "duration": media.duration, "codec": media.codec,
+            "declared_frames": media.declared_frames}
 
 
 class VideoStore(StoreBase):

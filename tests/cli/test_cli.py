@@ -108,6 +108,53 @@ def test_add_same_video_twice_is_refused(tmp_path, sample_video):
     _expect_refusal(("add", folder, sample_video), folder, "already has a video named")
 
 
+def test_add_cut_file_warns_and_adds_what_decodes(tmp_path):
+    from tests.media.clips import SPECS, exact_run, ffmpeg_decode, make_clip
+
+    full = make_clip(SPECS["h264_29.97"], tmp_path, faststart=True)
+    cut = tmp_path / "clip.mp4"
+    cut.write_bytes(full.read_bytes()[: full.stat().st_size * 2 // 3])
+    n = exact_run(ffmpeg_decode(cut))
+    folder = tmp_path / "p"
+    assert emosign("init", folder).returncode == 0
+    r = emosign("add", folder, cut)
+    assert r.returncode == 0, r.stderr
+    assert f"added clip: {n} frames" in r.stdout
+    assert r.stderr.strip() == (
+        f"emosign add: warning: clip.mp4: only {n} of the 60 frames its container declares "
+        f"can be decoded; the first {n} are used")
+    info = json.loads(emosign("info", folder, "--json").stdout)
+    media = info["videos"][0]["media"]
+    assert (media["frame_count"], media["declared_frames"]) == (n, 60)
+    assert f"clip: {n} frames (of 60 declared)" in emosign("info", folder).stdout
+    r = emosign("probe", cut, "--json")
+    assert r.returncode == 0 and "only" in r.stderr
+    probed = json.loads(r.stdout)
+    assert (probed["frame_count"], probed["declared_frames"]) == (n, 60)
+    r = emosign("frame", cut, "--index", n, "-o", tmp_path / "f.png")
+    assert r.returncode == 2 and f"there is no frame {n}" in r.stderr
+
+
+def test_add_same_content_under_another_name(tmp_path, sample_video):
+    folder = tmp_path / "p"
+    assert emosign("init", folder).returncode == 0
+    assert emosign("add", folder, sample_video).returncode == 0
+    again = tmp_path / "pose_b.mp4"
+    again.write_bytes(sample_video.read_bytes())
+    _expect_refusal(("add", folder, again), folder, f"{again}: same content as sample_clip (",
+                    "nothing was added", "--allow-duplicate")
+    other = tmp_path / "other.mp4"
+    other.write_bytes(sample_video.read_bytes())
+    _expect_refusal(("add", folder, other, again), folder,
+                    f"{other}: same content as sample_clip (", f"{again}: same content as "
+                    "sample_clip (", "--allow-duplicate adds them anyway")
+    r = emosign("add", folder, again, "--allow-duplicate")
+    assert r.returncode == 0 and "added pose_b: 12 frames" in r.stdout and not r.stderr
+    info = json.loads(emosign("info", folder, "--json").stdout)
+    assert [v["name"] for v in info["videos"]] == ["sample_clip", "pose_b"]
+    assert info["videos"][0]["media"]["declared_frames"] is None
+
+
 def test_import_bad_csv_names_file_row_and_column(tmp_path):
     folder = tmp_path / "p"
     assert emosign("init", folder).returncode == 0

@@ -92,11 +92,16 @@ SPECS = {
 }
 
 
-def make_clip(spec: ClipSpec, folder: Path) -> Path:
-    """Write the clip ``spec`` into ``folder``; frame i shows :func:`encode_index` (i)."""
-    path = folder / f"{spec.name}{spec.suffix}"
+def make_clip(spec: ClipSpec, folder: Path, *, faststart: bool = False) -> Path:
+    """Write the clip ``spec`` into ``folder``; frame i shows :func:`encode_index` (i).
+
+    With ``faststart`` (MP4 and MOV) the header with the table of every frame comes first,
+    so a copy cut short still opens and declares every frame.
+    """
+    path = folder / f"{spec.name}{'_faststart' if faststart else ''}{spec.suffix}"
     w, h = spec.size
-    with av.open(str(path), "w") as out:
+    with av.open(str(path), "w",
+                 options={"movflags": "+faststart"} if faststart else None) as out:
         stream = out.add_stream(spec.codec, rate=spec.rate, options=spec.options or {})
         stream.width, stream.height, stream.pix_fmt = w, h, spec.pix_fmt
         if spec.pts is not None:
@@ -114,3 +119,47 @@ def make_clip(spec: ClipSpec, folder: Path) -> Path:
         for packet in stream.encode():
             out.mux(packet)
     return path
+
+
+def ffmpeg_decode(path: Path, rotation: int = 0) -> list[int]:
+    """The index each picture carries, for every frame FFmpeg decodes from ``path`` on one
+    thread, going on past packets the decoder refuses and flushing at the end, as ``ffmpeg``
+    and ``ffprobe -count_frames`` do (independent of the code under test)."""
+    out = []
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        for packet in container.demux(stream):
+            try:
+                frames = stream.decode(packet)
+            except av.FFmpegError:
+                continue
+            out.extend(decode_index(f.to_ndarray(format="rgb24"), rotation) for f in frames)
+    return out
+
+
+def plain_decode_count(path: Path) -> int:
+    """Frames a plain ``for f in container.decode(video=0)`` loop yields before it stops."""
+    n = 0
+    with av.open(str(path)) as container:
+        try:
+            for _ in container.decode(video=0):
+                n += 1
+        except av.FFmpegError:
+            pass
+    return n
+
+
+def exact_run(indices: list[int]) -> int:
+    """How many decoded frames from the first are frames 0, 1, 2... without a gap."""
+    n = 0
+    while n < len(indices) and indices[n] == n:
+        n += 1
+    return n
+
+
+def packet_ends(path: Path) -> list[int]:
+    """File offsets at which each video packet of ``path`` ends, in file order."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        return sorted(p.pos + p.size for p in container.demux(stream)
+                      if p.size and p.pos is not None and p.pos >= 0)
