@@ -20,6 +20,15 @@ CHECKPOINT_FRAMES = 300
 Progress = Callable[[int, int], None]  # frames done, frames in all
 
 
+class ExtractionStopped(Exception):
+    """Raised by a progress callback to stop a run on purpose: :func:`extract` keeps the
+    frames done so far as a checkpoint (the next run resumes there) and raises it again."""
+
+    def __init__(self, frames_done: int = 0, frames: int = 0) -> None:
+        super().__init__(f"stopped at frame {frames_done} of {frames}")
+        self.frames_done, self.frames = frames_done, frames
+
+
 def drawing_edges() -> dict[str, np.ndarray]:
     """Which points to join when drawing, from MediaPipe's own connection sets."""
     from mediapipe.python.solutions import face_mesh_connections as face
@@ -58,7 +67,8 @@ def extract(path: str | Path, fingerprint: str | None = None, *,
             progress: Progress | None = None, force: bool = False) -> LandmarkTrack:
     """Landmarks of every frame of ``path``, from the cache when done before.
 
-    Resumes a run that was killed (from its last checkpoint).
+    Resumes a run that was killed (from its last checkpoint), or stopped by ``progress``
+    raising :class:`ExtractionStopped` (from the frame it stopped at).
     """
     import mediapipe as mp
 
@@ -96,7 +106,11 @@ def extract(path: str | Path, fingerprint: str | None = None, *,
                     if pts is not None:
                         getattr(track, name)[i] = pts
                 if progress:
-                    progress(i + 1, index.frame_count)
+                    try:
+                        progress(i + 1, index.frame_count)
+                    except ExtractionStopped:
+                        track.save(target, frames_done=i + 1)
+                        raise ExtractionStopped(i + 1, index.frame_count) from None
                 if (i + 1) % CHECKPOINT_FRAMES == 0 or time.monotonic() - last_save > 30:
                     track.save(target, frames_done=i + 1)
                     last_save = time.monotonic()

@@ -32,11 +32,15 @@ ENERGY_WINDOW_S = 0.5
 
 @dataclass(frozen=True)
 class SignalDef:
-    """A signal: its name, unit and formula (shown in the app and the CSV header docs)."""
+    """A signal: its name, unit and formula (shown in the app and the CSV header docs).
+
+    ``name`` is the snake_case key used in data, CSV files (``emosign signals``) and
+    settings; ``label`` is what people read in the app ("Brow raise (left)")."""
 
     name: str
     unit: str
     formula: str
+    label: str = ""
 
 
 def _xyz(points: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -125,33 +129,37 @@ def _signing_extent(c: _Context) -> np.ndarray:
 SIGNALS: dict[str, tuple[SignalDef, Callable[[_Context], np.ndarray]]] = {}
 
 
-def _signal(name: str, unit: str, formula: str):
+def _signal(name: str, unit: str, formula: str, label: str):
     def register(fn: Callable[[_Context], np.ndarray]) -> Callable[[_Context], np.ndarray]:
-        SIGNALS[name] = (SignalDef(name, unit, formula), fn)
+        SIGNALS[name] = (SignalDef(name, unit, formula, label), fn)
         return fn
     return register
 
 
 @_signal("brow_raise_left", "face scale", "(mean y of left brow points 300,293,334,296,336 "
-         "- y of left upper lid 386) / face scale")
+         "- y of left upper lid 386) / face scale",
+         label="Brow raise (left)")
 def _brow_raise_left(c: _Context) -> np.ndarray:
     return (c.y(BROW_L) - c.y(LID_TOP_L)) / c.scale
 
 
 @_signal("brow_raise_right", "face scale", "(mean y of right brow points 70,63,105,66,107 "
-         "- y of right upper lid 159) / face scale")
+         "- y of right upper lid 159) / face scale",
+         label="Brow raise (right)")
 def _brow_raise_right(c: _Context) -> np.ndarray:
     return (c.y(BROW_R) - c.y(LID_TOP_R)) / c.scale
 
 
 @_signal("inner_brow_distance", "face scale", "distance between inner brow points 107 and "
-         "336 / face scale (a furrowed brow makes it smaller)")
+         "336 / face scale (a furrowed brow makes it smaller)",
+         label="Inner brow distance (furrow)")
 def _inner_brow(c: _Context) -> np.ndarray:
     return _dist(c.face[:, BROW_INNER_R], c.face[:, BROW_INNER_L]) / c.scale
 
 
 @_signal("eye_aperture", "face scale", "mean over both eyes of the distance between upper "
-         "and lower lid (159-145, 386-374) / face scale")
+         "and lower lid (159-145, 386-374) / face scale",
+         label="Eye opening")
 def _eye_aperture(c: _Context) -> np.ndarray:
     f = c.face
     return (_dist(f[:, LID_TOP_R], f[:, LID_BOTTOM_R])
@@ -159,26 +167,30 @@ def _eye_aperture(c: _Context) -> np.ndarray:
 
 
 @_signal("mouth_opening", "face scale", "distance between inner lip points 13 and 14 / "
-         "face scale")
+         "face scale",
+         label="Mouth opening")
 def _mouth_opening(c: _Context) -> np.ndarray:
     return _dist(c.face[:, LIP_INNER_TOP], c.face[:, LIP_INNER_BOTTOM]) / c.scale
 
 
 @_signal("mouth_corner_raise", "face scale", "(mean y of mouth corners 61, 291 - mean y of "
-         "inner lip points 13, 14) / face scale (negative: corners down)")
+         "inner lip points 13, 14) / face scale (negative: corners down)",
+         label="Mouth corner raise")
 def _corners(c: _Context) -> np.ndarray:
     return (c.y((MOUTH_CORNER_R, MOUTH_CORNER_L)) - c.y((LIP_INNER_TOP, LIP_INNER_BOTTOM))
             ) / c.scale
 
 
 @_signal("mouth_width", "face scale", "distance between mouth corners 61 and 291 / face "
-         "scale (a pucker makes it smaller)")
+         "scale (a pucker makes it smaller)",
+         label="Mouth width (pucker)")
 def _mouth_width(c: _Context) -> np.ndarray:
     return _dist(c.face[:, MOUTH_CORNER_R], c.face[:, MOUTH_CORNER_L]) / c.scale
 
 
 @_signal("lip_thickness", "face scale", "(distance 0-17 between outer lip points - distance "
-         "13-14 between inner ones) / face scale (pressed lips make it smaller)")
+         "13-14 between inner ones) / face scale (pressed lips make it smaller)",
+         label="Lip thickness (press)")
 def _lip_thickness(c: _Context) -> np.ndarray:
     f = c.face
     return (_dist(f[:, LIP_OUTER_TOP], f[:, LIP_OUTER_BOTTOM])
@@ -186,14 +198,16 @@ def _lip_thickness(c: _Context) -> np.ndarray:
 
 
 @_signal("head_pitch", "degrees", "angle of the forehead (10) to chin (152) line out of the "
-         "picture plane: atan2(depth change, height change); positive: chin towards camera")
+         "picture plane: atan2(depth change, height change); positive: chin towards camera",
+         label="Head pitch (up/down)")
 def _pitch(c: _Context) -> np.ndarray:
     v = c.face[:, CHIN] - c.face[:, FOREHEAD]
     return _angle(v[:, 2], -v[:, 1])
 
 
 @_signal("head_yaw", "degrees", "angle of the outer-eye-corner line (33 to 263) out of the "
-         "picture plane: atan2(depth change, horizontal change)")
+         "picture plane: atan2(depth change, horizontal change)",
+         label="Head yaw (turn)")
 def _yaw(c: _Context) -> np.ndarray:
     v = c.face[:, EYE_OUTER_L] - c.face[:, EYE_OUTER_R]
     return _angle(v[:, 2], v[:, 0])
@@ -201,44 +215,51 @@ def _yaw(c: _Context) -> np.ndarray:
 
 @_signal("head_roll", "degrees", "angle of the outer-eye-corner line (33 to 263) in the "
          "picture: atan2(height change, horizontal change); positive: head tilted to the "
-         "signer's right")
+         "signer's right",
+         label="Head roll (tilt)")
 def _roll(c: _Context) -> np.ndarray:
     v = c.face[:, EYE_OUTER_L] - c.face[:, EYE_OUTER_R]
     return _angle(v[:, 1], v[:, 0])
 
 
 @_signal("head_nod_energy", "(deg/s)^2", f"mean squared speed of head pitch over "
-         f"{ENERGY_WINDOW_S} s around the frame")
+         f"{ENERGY_WINDOW_S} s around the frame",
+         label="Head nod energy")
 def _nod(c: _Context) -> np.ndarray:
     return _energy(_pitch(c), c.fps)
 
 
 @_signal("head_shake_energy", "(deg/s)^2", f"mean squared speed of head yaw over "
-         f"{ENERGY_WINDOW_S} s around the frame")
+         f"{ENERGY_WINDOW_S} s around the frame",
+         label="Head shake energy")
 def _shake(c: _Context) -> np.ndarray:
     return _energy(_yaw(c), c.fps)
 
 
 @_signal("dominant_hand_speed", "face scale/s", "speed of the centre of the dominant hand's "
-         "21 points / face scale (dominant: the hand that travels further in the clip)")
+         "21 points / face scale (dominant: the hand that travels further in the clip)",
+         label="Dominant hand speed")
 def _dom_speed(c: _Context) -> np.ndarray:
     return _hand_speeds(c)[_dominant(c)[0]]
 
 
 @_signal("nondominant_hand_speed", "face scale/s", "speed of the centre of the other hand's "
-         "21 points / face scale")
+         "21 points / face scale",
+         label="Non-dominant hand speed")
 def _nondom_speed(c: _Context) -> np.ndarray:
     return _hand_speeds(c)[_dominant(c)[1]]
 
 
 @_signal("signing_extent", "shoulder widths", "largest distance of a hand centre from the "
-         "midpoint of the shoulders (pose 11, 12) / shoulder width")
+         "midpoint of the shoulders (pose 11, 12) / shoulder width",
+         label="Signing extent")
 def _extent(c: _Context) -> np.ndarray:
     return _signing_extent(c)
 
 
 @_signal("shoulder_raise", "shoulder widths", "-(mean y of ears 7, 8 - mean y of shoulders "
-         "11, 12) / shoulder width + 1 (higher when the shoulders come up towards the ears)")
+         "11, 12) / shoulder width + 1 (higher when the shoulders come up towards the ears)",
+         label="Shoulder raise")
 def _shoulders(c: _Context) -> np.ndarray:
     p = c.pose
     gap = (p[:, [EAR_L, EAR_R], 1].mean(axis=1) - p[:, [SHOULDER_L, SHOULDER_R], 1].mean(axis=1))

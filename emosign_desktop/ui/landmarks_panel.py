@@ -3,23 +3,24 @@ progress bar for a video that has no landmarks yet."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
     QLabel,
+    QProgressBar,
     QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.core.model import Segment
 from emosign_desktop.landmarks.track import LandmarkTrack, load_cached
+from emosign_desktop.ui.fitting import FlowLayout
 from emosign_desktop.ui.player.overlay import PART_NAMES, LandmarkOverlay
 from emosign_desktop.ui.player.player_widget import PlayerWidget
 
@@ -28,7 +29,13 @@ if TYPE_CHECKING:
 
 
 class _Extraction(QThread):
-    progressed = Signal(int, int)
+    """Runs :func:`landmarks.extract.extract` off the UI thread.
+
+    ``progressed`` carries (frames done, frames in all, monotonic time of that frame);
+    ``failed`` one line saying what went wrong.  After a stop, ``stopped_at`` is the frame
+    the run stopped at (its checkpoint: the next run resumes there)."""
+
+    progressed = Signal(int, int, float)
     failed = Signal(str)
 
     def __init__(self, path: Path, fingerprint: str) -> None:
@@ -36,21 +43,49 @@ class _Extraction(QThread):
         self.path, self.fingerprint = path, fingerprint
         self.track: LandmarkTrack | None = None
         self.cancelled = False
+        self.stopped_at: tuple[int, int] | None = None
 
     def run(self) -> None:
-        from emosign_desktop.landmarks.extract import extract
+        from emosign_desktop.landmarks.extract import ExtractionStopped, extract
 
         def progress(done: int, total: int) -> None:
-            self.progressed.emit(done, total)
+            self.progressed.emit(done, total, time.monotonic())
             if self.cancelled:
-                raise InterruptedError
+                raise ExtractionStopped(done, total)
 
         try:
             self.track = extract(self.path, self.fingerprint, progress=progress)
-        except InterruptedError:
-            pass  # the checkpoint lets a later run resume
-        except EmoSignError as exc:
-            self.failed.emit(str(exc))
+        except ExtractionStopped as stop:  # extract kept a checkpoint there
+            self.stopped_at = (stop.frames_done, stop.frames)
+        except Exception as exc:  # any failure is shown, in one line
+            self.failed.emit(one_line(exc))
+
+
+def one_line(exc: BaseException) -> str:
+    """An error as one line for the panel: its first line, or its type."""
+    text = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    return text or type(exc).__name__
+
+
+def rate_text(done: int, total: int, first: tuple[int, float] | None, now: float) -> str:
+    """ "Frame 120 of 580 · 23.4 frames/s · about 20 s left" (rate and time left measured
+    from the first frame of this run, so loading the model does not count)."""
+    text = f"Frame {done:,} of {total:,}"
+    if first is None or now <= first[1] or done <= first[0]:
+        return text + " · measuring frames/s…"
+    rate = (done - first[0]) / (now - first[1])
+    left = (total - done) / rate if rate > 0 else 0.0
+    return f"{text} · {rate:.1f} frames/s · about {duration_text(left)} left"
+
+
+def duration_text(seconds: float) -> str:
+    """12 s, 3 min 05 s, 1 h 02 min."""
+    s = max(0, round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
 class LandmarksPanel(QWidget):
@@ -62,7 +97,8 @@ class LandmarksPanel(QWidget):
         self.overlay = LandmarkOverlay()
         player.view.overlays.append(self.overlay)
         self.toggles = {}
-        row = QHBoxLayout()
+        controls = QWidget()  # wraps onto more lines rather than widen the window
+        row = FlowLayout(controls)
         row.addWidget(QLabel("Draw on video:"))
         for key, text in PART_NAMES.items():
             box = QCheckBox(text)
@@ -70,7 +106,6 @@ class LandmarksPanel(QWidget):
             box.toggled.connect(lambda on, k=key: self._toggle(k, on))
             self.toggles[key] = box
             row.addWidget(box)
-        row.addStretch(1)
         self.status = QLabel()
         self.status.setAccessibleName("Landmarks status")
         self.extract_button = QPushButton("&Extract landmarks for this video")
@@ -81,9 +116,11 @@ class LandmarksPanel(QWidget):
         self.plot: SignalPlotWidget | None = None  # made when first needed (pyqtgraph)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
-        self.layout_.addLayout(row)
+        self.layout_.addWidget(controls)
         self._video: tuple[Path, str, list[Segment], int] | None = None
         self._job: _Extraction | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self._first_frame: tuple[int, float] | None = None  # (frame, time) of this run
 
     def _toggle(self, key: str, on: bool) -> None:
         self.overlay.parts[key] = on
@@ -113,11 +150,13 @@ class LandmarksPanel(QWidget):
         self.player.view.update()
         self.extract_button.setVisible(track is None and self._video is not None)
         if track is None:
-            self.status.setText("No landmarks yet for this video." if self._video
-                                else "No media.")
+            running = self._job is not None and self._video is not None \
+                and self._job.fingerprint == self._video[1]
+            self._say("Extracting landmarks…" if running
+                      else "No landmarks yet for this video." if self._video else "No media.")
         else:
-            self.status.setText(f"Landmarks: face in {int(track.present('face').sum())} of "
-                                f"{track.frame_count} frames")
+            self._say(f"Landmarks: face in {int(track.present('face').sum())} of "
+                      f"{track.frame_count} frames")
         if self.plot is None:
             from emosign_desktop.ui.plots.signal_plot import SignalPlotWidget
 
@@ -126,25 +165,83 @@ class LandmarksPanel(QWidget):
         self.plot.set_data(compute_signals(track) if track else {}, segments, frame_count)
 
     def extract(self) -> None:
-        """Extract this video's landmarks in a background thread, with a progress bar."""
+        """Extract this video's landmarks in a background thread.  A progress dialog shows
+        at once (busy while MediaPipe loads), then frames done of all, frames per second
+        and the time left; *Stop* keeps what was done, and extracting again resumes there."""
         if self._video is None or self._job is not None:
             return
-        path, fingerprint, segments, frames = self._video
-        dialog = QProgressDialog("Finding face, hands and body in every frame…", "Stop", 0,
-                                 frames, self)
-        dialog.setWindowTitle("Landmarks")
-        dialog.setMinimumDuration(0)
+        path, fingerprint, _segments, _frames = self._video
+        if self.progress_dialog is not None:
+            self.progress_dialog.deleteLater()
+        dialog = QProgressDialog(self)
+        dialog.setWindowTitle("Extracting landmarks")
+        dialog.setLabelText(f"Loading MediaPipe to find face, hands and body in {path.name}…")
+        bar = QProgressBar()
+        bar.setFormat("%v of %m frames")
+        bar.setAccessibleName("Frames done")
+        dialog.setBar(bar)
+        dialog.setCancelButtonText("&Stop")
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setRange(0, 0)  # busy until the first frame is done
+        dialog.setMinimumWidth(dialog.fontMetrics().horizontalAdvance("x") * 60)
+        self.progress_dialog = dialog
         job = _Extraction(path, fingerprint)
         self._job = job
-        job.progressed.connect(lambda done, total: dialog.setValue(done))
-        job.failed.connect(lambda message: self.status.setText(message))
-        dialog.canceled.connect(lambda: setattr(job, "cancelled", True))
-
-        def finished() -> None:
-            dialog.close()
-            self._job = None
-            if job.track is not None:
-                self._show_track(job.track, segments, frames)
-
-        job.finished.connect(finished)
+        self._first_frame = None
+        job.progressed.connect(self._on_progress)
+        job.failed.connect(self._on_failed)
+        job.finished.connect(self._on_finished)
+        dialog.canceled.connect(self.stop)
+        self.extract_button.setEnabled(False)
+        self._say("Extracting landmarks…")
+        dialog.show()
         job.start()
+
+    def stop(self) -> None:
+        """Stop the extraction after the frame it is on (what was done is kept)."""
+        if self._job is not None and not self._job.cancelled:
+            self._job.cancelled = True
+            self._say("Stopping after this frame…")
+
+    def _on_progress(self, done: int, total: int, at: float) -> None:
+        dialog, job = self.progress_dialog, self._job
+        if dialog is None or job is None or job.cancelled:
+            return  # a stopped dialog stays closed
+        if self._first_frame is None:
+            self._first_frame = (done, at)
+        if dialog.maximum() != total:
+            dialog.setRange(0, total)
+        dialog.setValue(done)
+        text = rate_text(done, total, self._first_frame, at)
+        if self._first_frame[0] > 1:
+            text += f"\n(resumed from frame {self._first_frame[0] - 1:,})"
+        dialog.setLabelText(text)
+
+    def _on_failed(self, message: str) -> None:
+        self._say(f"Landmark extraction failed: {message}")
+
+    def _on_finished(self) -> None:
+        job, self._job = self._job, None
+        if job is not None:
+            job.wait()  # its run() has returned: let the thread end before it is let go
+        dialog = self.progress_dialog
+        if dialog is not None:
+            dialog.canceled.disconnect(self.stop)  # closing a progress dialog "cancels" it
+            dialog.hide()
+        self.extract_button.setEnabled(True)
+        if job is None or self._video is None or self._video[1] != job.fingerprint:
+            return  # another video is shown now; its landmarks show when it is chosen
+        if job.stopped_at is not None:
+            done, total = job.stopped_at
+            self._say(f"Stopped at frame {done:,} of {total:,}; extracting again resumes "
+                      "from there.")
+        elif job.track is not None:
+            _path, _fp, segments, frames = self._video
+            self._show_track(job.track, segments, frames)
+
+    def _say(self, text: str) -> None:
+        """One line in the status label (the whole text in its tooltip)."""
+        self.status.setToolTip(text)
+        limit = 140
+        self.status.setText(text if len(text) <= limit else text[:limit - 1] + "…")

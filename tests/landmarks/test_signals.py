@@ -159,3 +159,17 @@ def test_missing_parts_give_nan_not_errors():
     assert np.isnan(sig["brow_raise_left"][1]) and not np.isnan(sig["brow_raise_left"][0])
     assert np.isnan(sig["dominant_hand_speed"]).all()
     assert np.isnan(sig["signing_extent"]).all()
+
+
+def test_signals_have_names_in_words_and_keep_their_keys():
+    defs = signal_defs()
+    keys = [d.name for d in defs]
+    assert all(k.isidentifier() and k == k.lower() for k in keys)  # data and CSV names
+    labels = {d.name: d.label for d in defs}
+    assert labels["brow_raise_left"] == "Brow raise (left)"
+    assert labels["mouth_opening"] == "Mouth opening"
+    assert labels["head_nod_energy"] == "Head nod energy"
+    assert len(set(labels.values())) == len(labels)
+    for label in labels.values():
+        assert label and label[0].isupper() and "_" not in label
+    assert set(compute_signals(base_track())) == set(keys)

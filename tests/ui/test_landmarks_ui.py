@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QPushButton
 
 from emosign_desktop.core.model import Segment, SegmentId
 from emosign_desktop.landmarks.track import LandmarkTrack
@@ -48,9 +52,34 @@ def test_plot_cursor_follows_and_moves_the_playhead(qtbot):
     view_pos = plot.plot.mapFromScene(scene_pos)
     qtbot.mouseClick(plot.plot.viewport(), Qt.MouseButton.LeftButton, pos=view_pos)
     assert abs(playhead.current - 8) <= 1
-    item = plot.choices.findItems("mouth_width", Qt.MatchFlag.MatchExactly)[0]
+    item = plot.choices.findItems("Mouth width (pucker)", Qt.MatchFlag.MatchExactly)[0]
+    assert "distance between mouth corners 61 and 291" in item.toolTip()
+    assert "face scale" in item.toolTip() and "mouth_width" in item.toolTip()
     item.setCheckState(Qt.CheckState.Checked)
-    assert "mouth_width" in plot.checked()
+    assert "mouth_width" in plot.checked()  # the data keeps its snake_case key
+
+
+def test_signals_are_named_in_words_in_the_list_legend_and_axis(qtbot):
+    from emosign_desktop.landmarks.signals import compute_signals
+
+    playhead = Playhead(40, 25.0)
+    plot = SignalPlotWidget(playhead)
+    qtbot.addWidget(plot)
+    plot.resize(1000, 400)
+    plot.show()
+    plot.set_data(compute_signals(synthetic_track()), [], 40)
+    names = [plot.choices.item(i).text() for i in range(plot.choices.count())]
+    assert "Brow raise (left)" in names and "Head nod energy" in names
+    assert not any("_" in n for n in names)
+    legend = [label.text for _sample, label in plot.legend.items]
+    assert legend == ["Brow raise (left)", "Brow raise (right)", "Mouth opening",
+                      "Head nod energy", "Dominant hand speed"]
+    for i in range(plot.choices.count()):  # one signal: the axis names it, with its unit
+        item = plot.choices.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.text() == "Mouth opening"
+                           else Qt.CheckState.Unchecked)
+    assert plot.checked() == ["mouth_opening"]
+    assert plot.plot.getAxis("left").labelText.startswith("Mouth opening")
 
 
 def test_overlay_parts_switch_and_off_means_not_called(qtbot):
@@ -114,3 +143,128 @@ def test_extract_from_the_app_with_progress(window_with_landmarks, qtbot):
     assert panel.overlay.track.frame_count == 9
     assert panel.overlay.track.present("face").all()
     assert "face in 9 of 9 frames" in panel.status.text()
+
+
+# -- extraction in the app: progress with a rate, Stop, resuming, failures ---------------------
+
+RATE = re.compile(r"Frame [\d,]+ of 200 · \d+\.\d frames/s · about .+ left")
+
+
+def stand_in_extraction(monkeypatch, frames: int = 200, fail: Exception | None = None):
+    """Replaces landmarks.extract.extract: a frame every 5 ms, progress after each."""
+    import emosign_desktop.landmarks.extract as extract_module
+
+    def fake(path, fingerprint=None, *, progress=None, force=False):
+        for done in range(1, frames + 1):
+            time.sleep(0.005)
+            if progress:
+                progress(done, frames)  # raises ExtractionStopped after Stop
+            if fail is not None and done == 3:
+                raise fail
+        return synthetic_track(frames)
+
+    monkeypatch.setattr(extract_module, "extract", fake)
+
+
+def stop_button(dialog) -> QPushButton:
+    return next(b for b in dialog.findChildren(QPushButton) if "Stop" in b.text())
+
+
+def test_extraction_shows_rate_and_time_left_and_can_be_stopped(window_with_landmarks, qtbot,
+                                                                 monkeypatch):
+    stand_in_extraction(monkeypatch)
+    w = window_with_landmarks
+    w.select_video("signbank_ns_1m")
+    panel = w.details.landmarks
+    w.details.tabs.setCurrentWidget(panel)
+    panel.extract()
+    dialog = panel.progress_dialog
+    assert dialog.isVisible()  # at once, busy while the model loads
+    assert "Loading MediaPipe" in dialog.labelText()
+    qtbot.waitUntil(lambda: RATE.search(dialog.labelText()) is not None, timeout=10_000)
+    assert "frames/s" in dialog.labelText()
+    assert dialog.maximum() == 200 and 0 < dialog.value() <= 200
+    assert not panel.extract_button.isEnabled()  # one extraction at a time
+    qtbot.mouseClick(stop_button(dialog), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel._job is None, timeout=10_000)
+    stopped = re.fullmatch(r"Stopped at frame (\d+) of 200; extracting again resumes from "
+                           r"there\.", panel.status.text())
+    assert stopped and 0 < int(stopped.group(1)) < 200
+    assert not dialog.isVisible()
+    assert panel.overlay.track is None
+    assert panel.extract_button.isVisible() and panel.extract_button.isEnabled()
+
+
+def test_extraction_failure_is_one_line_in_the_panel(window_with_landmarks, qtbot,
+                                                     monkeypatch):
+    from emosign_desktop.core.errors import EmoSignError
+
+    stand_in_extraction(monkeypatch, fail=EmoSignError(
+        "Cannot read signbank_ns_1m.mp4: moov atom not found\n  (details for the log)"))
+    w = window_with_landmarks
+    w.select_video("signbank_ns_1m")
+    panel = w.details.landmarks
+    panel.extract()
+    qtbot.waitUntil(lambda: panel._job is None, timeout=10_000)
+    assert panel.status.text() == ("Landmark extraction failed: Cannot read "
+                                   "signbank_ns_1m.mp4: moov atom not found")
+    assert not panel.progress_dialog.isVisible()
+    assert panel.extract_button.isEnabled()
+
+
+def test_extraction_done_with_a_stand_in(window_with_landmarks, qtbot, monkeypatch):
+    stand_in_extraction(monkeypatch, frames=20)
+    w = window_with_landmarks
+    w.select_video("signbank_ns_1m")
+    panel = w.details.landmarks
+    panel.extract()
+    qtbot.waitUntil(lambda: panel.overlay.track is not None, timeout=10_000)
+    assert "face in 20 of 20 frames" in panel.status.text()
+    assert not panel.progress_dialog.isVisible()
+
+
+def test_stopping_keeps_the_frames_done_and_extracting_again_resumes_there(
+        window_with_landmarks, qtbot, monkeypatch):
+    """The real extraction with a stand-in model: Stop saves a checkpoint at the frame
+    reported, and the next run starts after it."""
+    from types import SimpleNamespace
+
+    import mediapipe as mp
+
+    calls = []
+
+    class SlowModel:
+        def __init__(self, **_kwargs) -> None:
+            pass
+
+        def process(self, _rgb):
+            calls.append(1)
+            time.sleep(0.02)
+            return SimpleNamespace(face_landmarks=None, left_hand_landmarks=None,
+                                   right_hand_landmarks=None, pose_landmarks=None)
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(mp.solutions.holistic, "Holistic", SlowModel)
+    w = window_with_landmarks
+    w.select_video("signbank_ns_1m")
+    panel = w.details.landmarks
+    frames = panel._video[3]
+    panel.extract()
+    qtbot.waitUntil(lambda: "frames/s ·" in panel.progress_dialog.labelText(),
+                    timeout=60_000)
+    qtbot.mouseClick(stop_button(panel.progress_dialog), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel._job is None, timeout=10_000)
+    stopped = re.fullmatch(rf"Stopped at frame (\d+) of {frames}; extracting again resumes "
+                           r"from there\.", panel.status.text())
+    assert stopped
+    done = int(stopped.group(1))
+    assert 0 < done < frames and len(calls) == done
+    calls.clear()
+    panel.extract()
+    qtbot.waitUntil(lambda: "(resumed from frame" in panel.progress_dialog.labelText(),
+                    timeout=60_000)
+    assert f"(resumed from frame {done})" in panel.progress_dialog.labelText()
+    qtbot.waitUntil(lambda: panel.overlay.track is not None, timeout=60_000)
+    assert len(calls) == frames - done

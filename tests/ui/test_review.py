@@ -98,3 +98,62 @@ def test_conflict_log_dialog(qtbot):
     dialog = ConflictsDialog([row])
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "rae"
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_agreement_chart_text_is_readable(window, qtbot, high_contrast):
+    from PySide6.QtGui import QColor, QFontMetricsF
+
+    from emosign_desktop.ui.appearance import apply_text_scale, apply_theme
+    from tests.ui.test_plots_readability import contrast
+
+    window.agreement_action.trigger()
+    panel = window.agreement
+    try:
+        apply_theme(high_contrast)
+        background = panel.plot.backgroundBrush().color()
+        assert background == (QColor(0, 0, 0) if high_contrast else QColor(255, 255, 255))
+        assert len(panel.texts) == len(panel.report["labels"])
+        for text in panel.texts:  # each value on the plot's own background
+            assert text.fill.color() == background
+            assert contrast(text.color, background) >= 4.5, text.textItem.toPlainText()
+        for name in ("left", "top"):
+            axis = panel.plot.getAxis(name)
+            assert contrast(axis.textPen().color(), background) >= 4.5
+            assert contrast(QColor(axis.labelStyle["color"]), background) >= 4.5
+        bars = next(i for i in panel.plot.plotItem.items if hasattr(i, "setOpts"))
+        assert contrast(bars.opts["brush"].color(), background) >= 3.0
+        names = [t for _v, t in panel.plot.getAxis("left")._tickLevels[0]]
+        assert names[:3] == ["Sentiment", "Joy", "Excited"] and "Surprise (positive)" in names
+        for scale in (100, 200):  # one row per name, each at least a line of text apart
+            apply_text_scale(scale)
+            panel.plot.plotItem.layout.activate()
+            line = QFontMetricsF(panel.style_.font).height()
+            assert panel.plot.plotItem.vb.height() / len(names) >= line
+    finally:
+        apply_text_scale(100)
+        apply_theme(False)
+
+
+def test_agreement_chart_text_follows_larger_text(window, qtbot):
+    from emosign_desktop.ui.appearance import apply_text_scale
+
+    def sizes(panel) -> list[float]:
+        out = [text.textItem.font().pointSizeF() for text in panel.texts]
+        for name in ("left", "top"):
+            axis = panel.plot.getAxis(name)
+            out += [axis.style["tickFont"].pointSizeF(),
+                    float(axis.labelStyle["font-size"].removesuffix("pt"))]
+        return out
+
+    window.agreement_action.trigger()
+    panel = window.agreement
+    try:
+        apply_text_scale(100)
+        before = sizes(panel)
+        apply_text_scale(200)
+        after = sizes(panel)
+        assert len(after) == len(before) > 4
+        assert after == pytest.approx([2 * s for s in before])
+    finally:
+        apply_text_scale(100)

@@ -1,45 +1,220 @@
 """Cue signals plotted on the video's frame axis: a cursor that follows the playhead (drag it,
 or click the plot, to seek), signals to choose, zoom and pan in time, and the segments of
-the tiers as shaded spans."""
+the tiers as shaded spans.
+
+Readable at any text size and in high contrast: the plots take their text size from the
+application font and their colours from the application palette, and follow both live
+(:class:`PlotStyle`, :func:`style_plot`).  Text is drawn in the palette's text colour on the
+plot's own background (contrast >= 7:1, WCAG AAA); the legend sits on an opaque box under
+the time axis or right of the curves, never over them; curves and marks keep >= 4.5:1
+against the background."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QWidget
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QStyle,
+    QWidget,
+)
 
 from emosign_desktop.core.model import Segment
-from emosign_desktop.landmarks.signals import signal_defs
+from emosign_desktop.landmarks.signals import SignalDef, signal_defs
 from emosign_desktop.media.playhead import Playhead, PlayheadEvent
 
 DEFAULT_SIGNALS = ("brow_raise_left", "brow_raise_right", "mouth_opening", "head_nod_energy",
                    "dominant_hand_speed")
-PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-           (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+#: Curve colours on a light background and on a dark one (each >= 4.5:1 against white,
+#: respectively black; red and yellow are kept for the playhead cursor).
+LIGHT_SERIES = ((0, 90, 181), (200, 70, 0), (0, 125, 60), (170, 30, 120), (120, 60, 200),
+                (0, 110, 130), (110, 70, 20), (120, 110, 0), (80, 80, 80), (30, 40, 120))
+DARK_SERIES = ((90, 180, 255), (255, 150, 50), (60, 210, 120), (255, 130, 210),
+               (190, 160, 255), (60, 220, 230), (210, 170, 120), (180, 230, 60),
+               (200, 200, 200), (255, 110, 110))
+#: Space between a legend's sample and its text, and between columns; its box's margins.
+LEGEND_SPACING = 10
+LEGEND_MARGIN = (6, 3)
+#: The contrast wanted for text on its background (WCAG AAA is 7:1; AA is 4.5:1).
+TEXT_CONTRAST = 7.0
+#: Events after which a plot takes the application's font and palette again.
+RESTYLE_EVENTS = frozenset({QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange,
+                            QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange})
+
+
+def relative_luminance(color: QColor) -> float:
+    """WCAG 2 relative luminance of an sRGB colour (0 black .. 1 white)."""
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    return (0.2126 * channel(color.red()) + 0.7152 * channel(color.green())
+            + 0.0722 * channel(color.blue()))
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two opaque colours (1 .. 21)."""
+    hi, lo = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _readable_on(background: QColor, wanted: QColor) -> QColor:
+    """``wanted`` if it contrasts enough with ``background``, else black or white."""
+    if contrast_ratio(wanted, background) >= TEXT_CONTRAST:
+        return QColor(wanted.red(), wanted.green(), wanted.blue())
+    black, white = QColor(0, 0, 0), QColor(255, 255, 255)
+    return black if contrast_ratio(black, background) >= contrast_ratio(white, background) \
+        else white
+
+
+@dataclass(frozen=True)
+class PlotStyle:
+    """Colours and text size for a plot, from the application's palette and font."""
+
+    dark: bool
+    background: QColor
+    text: QColor
+    legend_fill: QColor
+    legend_border: QColor
+    series: tuple[QColor, ...]
+    cursor: QColor
+    span_fill: QColor
+    span_edge: QColor
+    bar: QColor
+    font: QFont
+
+    @classmethod
+    def current(cls) -> PlotStyle:
+        """The style for the application's palette and font as they are now."""
+        palette = QApplication.palette()
+        base = palette.color(QPalette.ColorRole.Base)
+        dark = relative_luminance(base) < 0.18
+        # a white page in normal mode; the palette's own (black) page in a dark theme
+        background = QColor(base.red(), base.green(), base.blue()) if dark \
+            else QColor(255, 255, 255)
+        text = _readable_on(background, palette.color(QPalette.ColorRole.Text))
+        series = tuple(QColor(*c) for c in (DARK_SERIES if dark else LIGHT_SERIES))
+        font = QFont(QApplication.font())
+        if font.pointSizeF() <= 0:  # a pixel-sized font: points at 96 dpi
+            font.setPointSizeF(font.pixelSize() * 0.75)
+        return cls(
+            dark=dark, background=background, text=text,
+            legend_fill=QColor(background), legend_border=QColor(text), series=series,
+            cursor=QColor(255, 230, 0) if dark else QColor(200, 0, 0),
+            span_fill=QColor(255, 255, 255, 38) if dark else QColor(90, 140, 220, 45),
+            span_edge=QColor(170, 170, 170) if dark else QColor(90, 110, 150),
+            bar=QColor(90, 180, 255) if dark else QColor(40, 90, 170),
+            font=font)
+
+    @property
+    def point_size(self) -> float:
+        return self.font.pointSizeF()
+
+    @property
+    def css_size(self) -> str:
+        """The text size as CSS (for pyqtgraph's labels)."""
+        return f"{self.point_size:.1f}pt"
+
+    def colour(self, n: int) -> QColor:
+        """The colour of the n-th curve."""
+        return self.series[n % len(self.series)]
+
+
+def style_plot(plot: Any, style: PlotStyle) -> None:
+    """Background, axis lines, tick labels and axis titles of a pyqtgraph ``PlotWidget`` in
+    this style (text in the style's colour and size)."""
+    plot.setBackground(style.background)
+    plot.plotItem.layout.setContentsMargins(4, 4, 8, 4)
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(style.text, width=1))
+        axis.setTextPen(pg.mkPen(style.text))
+        axis.setStyle(tickFont=QFont(style.font), autoExpandTextSpace=True,
+                      autoReduceTextSpace=True)
+        axis.setLabel(axis.labelText or None, units=axis.labelUnits or None,
+                      **{"color": style.text.name(), "font-size": style.css_size,
+                         "font-family": style.font.family()})
+
+
+def fit_axis_title(axis: Any, titles: tuple[str, ...], length: float, font: QFont) -> str:
+    """Show the first of ``titles`` that fits in ``length`` pixels along the axis (none if
+    none fits: a title is never clipped).  Returns the title shown."""
+    metrics = QFontMetricsF(font)
+    shown = ""
+    for title in titles:
+        # the label is "title " in a text item with a 4 px margin each side
+        if title and metrics.horizontalAdvance(title + " ") + 8 <= length:
+            shown = title
+            break
+    if shown != (axis.labelText if axis.label.isVisible() else ""):
+        axis.setLabel(shown or None)
+        axis.resizeEvent()  # centres the new text on the axis (pyqtgraph does so on resize)
+    return shown
+
+
+def make_legend(style: PlotStyle) -> Any:
+    """An opaque legend box that stays where the layout puts it (not draggable)."""
+    legend = _Legend(offset=None, horSpacing=LEGEND_SPACING, verSpacing=0)
+    legend.layout.setContentsMargins(LEGEND_MARGIN[0], LEGEND_MARGIN[1], LEGEND_MARGIN[0],
+                                     LEGEND_MARGIN[1])
+    # as big as its entries, not as the layout cell it is in
+    legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+    style_legend(legend, style)
+    return legend
+
+
+def style_legend(legend: Any, style: PlotStyle) -> None:
+    """Opaque box, text in the style's colour and size (existing entries included)."""
+    legend.setBrush(pg.mkBrush(style.legend_fill))
+    legend.setPen(pg.mkPen(style.legend_border, width=1))
+    legend.opts["labelTextColor"] = QColor(style.text)
+    legend.opts["labelTextSize"] = style.css_size
+    for _sample, label in legend.items:  # setAttr alone does not redraw the text
+        label.setText(label.text, color=QColor(style.text), size=style.css_size,
+                      family=style.font.family())
+    legend.updateSize()
+
+
+class _Legend(pg.LegendItem):
+    """A legend placed by its plot's layout: dragging it does nothing."""
+
+    def mouseDragEvent(self, ev: Any) -> None:
+        ev.ignore()
 
 
 class SignalPlotWidget(QWidget):
-    """Signals of the current video, each scaled to its own range over the clip."""
+    """Signals of the current video: one signal in its own unit, several each scaled to its
+    own range over the clip (min at the bottom, max at the top)."""
 
     #: The playhead line, a pyqtgraph ``InfiniteLine`` (pyqtgraph has no type hints).  As an
     #: attribute it hides QWidget.cursor(), which this widget does not use.
     cursor: Any
+    _ready = False  # until built: restyling waits for the widgets
 
     def __init__(self, playhead: Playhead, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        import pyqtgraph as pg
-
         self._pg = pg
         self.playhead = playhead
         self.signals: dict[str, np.ndarray] = {}
+        self.defs: dict[str, SignalDef] = {d.name: d for d in signal_defs()}
+        self.style_ = PlotStyle.current()
         self.choices = QListWidget()
         self.choices.setAccessibleName("Signals to plot (Space toggles)")
-        self.choices.setMaximumWidth(220)
-        for d in signal_defs():
-            item = QListWidgetItem(d.name)
-            item.setToolTip(f"{d.formula} [{d.unit}]")
+        self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # "Inner brow…(furrow)": the side or the cue in brackets stays in view
+        self.choices.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        for d in self.defs.values():
+            item = QListWidgetItem(d.label)
+            item.setData(Qt.ItemDataRole.UserRole, d.name)
+            item.setToolTip(signal_tooltip(d))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if d.name in DEFAULT_SIGNALS
                                else Qt.CheckState.Unchecked)
@@ -47,24 +222,177 @@ class SignalPlotWidget(QWidget):
         self.choices.itemChanged.connect(lambda _i: self._draw())
         self.plot = pg.PlotWidget()
         self.plot.setAccessibleName("Cue signals over frames")
-        self.plot.setBackground("w")
+        self.plot.setToolTip("Several signals: each scaled to its own range over the clip "
+                             "(min at the bottom, max at the top).  One signal: its own "
+                             "values and unit.  Click or drag the red line to seek; the "
+                             "wheel zooms in time.")
         self.plot.setMouseEnabled(x=True, y=False)
-        self.plot.setLabel("bottom", "frame")
-        self.plot.setLabel("left", "each signal scaled to its range")
-        self.plot.addLegend(offset=(5, 5))
-        self.cursor = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen((220, 30, 30),
-                                                                           width=2))
+        self.plot.setMenuEnabled(False)
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
+        self.plot.setLabel("bottom", "Frame")
+        # the legend has a cell of its own in the plot's layout: outside the curves
+        self.legend = make_legend(self.style_)
+        self.plot.plotItem.layout.addItem(self.legend, 4, 1)
+        self.legend_place = "below"  # "right" of the curves, or "" (none): see _fit_legend
+        self.cursor = pg.InfiniteLine(angle=90, movable=True)
         self.cursor.sigPositionChanged.connect(self._on_cursor)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.plot.plotItem.vb.sigResized.connect(lambda _vb: self._fit())
         self.spans: list = []
         self._segments: list[Segment] = []
+        self._titles: tuple[str, ...] = ()
+        self._scaled = True  # several signals, each scaled to its range
+        self._curves: list[tuple[int, str, Any]] = []  # (colour number, key, curve)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.choices)
         layout.addWidget(self.plot, 1)
         self.frame_count = 1
         playhead.subscribe(self._on_playhead)
+        self._ready = True
+        self.restyle()
+        self._draw()
 
+    # -- appearance ------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if self._ready and event.type() in RESTYLE_EVENTS:
+            self.restyle()
+        return handled
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_list()
+        self._fit_legend()
+
+    def restyle(self) -> None:
+        """Take the application's font and palette again: text, colours and the places of
+        the legend and the axis title (the curves keep their data)."""
+        style = self.style_ = PlotStyle.current()
+        style_plot(self.plot, style)
+        style_legend(self.legend, style)
+        self.cursor.setPen(pg.mkPen(style.cursor, width=2))
+        self.cursor.setHoverPen(pg.mkPen(style.cursor, width=4))
+        for n, _key, curve in self._curves:
+            curve.setPen(pg.mkPen(style.colour(n), width=2))
+        for span in self.spans:
+            self._style_span(span)
+        self._swatches({key: style.colour(n) for n, key, _c in self._curves})
+        self._fit_list()
+        self._fit()
+        self._fit_legend()
+
+    def _style_span(self, span: Any) -> None:
+        span.setBrush(pg.mkBrush(self.style_.span_fill))
+        for line in span.lines:
+            line.setPen(pg.mkPen(self.style_.span_edge, width=1))
+
+    def _fit_list(self) -> None:
+        """The signal list as wide as its longest name, up to 38 % of the widget (longer
+        names are elided; the tooltip has them whole)."""
+        metrics = QFontMetricsF(self.choices.font())
+        style = self.choices.style()
+        longest = max(metrics.horizontalAdvance(d.label) for d in self.defs.values())
+        wanted = int(longest + metrics.height() * 1.4  # the swatch
+                     + style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+                     + style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 28)
+        self.choices.setFixedWidth(max(120, min(wanted, int(self.width() * 0.38))))
+
+    def _fit_legend(self) -> None:
+        """Put the legend where it leaves the curves the most room, never over them: in a
+        strip under the time axis (as many columns as fit the width) or in columns right
+        of the curves (as many rows as fit the height)."""
+        items = self.legend.items
+        if not items:
+            self._place_legend("")
+            return
+        metrics = QFontMetricsF(self.style_.font)
+        widest = max(metrics.horizontalAdvance(label.text) for _s, label in items)
+        # sample, spacing, text with its 4 px margins, spacing before the next column
+        entry_w = 20 + LEGEND_SPACING + widest + 8 + LEGEND_SPACING
+        entry_h = max(20.0, metrics.height() + 8)
+        frame_w, frame_h = 2 * LEGEND_MARGIN[0] + 2, 2 * LEGEND_MARGIN[1] + 2
+        axis = self.plot.getAxis("left")
+        left = max(axis.width(), axis.minimumWidth()) or 3 * metrics.height()
+        axis = self.plot.getAxis("bottom")
+        bottom = max(axis.height(), axis.minimumHeight()) or 2.5 * metrics.height()
+        width = max(1.0, self.plot.width() - left - 12)  # the plot's margins
+        height = max(1.0, self.plot.height() - bottom - 8)
+        n = len(items)
+        below_cols = max(1, min(n, int((width - frame_w) // entry_w)))
+        below_h = -(-n // below_cols) * entry_h + frame_h
+        right_rows = max(1, min(n, int((height - frame_h) // entry_h)))
+        right_cols = -(-n // right_rows)
+        right_w = right_cols * entry_w + frame_w
+        if right_rows * entry_h + frame_h > height:
+            right_w = width  # not even one row fits beside the curves
+        # the curves keep at least three lines of text in height and half the width
+        below_room = width * (height - below_h) if height - below_h >= 3 * entry_h else 0.0
+        right_room = (width - right_w) * height if width - right_w >= width / 2 else 0.0
+        if below_room <= 0 and right_room <= 0:
+            # no room for a legend beside the curves: the swatches in the list say it
+            self._place_legend("")
+            return
+        place, columns = ("right", right_cols) if right_room > below_room \
+            else ("below", below_cols)
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
+        self._place_legend(place)
+
+    def _place_legend(self, place: str) -> None:
+        """Legend "below" the time axis, "right" of the curves, or "" (none)."""
+        layout = self.plot.plotItem.layout
+        if place != self.legend_place:
+            if self.legend_place:  # a hidden item keeps its room in a graphics layout
+                layout.removeItem(self.legend)
+            if place:
+                layout.addItem(self.legend, *((2, 3) if place == "right" else (4, 1)))
+                layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop
+                                    | Qt.AlignmentFlag.AlignLeft)
+            self.legend_place = place
+        self.legend.setVisible(bool(place))
+        self.legend.updateGeometry()
+
+    def _swatches(self, colours: dict[str, QColor]) -> None:
+        """A line in its curve's colour by each plotted signal in the list (the legend
+        when the plot has no room for one)."""
+        line = QFontMetricsF(self.choices.font()).height()
+        size = QSize(max(12, int(line * 1.4)), max(8, int(line * 0.8)))
+        self.choices.setIconSize(size)
+        self.choices.blockSignals(True)  # an icon is not a change of choice
+        try:
+            for i in range(self.choices.count()):
+                item = self.choices.item(i)
+                picture = QPixmap(size)
+                picture.fill(Qt.GlobalColor.transparent)
+                colour = colours.get(item.data(Qt.ItemDataRole.UserRole))
+                if colour is not None:
+                    painter = QPainter(picture)
+                    painter.setPen(QPen(colour, max(2.0, line / 6)))
+                    painter.drawLine(1, size.height() // 2, size.width() - 2,
+                                     size.height() // 2)
+                    painter.end()
+                item.setIcon(QIcon(picture))
+        finally:
+            self.choices.blockSignals(False)
+        self.choices.viewport().update()
+
+    def _fit(self) -> None:
+        """The left axis title that fits the plot's height (never a clipped one), and room
+        above "max" and below "min" for the half of their text past the tick."""
+        axis = self.plot.getAxis("left")
+        fit_axis_title(axis, self._titles, axis.height(), self.style_.font)
+        line = QFontMetricsF(self.style_.font).height()
+        if self._scaled:  # "min" and "max" when they do not run into each other
+            roomy = axis.height() >= 2.5 * line
+            axis.setTicks([[(0.0, "min"), (1.0, "max")] if roomy else [(0.0, ""), (1.0, "")]])
+            half = line / 2 + 2
+            height = self.plot.plotItem.vb.height()
+            pad = min(1.0, half / max(1.0, height - 2 * half)) if height > 0 else 0.06
+            self.plot.setYRange(-pad, 1.0 + pad, padding=0)
+
+    # -- data ------------------------------------------------------------------------
     def set_data(self, signals: dict[str, np.ndarray], segments: list[Segment],
                  frame_count: int) -> None:
         """Show these signals and segment spans for a video of ``frame_count`` frames."""
@@ -76,43 +404,62 @@ class SignalPlotWidget(QWidget):
 
     def set_segments(self, segments: list[Segment]) -> None:
         """Show these segments as shaded spans (replacing the ones shown)."""
-        pg = self._pg
         for span in self.spans:
             self.plot.removeItem(span)
         self.spans = []
         self._segments = list(segments)
         for s in segments:
-            span = pg.LinearRegionItem(values=(s.start_frame, s.end_frame + 1), movable=False,
-                                       brush=pg.mkBrush(90, 140, 220, 40))
+            span = pg.LinearRegionItem(values=(s.start_frame, s.end_frame + 1), movable=False)
+            self._style_span(span)
             span.setToolTip(s.value)
             span.setZValue(-10)
             self.plot.addItem(span)
             self.spans.append(span)
 
     def checked(self) -> list[str]:
-        return [self.choices.item(i).text() for i in range(self.choices.count())
+        """The keys (snake_case data names) of the signals chosen."""
+        return [self.choices.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.choices.count())
                 if self.choices.item(i).checkState() == Qt.CheckState.Checked]
 
     def _draw(self) -> None:
-        pg = self._pg
+        style = self.style_
         self.plot.clear()
         self.spans = []
         self.set_segments(self._segments)
-        legend = self.plot.plotItem.legend
-        if legend is not None:
-            legend.clear()
+        self.legend.clear()
         frames = np.arange(self.frame_count)
-        for n, name in enumerate(self.checked()):
-            values = self.signals.get(name)
-            if values is None or np.isnan(values).all():
-                continue
-            lo, hi = np.nanmin(values), np.nanmax(values)
-            scaled = (values - lo) / (hi - lo) if hi > lo else values * 0 + 0.5
-            self.plot.plot(frames[:len(scaled)], scaled, name=name, connect="finite",
-                           pen=pg.mkPen(PALETTE[n % len(PALETTE)], width=2))
+        shown = [(n, key, self.signals[key]) for n, key in enumerate(self.checked())
+                 if key in self.signals and not np.isnan(self.signals[key]).all()]
+        single = len(shown) == 1
+        self._scaled = not single
+        self._curves = []
+        for n, key, values in shown:
+            if single:  # one signal: its own values, in its own unit
+                y = values
+            else:
+                lo, hi = np.nanmin(values), np.nanmax(values)
+                y = (values - lo) / (hi - lo) if hi > lo else values * 0 + 0.5
+            curve = self.plot.plot(frames[:len(y)], y, connect="finite",
+                                   pen=pg.mkPen(style.colour(n), width=2))
+            self.legend.addItem(curve, self.defs[key].label)
+            self._curves.append((n, key, curve))
+        style_legend(self.legend, style)
+        self._swatches({key: style.colour(n) for n, key, _v in shown})
+        left = self.plot.getAxis("left")
+        if single:
+            d = self.defs[shown[0][1]]
+            left.setTicks(None)  # its own values
+            self.plot.enableAutoRange(y=True)
+            self._titles = (f"{d.label} ({display_unit(d.unit)})", d.label)
+        else:
+            self._titles = ("Each signal scaled to its range", "Scaled to range", "Scaled")
+        self._fit()
+        self._fit_legend()
         self.plot.addItem(self.cursor)
         self.cursor.setValue(self.playhead.current)
 
+    # -- seeking ---------------------------------------------------------------------
     def _on_cursor(self) -> None:
         frame = round(self.cursor.value())
         if frame != self.playhead.current:
@@ -120,7 +467,7 @@ class SignalPlotWidget(QWidget):
 
     def _on_click(self, event) -> None:
         vb = self.plot.plotItem.vb
-        if self.plot.sceneBoundingRect().contains(event.scenePos()):
+        if vb.sceneBoundingRect().contains(event.scenePos()):
             x = vb.mapSceneToView(event.scenePos()).x()
             self.playhead.seek(round(min(max(x, 0), self.frame_count - 1)))
 
@@ -129,3 +476,14 @@ class SignalPlotWidget(QWidget):
             self.cursor.blockSignals(True)
             self.cursor.setValue(self.playhead.current)
             self.cursor.blockSignals(False)
+
+
+def display_unit(unit: str) -> str:
+    """A unit as shown to people ("(deg/s)^2" as "(deg/s)²")."""
+    return unit.replace("^2", "²")
+
+
+def signal_tooltip(d: SignalDef) -> str:
+    """A signal's formula and unit, and its name in data and CSV files."""
+    return (f"{d.label}: {d.formula}\nUnit: {display_unit(d.unit)}\n"
+            f"In CSV files (emosign signals): {d.name}")
