@@ -53,17 +53,38 @@ def open_project(parent: QWidget, workspace: Workspace) -> None:
 
 
 def add_videos(parent: QWidget, workspace: Workspace, files: list[str] | None = None) -> None:
+    """Add video files; one whose content is already in the project is added only when the
+    user confirms; files cut short are added with the frames that decode, and said so."""
+    from emosign_desktop.core.errors import DuplicateMediaError
     from emosign_desktop.services.videos import add_videos as add
+    from emosign_desktop.services.videos import media_warnings
 
     if files is None:
         files, _ = QFileDialog.getOpenFileNames(parent, "Add videos", "", VIDEO_FILTER)
     if not files:
         return
     try:
-        added = add(workspace.writer, files)
+        try:
+            added = add(workspace.writer, files)
+        except DuplicateMediaError as exc:
+            same = "\n".join(f"{Path(f).name}: same content as {name}"
+                              for f, name in exc.duplicates)
+            answer = QMessageBox.question(
+                parent, "Same video again?",
+                f"{same}\n\nAdd it as another video anyway?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                tell(parent, "nothing was added")
+                return
+            added = add(workspace.writer, files, allow_duplicate=True)
     except EmoSignError as exc:
         show_error(parent, "Cannot add videos: nothing was added", exc)
         return
+    warnings = media_warnings(added)
+    if warnings:
+        QMessageBox.warning(parent, "Some files are cut short",
+                            "\n".join(warnings) + "\n\nThey are marked in the video list.")
     tell(parent, f"added {len(added)} videos")
 
 

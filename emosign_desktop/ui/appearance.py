@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,58 +17,118 @@ from PySide6.QtWidgets import (
 
 TEXT_SCALES = (100, 125, 150, 175, 200)
 _BASE_POINT_SIZE: list[float] = []
+#: What :func:`apply_appearance` last applied: text size (percent) and high contrast.
+_CURRENT = {"scale": 100, "contrast": False}
 
 FOCUS_RING = """
 QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus,
 QSpinBox:focus, QComboBox:focus, QListView:focus, QTableView:focus, QSlider:focus,
-QTabBar::tab:focus {
+QTabBar::tab:focus, QTextBrowser:focus, QTreeView:focus {
     outline: none; border: 3px solid %(ring)s; border-radius: 3px;
 }
 QRadioButton:focus, QCheckBox:focus {
     background: %(ring)s; color: %(on_ring)s; border-radius: 3px;
 }
 """
+HIGH_CONTRAST = """
+QWidget { border-color: #ffffff; }
+QPushButton, QToolButton { border: 1px solid #ffffff; padding: 3px; }
+QLineEdit, QPlainTextEdit, QTextEdit, QTextBrowser, QSpinBox, QComboBox, QListView,
+QTableView { border: 1px solid #ffffff; }
+QRadioButton::indicator, QCheckBox::indicator {
+    width: 0.8em; height: 0.8em; border: 2px solid #ffffff; background: #000000; }
+QRadioButton::indicator { border-radius: 0.5em; }
+QRadioButton::indicator:checked, QCheckBox::indicator:checked { background: #ffe600; }
+QRadioButton:checked, QCheckBox:checked {
+    background: #ffffff; color: #000000; font-weight: bold; border-radius: 3px; }
+QSlider::groove:horizontal { height: 4px; background: #ffffff; }
+QSlider::handle:horizontal { background: #ffe600; width: 12px; margin: -6px 0; }
+QTableView, QListView { gridline-color: #ffffff; }
+"""
+#: The colour of the focus ring (normal, high contrast); views that paint themselves use it.
+RING = {False: "#1565c0", True: "#ffe600"}
+
+@dataclass(frozen=True)
+class Shortcut:
+    """One line of the shortcuts sheet: the keys, what they do, and where they act.
+    ``native`` keys belong to a kind of control (arrows in a list) rather than to a shortcut
+    of ours."""
+
+    keys: tuple[str, ...]
+    action: str
+    where: str = "anywhere"
+    native: bool = False
+
 
 SHORTCUTS = (
-    ("Space", "play / pause (player)"),
-    ("Left / Right", "one frame back / forward"),
-    ("Shift+Left / Shift+Right", "one second back / forward"),
-    ("Home / End", "first / last frame"),
-    ("J / K / L", "play backward / pause / play forward (L again: faster)"),
-    ("I / O", "mark in / mark out: creates a segment on the chosen tier"),
-    ("Delete", "delete the selected segment"),
-    ("R", "draw the selected segment's region on the video"),
-    ("0 - 3", "on an emotion row: choose that value"),
-    ("Tab / Shift+Tab, arrows, Space", "move between label groups, choose within one"),
-    ("Ctrl+Return", "Done, next video"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo (the Edit menu names the action)"),
-    ("Ctrl+F", "find a video"),
-    ("Ctrl+O / Ctrl+N", "open / new project"),
-    ("Ctrl++ / Ctrl+-", "larger / smaller text"),
-    ("Ctrl+Shift+H", "high contrast on / off"),
-    ("F1", "this sheet"),
+    Shortcut(("Space",), "play / pause", "player"),
+    Shortcut(("Left", "Right"), "one frame back / forward", "player"),
+    Shortcut(("Shift+Left", "Shift+Right"), "one second back / forward", "player"),
+    Shortcut(("Home", "End"), "first / last frame", "player"),
+    Shortcut(("J", "K", "L"), "play backward / pause / play forward (L again: faster)",
+             "player"),
+    Shortcut(("I", "O"), "mark in / mark out: creates a segment on the chosen tier, then asks "
+             "for its value", "player"),
+    Shortcut(("R",), "draw the selected segment's region on the video", "player"),
+    Shortcut(("Delete",), "delete the selected segment", "player or tier editor"),
+    Shortcut(("0", "1", "2", "3"), "choose that value", "an emotion row", native=True),
+    Shortcut(("Up", "Down"), "move within a group or list", "labels, lists", native=True),
+    Shortcut(("Tab", "Shift+Tab"), "next / previous control (leaves lists and tables)",
+             native=True),
+    Shortcut(("F6", "Shift+F6"), "next / previous group: videos, player, tabs, labels"),
+    Shortcut(("Ctrl+Return",), "Done, next video", "labels"),
+    Shortcut(("Ctrl+Z", "Ctrl+Shift+Z"), "undo / redo (the Edit menu names the step)"),
+    Shortcut(("Ctrl+F",), "find a video"),
+    Shortcut(("Ctrl+N", "Ctrl+O", "Ctrl+Q"), "new / open project, quit"),
+    Shortcut(("Ctrl+Shift+A",), "add videos"),
+    Shortcut(("Ctrl+I", "Ctrl+E"), "import / export the EmoSign CSV"),
+    Shortcut(("Ctrl+Shift+E", "Ctrl+Shift+M"), "export my annotations / merge packs"),
+    Shortcut(("Ctrl+Shift+G",), "agreement between annotators"),
+    Shortcut(("Ctrl++", "Ctrl+-"), "larger / smaller text (100-200 %)"),
+    Shortcut(("Ctrl+Shift+H",), "high contrast on / off"),
+    Shortcut(("F1", "?"), "this sheet"),
 )
 
 
-def apply_text_scale(percent: int) -> None:
-    """Scale the application's text (100-200 %)."""
+def base_point_size() -> float:
+    """The platform's text size (what 100 % means)."""
     app = QApplication.instance()
-    if not isinstance(app, QApplication):  # none yet (or no widgets: nothing to style)
-        return
     if not _BASE_POINT_SIZE:
-        _BASE_POINT_SIZE.append(app.font().pointSizeF() or 10.0)
-    font = QFont(app.font())
-    font.setPointSizeF(_BASE_POINT_SIZE[0] * min(200, max(100, percent)) / 100)
-    app.setFont(font)
+        size = app.font().pointSizeF() if isinstance(app, QApplication) else 10.0
+        _BASE_POINT_SIZE.append(size if size > 0 else 10.0)
+    return _BASE_POINT_SIZE[0]
 
 
-def apply_theme(high_contrast: bool) -> None:
-    """High contrast: white on black, yellow selection and focus.  Otherwise the platform's
-    palette with a thick blue focus ring."""
+def point_size(percent: int | None = None) -> float:
+    """The text size in points for ``percent`` (the current setting when None)."""
+    scale = _CURRENT["scale"] if percent is None else percent
+    return base_point_size() * min(200, max(100, int(scale))) / 100
+
+
+def focus_ring_color() -> str:
+    """The focus ring's colour in the current theme."""
+    return RING[bool(_CURRENT["contrast"])]
+
+
+def apply_appearance(percent: int | None = None, high_contrast: bool | None = None) -> None:
+    """Text size (100-200 %) and contrast for every window, live.
+
+    The size goes into the application font *and* the style sheet: with a style sheet set,
+    Qt does not pass a new application font on to widgets that exist already, so the sheet
+    carries the size to every widget, menu and dialog at once.
+    """
     app = QApplication.instance()
-    if not isinstance(app, QApplication):  # none yet (or no widgets: nothing to style)
+    if not isinstance(app, QApplication):
         return
-    if high_contrast:
+    if percent is not None:
+        _CURRENT["scale"] = min(200, max(100, int(percent)))
+    if high_contrast is not None:
+        _CURRENT["contrast"] = bool(high_contrast)
+    contrast = bool(_CURRENT["contrast"])
+    size = point_size()
+    font = QFont(app.font())
+    font.setPointSizeF(size)
+    if contrast:
         p = QPalette()
         black, white, yellow = QColor(0, 0, 0), QColor(255, 255, 255), QColor(255, 230, 0)
         for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base,
@@ -84,15 +146,24 @@ def apply_theme(high_contrast: bool) -> None:
         p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText,
                    QColor(150, 150, 150))
         app.setPalette(p)
-        app.setStyleSheet(FOCUS_RING % {"ring": "#ffe600", "on_ring": "#000000"} + """
-            QWidget { border-color: #ffffff; }
-            QPushButton, QToolButton { border: 1px solid #ffffff; padding: 3px; }
-            QRadioButton:checked, QCheckBox:checked {
-                background: #ffffff; color: #000000; font-weight: bold; border-radius: 3px; }
-            QTableView, QListView { gridline-color: #ffffff; }""")
     else:
         app.setPalette(app.style().standardPalette())
-        app.setStyleSheet(FOCUS_RING % {"ring": "#1565c0", "on_ring": "#ffffff"})
+    ring = {"ring": RING[contrast], "on_ring": "#000000" if contrast else "#ffffff"}
+    sheet = f"* {{ font-size: {size:.1f}pt; }}\n" + (HIGH_CONTRAST if contrast else "")
+    sheet += FOCUS_RING % ring  # last: the focus ring wins over the borders above
+    app.setFont(font)
+    app.setStyleSheet(sheet)
+
+
+def apply_text_scale(percent: int) -> None:
+    """Scale the application's text (100-200 %), live."""
+    apply_appearance(percent=percent)
+
+
+def apply_theme(high_contrast: bool) -> None:
+    """High contrast: white on black, yellow selection and focus.  Otherwise the platform's
+    palette with a thick blue focus ring."""
+    apply_appearance(high_contrast=high_contrast)
 
 
 class ShortcutsDialog(QDialog):
@@ -101,13 +172,15 @@ class ShortcutsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        table = QTableWidget(len(SHORTCUTS), 2)
+        table = QTableWidget(len(SHORTCUTS), 3)
         table.setAccessibleName("Keyboard shortcuts")
-        table.setHorizontalHeaderLabels(["Keys", "Action"])
+        table.setHorizontalHeaderLabels(["Keys", "Action", "Where the focus is"])
         table.verticalHeader().setVisible(False)
-        for r, (keys, action) in enumerate(SHORTCUTS):
-            table.setItem(r, 0, QTableWidgetItem(keys))
-            table.setItem(r, 1, QTableWidgetItem(action))
+        table.setTabKeyNavigation(False)
+        for r, shortcut in enumerate(SHORTCUTS):
+            table.setItem(r, 0, QTableWidgetItem(" / ".join(shortcut.keys)))
+            table.setItem(r, 1, QTableWidgetItem(shortcut.action))
+            table.setItem(r, 2, QTableWidgetItem(shortcut.where))
         table.resizeColumnsToContents()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table = table
@@ -116,4 +189,4 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
-        self.resize(620, 520)
+        self.resize(820, 560)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -41,6 +41,7 @@ from emosign_desktop.core.schema import (
     LabelSchema,
 )
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.fitting import AtLeastItsHint, ElidedLabel, shrinkable
 
 CUE_SAVE_DELAY_MS = 600
 
@@ -77,13 +78,12 @@ class LabelPanel(QWidget):
         self._cue_timer.setSingleShot(True)
         self._cue_timer.setInterval(CUE_SAVE_DELAY_MS)
         self._cue_timer.timeout.connect(self._save_cues)
-        self.body = QWidget()
-        scroll = QScrollArea()
+        self.body = AtLeastItsHint()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
-        self.heading = QLabel("No video selected.")
+        self.heading = ElidedLabel("No video selected.")
         self.heading.setAccessibleName("Labelling status")
-        self.heading.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(scroll, 1)
@@ -95,10 +95,16 @@ class LabelPanel(QWidget):
         done.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         done.activated.connect(self.done_requested.emit)
         self.setEnabled(False)
-        self.setMinimumWidth(400)
         workspace.on_video(self.rebind)
         workspace.on_annotator(self.rebind)
         workspace.on_changes(self._on_changes)
+
+    def preferred_width(self) -> int:
+        """The width at which every control shows whole (no horizontal scrolling)."""
+        bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
+        return self.body.sizeHint().width() + bar + margins.left() + margins.right() + 4
 
     # -- building from the schema -----------------------------------------------------------
     def set_schema(self, schema: LabelSchema) -> None:
@@ -106,9 +112,7 @@ class LabelPanel(QWidget):
         if schema == self.schema:
             return
         self.schema = schema
-        old = self.body.layout()
-        if old is not None:
-            QWidget().setLayout(old)  # drop the old controls
+        self.body = AtLeastItsHint()  # a new body: the old controls go with the old one
         self.groups.clear()
         self._filters.clear()
         form = QVBoxLayout()
@@ -123,7 +127,7 @@ class LabelPanel(QWidget):
         grid = QGridLayout(box)
         scale = schema.emotion_scale
         legend = QLabel("  ·  ".join(f"{v} {scale.word(v)}" for v in scale.values))
-        legend.setWordWrap(True)
+        shrinkable(legend)
         legend.setAccessibleName("What the numbers mean")
         grid.addWidget(legend, 0, 0, 1, len(scale.values) + 1)
         for r, e in enumerate(schema.emotions, start=1):
@@ -147,7 +151,7 @@ class LabelPanel(QWidget):
         conf.addRow("Sentiment &confidence:", self.sentiment_confidence)
         conf.addRow("Emotion co&nfidence:", self.emotion_confidence)
         form.addLayout(conf)
-        cue_label = QLabel("C&ues: what carried the emotion (saved as you type)")
+        cue_label = shrinkable(QLabel("C&ues: what carried the emotion (saved as you type)"))
         self.cues = QPlainTextEdit()
         self.cues.setAccessibleName("Emotion cues")
         self.cues.setTabChangesFocus(True)
@@ -167,6 +171,8 @@ class LabelPanel(QWidget):
         form.addWidget(self.skip_reason)
         form.addStretch(1)
         self.body.setLayout(form)
+        self.scroll_area.setWidget(self.body)  # deletes the old body
+        self.body.show()  # now, so that sizes are known at once
 
     def _radio_group(self, field: str, choices: list[tuple[int, str]], layout, parent,
                      tooltip=None) -> QButtonGroup:

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QInputDialog,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from emosign_desktop import __version__
 from emosign_desktop.core.changes import Changes
@@ -25,9 +32,9 @@ from emosign_desktop.ui import actions
 from emosign_desktop.ui.appearance import (
     TEXT_SCALES,
     ShortcutsDialog,
-    apply_text_scale,
-    apply_theme,
+    apply_appearance,
 )
+from emosign_desktop.ui.fitting import scrolling
 from emosign_desktop.ui.label_panel import LabelPanel
 from emosign_desktop.ui.menus import add_action, build_project_menus
 from emosign_desktop.ui.tier_editor import TierEditor
@@ -36,6 +43,24 @@ from emosign_desktop.ui.video_list import VideoListPanel
 
 if TYPE_CHECKING:
     from emosign_desktop.ui.review.agreement_panel import AgreementPanel
+
+
+def focus_first(group: QWidget) -> bool:
+    """Give the focus to the first control of ``group`` that takes it by Tab."""
+    if not group.isVisible() or not group.isEnabled():
+        return False
+    proxy = group.focusProxy()
+    if proxy is not None and proxy.isVisible() and proxy.isEnabled():
+        proxy.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
+    widget = group.nextInFocusChain()
+    while widget is not None and widget is not group and group.isAncestorOf(widget):
+        if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible()
+                and widget.isEnabled()):
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        widget = widget.nextInFocusChain()
+    return False
 
 
 class MainWindow(QMainWindow):
@@ -54,7 +79,7 @@ class MainWindow(QMainWindow):
         self.labels.done_requested.connect(self.next_video)
         player = self.details.player
         self.tier_editor = TierEditor(ws, player.playhead)
-        self.details.tabs.insertTab(0, self.tier_editor, "&Tiers")
+        self.details.tabs.insertTab(0, scrolling(self.tier_editor), "&Tiers")
         self.details.tabs.setCurrentIndex(0)
         self.tier_editor.region_mode.connect(player.view.set_region_mode)
         player.view.region_drawn.connect(
@@ -67,13 +92,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._keys()
         self.setAcceptDrops(True)
-        self.resize(1440, 900)
+        self._fit_screen()
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(1500)
         self._save_timer.timeout.connect(self._save_position)
-        apply_text_scale(self.settings.text_scale)
-        apply_theme(self.settings.high_contrast)
+        apply_appearance(self.settings.text_scale, self.settings.high_contrast)
         if self.settings.window_state:
             self.restoreState(QByteArray(base64.b64decode(self.settings.window_state)))
         ws.on_changes(self._on_changes)
@@ -83,10 +107,20 @@ class MainWindow(QMainWindow):
 
     # -- layout ---------------------------------------------------------------------------
     def _docks(self) -> None:
-        for name, title, widget, area in (
-                ("videos-dock", "Videos", self.videos, Qt.DockWidgetArea.LeftDockWidgetArea),
-                ("labels-dock", "Labels", self.labels, Qt.DockWidgetArea.RightDockWidgetArea)):
-            self._dock(name, title, widget, area)
+        self.videos_dock = self._dock("videos-dock", "Videos", self.videos,
+                                      Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.labels_dock = self._dock("labels-dock", "Labels", self.labels,
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def balance_docks(self) -> None:
+        """Give the label panel the width its controls ask for (up to 45 % of the window)
+        and the video list a quarter at most; the player takes the rest."""
+        scale = self.settings.text_scale / 100
+        labels = self.labels.preferred_width()
+        width = max(self.width(), 1)
+        self.resizeDocks([self.videos_dock, self.labels_dock],
+                         [min(int(250 * scale), width // 4), min(labels, int(width * 0.45))],
+                         Qt.Orientation.Horizontal)
 
     def _dock(self, name: str, title: str, widget: QWidget,
               area: Qt.DockWidgetArea) -> QDockWidget:
@@ -120,13 +154,39 @@ class MainWindow(QMainWindow):
         self._fill_recent()
 
     def _keys(self) -> None:
-        editor = self.tier_editor
-        for key, slot in (("I", editor.mark_in), ("O", editor.mark_out),
-                          ("Delete", editor.delete), ("R", editor.draw_region),
+        """Keys that act where the focus is: I, O, R (and Delete) on the player, Delete on
+        the tier editor; F6 / Shift+F6 move between the window's groups."""
+        editor, player = self.tier_editor, self.details.player
+        for widget, key, slot in ((player, "I", editor.mark_in), (player, "O", editor.mark_out),
+                                  (player, "R", editor.draw_region),
+                                  (player, "Delete", editor.delete),
+                                  (editor, "Delete", editor.delete)):
+            shortcut = QShortcut(QKeySequence(key), widget)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        for key, slot in (("F6", lambda: self.cycle_groups(+1)),
+                          ("Shift+F6", lambda: self.cycle_groups(-1)),
                           ("?", self.show_shortcuts)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
+
+    def groups(self) -> list[tuple[str, QWidget]]:
+        """The window's groups, in F6 order: the video list, the player, the tabs below it,
+        the label panel."""
+        return [("Videos", self.videos), ("Player", self.details.player),
+                ("Below the player", self.details.tabs), ("Labels", self.labels)]
+
+    def cycle_groups(self, step: int) -> None:
+        """Put the focus in the next (+1) or previous (-1) group that can take it."""
+        groups = [w for _name, w in self.groups()]
+        focus = QApplication.focusWidget()
+        here = next((i for i, w in enumerate(groups)
+                     if focus is not None and (w is focus or w.isAncestorOf(focus))), -1)
+        for k in range(1, len(groups) + 1):
+            target = groups[(here + step * k) % len(groups)]
+            if focus_first(target):
+                return
 
     def _fill_recent(self) -> None:
         menu = self.menus.recent
@@ -136,20 +196,31 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, f=folder: self.open_project(f))
         menu.setEnabled(bool(self.settings.recent_projects))
 
+    def _fit_screen(self) -> None:
+        """Open within the screen (1440x900 where there is room; a laptop's 1366x768 or
+        1280x720 otherwise)."""
+        screen = self.screen()
+        room = screen.availableGeometry() if screen is not None else None
+        width, height = 1440, 900
+        if room is not None and room.width() > 0:
+            width, height = min(width, room.width()), min(height, room.height())
+        self.resize(width, height)
+
     # -- appearance ------------------------------------------------------------------------
     def set_text_scale(self, step: int) -> None:
         """One step larger (+1) or smaller (-1) text, 100 % to 200 %."""
         i = min(range(len(TEXT_SCALES)), key=lambda k: abs(TEXT_SCALES[k]
                                                             - self.settings.text_scale))
         self.settings.text_scale = TEXT_SCALES[min(max(i + step, 0), len(TEXT_SCALES) - 1)]
-        apply_text_scale(self.settings.text_scale)
+        apply_appearance(self.settings.text_scale)
         self.settings.save()
+        QTimer.singleShot(0, self.balance_docks)
         self.statusBar().showMessage(f"text size {self.settings.text_scale} %", 4000)
 
     def toggle_contrast(self) -> None:
         self.settings.high_contrast = not self.settings.high_contrast
         self.contrast_action.setChecked(self.settings.high_contrast)
-        apply_theme(self.settings.high_contrast)
+        apply_appearance(high_contrast=self.settings.high_contrast)
         self.settings.save()
 
     def show_shortcuts(self) -> None:
@@ -203,6 +274,8 @@ class MainWindow(QMainWindow):
             if place and video is not None and video.name == place[0]:
                 self.details.player.playhead.seek(place[1])
             self.videos.table.setFocus()
+            if not self.settings.window_state:
+                QTimer.singleShot(0, self.balance_docks)
         self._update_title()
 
     def _update_title(self) -> None:

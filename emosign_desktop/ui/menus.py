@@ -66,7 +66,7 @@ def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
     exp = add_action(window, file, "&Export EmoSign CSV...",
                      lambda: actions.export_csv(window, ws), "Ctrl+E")
     file.addSeparator()
-    add_action(window, file, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    add_action(window, file, "&Quit", window.close, "Ctrl+Q")
     edit = bar.addMenu("&Edit")
     undo = add_action(window, edit, "&Undo", lambda: actions.undo(window, ws),
                       QKeySequence.StandardKey.Undo)

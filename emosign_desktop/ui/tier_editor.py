@@ -1,7 +1,8 @@
 """The current annotator's segments on the current video.
 
-I marks the in-frame, O the out-frame and creates the segment on the chosen tier; its value
-comes from the tier's vocabulary; Delete removes it; R draws its region on the video.  Every
+I marks the in-frame, O the out-frame and creates the segment on the chosen tier, then opens
+its value list (a value is never chosen for the annotator: until one is, the segment shows
+"value not chosen"); Delete removes it; R draws its region on the video.  Every
 edit goes through the editing service: committed at once, undoable.  The editor follows the
 workspace (current video and annotator) and refreshes itself when their segments or the
 tiers changed."""
@@ -15,8 +16,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -29,6 +28,18 @@ from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.model import Region, Segment, Tier
 from emosign_desktop.media.playhead import Playhead
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.fitting import ElidedLabel, FlowLayout
+
+#: How a segment without a value shows.
+NOT_CHOSEN = "(value not chosen)"
+
+
+def _combo() -> QComboBox:
+    """A combo box whose width does not follow its longest entry (it elides)."""
+    box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(12)
+    return box
 
 
 class TierEditor(QWidget):
@@ -44,23 +55,24 @@ class TierEditor(QWidget):
         self.refreshes = 0  # tests count them
         self.in_mark: int | None = None
         self.tiers: list[Tier] = []
-        self.tier = QComboBox()
+        self.tier = _combo()
         self.tier.setAccessibleName("Tier for new segments")
         self.tier.currentIndexChanged.connect(lambda _i: self._fill_values())
-        self.marks = QLabel()
+        self.marks = ElidedLabel()
         self.marks.setAccessibleName("In and out marks")
         self.segments = QListWidget()
         self.segments.setAccessibleName("My segments on this video")
         self.segments.currentItemChanged.connect(lambda *_: self._on_selected())
         self.segments.itemActivated.connect(
             lambda item: self.playhead.seek(item.data(Qt.ItemDataRole.UserRole).start_frame))
-        self.value = QComboBox()
+        self.value = _combo()
         self.value.setAccessibleName("Value of the selected segment")
-        self.value.activated.connect(lambda _i: self._change("value", self.value.currentText()))
+        self.value.activated.connect(lambda _i: self._change("value", self._chosen_value()))
         self.note = QLineEdit()
         self.note.setAccessibleName("Note on the selected segment")
         self.note.editingFinished.connect(lambda: self._change("note", self.note.text()))
-        buttons = QHBoxLayout()
+        bar = QWidget()
+        buttons = FlowLayout(bar)
         self.in_button = self._button("Mark &in", "Mark in at this frame (I)", self.mark_in)
         self.out_button = self._button("Mark &out", "Mark out and create the segment (O)",
                                        self.mark_out)
@@ -78,7 +90,7 @@ class TierEditor(QWidget):
         form.addRow("No&te:", self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addLayout(buttons)
+        layout.addWidget(bar)
         layout.addWidget(self.segments, 1)
         self._show_marks()
         workspace.on_video(self.rebind)
@@ -130,15 +142,22 @@ class TierEditor(QWidget):
         return self.tiers[i] if 0 <= i < len(self.tiers) else None
 
     def _fill_values(self, selected: str | None = None) -> None:
+        """The tier's vocabulary, after a first entry that says no value is chosen yet."""
         tier = self._current_tier()
         seg = self.selected()
         if seg is not None:
             tier = next((t for t in self.tiers if t.id == seg.tier_id), tier)
         self.value.clear()
         if tier is not None:
-            self.value.addItems(list(tier.vocabulary) or [""])
-        if selected is not None:
-            self.value.setCurrentText(selected)
+            self.value.addItem(NOT_CHOSEN if tier.vocabulary else "(free tier: no values)", "")
+            for word in tier.vocabulary:
+                self.value.addItem(word, word)
+        index = self.value.findData(selected or "")
+        self.value.setCurrentIndex(max(index, 0))
+
+    def _chosen_value(self) -> str:
+        data = self.value.currentData()
+        return data if isinstance(data, str) else ""
 
     def refresh(self) -> None:
         """Show the segments the project holds (keeping the selection)."""
@@ -152,7 +171,7 @@ class TierEditor(QWidget):
             names = {t.id: t.name for t in self.tiers}
             for s in ws.queries.my_segments(ws.video.id, ws.annotator):
                 text = (f"{names.get(s.tier_id, '?')}: {s.start_frame}–{s.end_frame} "
-                        f"{s.value}" + (" [region]" if s.region else "")
+                        f"{s.value or NOT_CHOSEN}" + (" [region]" if s.region else "")
                         + (f" — {s.note}" if s.note else ""))
                 item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, s)
@@ -197,12 +216,14 @@ class TierEditor(QWidget):
         out = self.playhead.current
         start = out if self.in_mark is None else self.in_mark
         a, b = sorted((start, out))
-        value = tier.vocabulary[0] if tier.vocabulary else ""
         self.in_mark = None
         self._show_marks()
         seg = self.workspace.editing.add_segment(video.id, self.workspace.annotator, tier.id,
-                                                 a, b, value)
+                                                 a, b)
         self.select(seg.id)
+        if tier.vocabulary:  # ask for the value now: never a silent first entry
+            self.value.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.value.showPopup()
 
     def _change(self, field: Literal["value", "note"], value: str) -> None:
         seg = self.selected()

@@ -15,6 +15,7 @@ from emosign_desktop.core.model import Segment, Video
 from emosign_desktop.core.schema import LabelSchema
 from emosign_desktop.services.queries import VideoReview
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.fitting import shrinkable
 from emosign_desktop.ui.landmarks_panel import LandmarksPanel
 from emosign_desktop.ui.player.player_widget import PlayerWidget
 from emosign_desktop.ui.player.region_overlay import RegionOverlay
@@ -33,10 +34,11 @@ class VideoDetailsPanel(QWidget):
         self.player.view.overlays.append(self.regions)
         self.message = QLabel("Select a video in the list.")
         self.message.setAccessibleName("Media status")
-        self.message.setWordWrap(True)
+        shrinkable(self.message)
         self.text = QTextBrowser()
         self.text.setAccessibleName("Labels, cues and segments of the selected video")
         self.text.setOpenLinks(False)
+        self.text.setTabChangesFocus(True)
         self.side_by_side = SideBySideTable()
         self.segment_rows = SegmentRowsWidget(self.player.playhead)
         self.segment_rows.on_edit = self._on_segment_dragged

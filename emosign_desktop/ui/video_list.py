@@ -19,6 +19,7 @@ from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.model import AnnotationStatus, VideoId
 from emosign_desktop.services.summary import VideoRow
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.fitting import shrinkable
 
 _FIXED = ("Video", "Duration", "Frames", "FPS", "Size", "Codec", "Media")
 _STATUS_TEXT = {
@@ -100,6 +101,11 @@ class VideoListModel(QAbstractTableModel):
             return self._text(row, col)
         if role == Qt.ItemDataRole.UserRole:  # sort key
             return self._sort_key(row, col)
+        media = row.video.media
+        if role == Qt.ItemDataRole.ToolTipRole and col in (2, 6) and media is not None \
+                and media.is_truncated:
+            return (f"only {media.frame_count} of the {media.declared_frames} frames its "
+                    "container declares can be decoded; the first ones are used")
         if role == Qt.ItemDataRole.ToolTipRole and col == 6 and row.video.media_path:
             return row.video.media_path
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= col <= 4:
@@ -113,7 +119,9 @@ class VideoListModel(QAbstractTableModel):
         if col == 6:
             if not v.media_path:
                 return "not linked"
-            return "found" if row.media_found else "MISSING"
+            if not row.media_found:
+                return "MISSING"
+            return "found, cut short" if m is not None and m.is_truncated else "found"
         if col >= len(_FIXED):
             status = row.status.get(self._annotators[col - len(_FIXED)])
             return _STATUS_TEXT[status] if status else "not started"
@@ -121,7 +129,8 @@ class VideoListModel(QAbstractTableModel):
             return ""
         return {
             1: f"{m.duration:.2f} s",
-            2: str(m.frame_count),
+            2: (f"{m.frame_count} of {m.declared_frames}" if m.is_truncated
+                else str(m.frame_count)),
             3: f"{m.fps:.3f}".rstrip("0").rstrip("."),
             4: f"{m.width}×{m.height}",
             5: m.codec,
@@ -166,11 +175,11 @@ class VideoListPanel(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.summary = QLabel()
         self.summary.setAccessibleName("Project summary")
-        self.summary.setWordWrap(True)
-        self.setMinimumWidth(300)
+        shrinkable(self.summary)
         box = QVBoxLayout(self)
         box.addWidget(self.filter)
         box.addWidget(self.table)
@@ -249,6 +258,9 @@ class VideoListPanel(QWidget):
         if self._resetting:
             return
         rows = self.table.selectionModel().selectedRows()
+        if not rows and self.workspace.video is not None and self.proxy.rowCount():
+            self._show_current()  # keys (Ctrl+arrows, Ctrl+Space) never leave no video
+            return
         video = self.model.row(self.proxy.mapToSource(rows[0]).row()).video if rows else None
         self.workspace.select(video)
 

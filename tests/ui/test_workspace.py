@@ -116,9 +116,10 @@ def test_segment_from_in_and_out_marks_at_exact_frames_then_undone(window, demo,
         [seg] = p.repo.segments(annotator_id=kim.id)
         tier = p.repo.tier(seg.tier_id)
     assert (seg.start_frame, seg.end_frame) == (4, 13)
-    assert tier.name == "Facial grammar" and seg.value == tier.vocabulary[0]
+    assert tier.name == "Facial grammar" and seg.value == ""  # asked, not picked silently
     editor = window.tier_editor
     assert editor.selected().id == seg.id
+    editor.value.hidePopup()
     editor.value.setCurrentText("head nod - assertion")
     editor.value.activated.emit(editor.value.currentIndex())
     with open_project(demo) as p:
@@ -135,8 +136,10 @@ def test_region_drawn_on_the_video_is_stored_and_shown(window, demo, qtbot):
     window.tier_editor.mark_in()
     player.playhead.seek(15)
     window.tier_editor.mark_out()
+    window.tier_editor.value.hidePopup()  # O asked for the value; the annotator goes on
     view = player.view
-    qtbot.keyClick(player, Qt.Key.Key_R)  # region mode for the selected segment
+    player.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_R)  # region mode for the selected segment
     assert view.drawing_region
     rect = view.image_rect()
     a = QPoint(int(rect.x() + 0.25 * rect.width()), int(rect.y() + 0.2 * rect.height()))
@@ -196,7 +199,7 @@ def test_text_size_contrast_and_shortcuts_sheet(window, qtbot, monkeypatch):
 
     sheet = ShortcutsDialog(window)
     keys = [sheet.table.item(r, 0).text() for r in range(sheet.table.rowCount())]
-    assert "I / O" in keys and "F1" in keys and "Ctrl+Return" in keys
+    assert "I / O" in keys and "F1 / ?" in keys and "Ctrl+Return" in keys
     assert "(Ctrl+Z)" in window.menus.undo.toolTip() or window.menus.undo.shortcut()
 
 

@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QSlider,
     QSpinBox,
@@ -29,6 +28,7 @@ from emosign_desktop.media.playback import choose_backend
 from emosign_desktop.media.playhead import Playhead, PlayheadEvent
 from emosign_desktop.media.prefetch import Prefetcher
 from emosign_desktop.media.reader import VideoReader
+from emosign_desktop.ui.fitting import FlowLayout
 from emosign_desktop.ui.player.video_view import VideoView
 
 SPEEDS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -70,6 +70,7 @@ class PlayerWidget(QWidget):
         self._build()
         self.playhead.subscribe(self._on_playhead)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusProxy(self.view)  # the player's keys act where its ring shows
 
     # -- layout ---------------------------------------------------------------------------
     def _button(self, text: str, name: str, key: str, slot: Callable[[], object]) -> QToolButton:
@@ -117,22 +118,21 @@ class PlayerWidget(QWidget):
         self.time_label.setAccessibleName("Time code")
         self.backend_label = QLabel()
         self.backend_label.setAccessibleName("Playback engine")
-        transport = QHBoxLayout()
+        self.bar = QWidget()  # the player bar: wraps onto more rows rather than widen
+        self.bar.setAccessibleName("Player controls")
+        transport = FlowLayout(self.bar)
         for b in buttons:
             transport.addWidget(b)
-        transport.addSpacing(12)
-        transport.addWidget(QLabel("Frame:"))
-        transport.addWidget(self.goto)
-        transport.addWidget(self.speed)
-        transport.addStretch(1)
-        transport.addWidget(self.frame_label)
-        transport.addWidget(self.time_label)
-        transport.addWidget(self.backend_label)
+        goto_label = QLabel("&Frame:")
+        goto_label.setBuddy(self.goto)
+        for w in (goto_label, self.goto, self.speed, self.frame_label, self.time_label,
+                  self.backend_label):
+            transport.addWidget(w)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.slider)
-        layout.addLayout(transport)
+        layout.addWidget(self.bar)
         keys = {
             "Space": ph.toggle,
             "Left": lambda: ph.step(-1),

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -30,7 +38,7 @@ class VideoView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 120)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.shown_index: int | None = None
         self.picture: NDArray[np.uint8] | None = None
         self._image: QImage | None = None
@@ -113,4 +121,29 @@ class VideoView(QWidget):
             if self._drag is not None:
                 painter.setPen(QPen(QColor(255, 230, 0), 2, Qt.PenStyle.DashLine))
                 painter.drawRect(QRectF(self._drag[0], self._drag[1]).normalized())
+        if self.hasFocus():
+            self._paint_focus(painter)
         painter.end()
+
+    def _paint_focus(self, painter: QPainter) -> None:
+        """A thick ring in the theme's focus colour and a caption: the player's keys act."""
+        from emosign_desktop.ui.appearance import focus_ring_color
+
+        ring = QColor(focus_ring_color())
+        painter.setPen(QPen(ring, 4))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(QRectF(self.rect()).adjusted(2, 2, -2, -2))
+        caption = "Player keys on: Space, arrows, I, O, R"
+        metrics = painter.fontMetrics()
+        box = QRectF(6, 6, metrics.horizontalAdvance(caption) + 12, metrics.height() + 6)
+        painter.fillRect(box, ring)
+        painter.setPen(QColor(0, 0, 0) if ring.lightness() > 128 else QColor(255, 255, 255))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, caption)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()

@@ -26,6 +26,7 @@ class ConflictsDialog(QDialog):
         self.table.setAccessibleName("Merge conflicts")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
         keys = ("pack_name", "annotator", "video", "item", "kept_updated_at",
                 "discarded_updated_at", "kept", "discarded")
         for r, row in enumerate(conflicts):

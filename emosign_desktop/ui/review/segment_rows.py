@@ -129,7 +129,7 @@ class SegmentRowsWidget(QWidget):
                 p.fillRect(box, QColor(90, 140, 220))
                 p.setPen(QColor(255, 255, 255))
                 p.drawText(box.adjusted(3, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter,
-                           s.value + (" ▣" if s.region else ""))
+                           (s.value or "?") + (" ▣" if s.region else ""))
         x = self._x(self.playhead.current + 0.5)
         p.setPen(QPen(QColor(220, 30, 30), 2))
         p.drawLine(int(x), 0, int(x), self.height())

@@ -24,6 +24,7 @@ class SideBySideTable(QTableWidget):
         super().__init__(parent)
         self.setAccessibleName("Labels of every annotator, side by side")
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)
         self.setAlternatingRowColors(True)
         self.disagreeing: list[str] = []
 
