@@ -221,3 +221,35 @@ def test_unexpected_errors_are_logged_not_shown(tmp_path, monkeypatch, capsys):
 def _with_info(parser, func):
     parser._subparsers._group_actions[0].choices["info"].set_defaults(func=func)
     return parser
+
+
+def test_the_project_file_works_wherever_the_folder_does(tmp_path, sample_video):
+    folder = tmp_path / "proj"
+    assert emosign("init", folder).returncode == 0
+    file = folder / "project.emosign"
+    r = emosign("add", file, sample_video)
+    assert r.returncode == 0, r.stderr
+    r = emosign("info", file, "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["videos"][0]["name"] == "sample_clip"
+    out = tmp_path / "none.csv"
+    r = emosign("export-csv", file, out)
+    assert r.returncode == 2 and "no 'emosign-consensus'" in r.stderr  # opened, then told
+
+
+def test_an_annotator_counts_only_once_they_edit(tmp_path, qtbot):
+    from emosign_desktop.services.demo import ensure_demo_project
+    from emosign_desktop.settings import UserSettings
+    from emosign_desktop.ui.main_window import MainWindow
+
+    folder = ensure_demo_project(tmp_path / "demo")
+    w = MainWindow(UserSettings(annotator="newcomer"))  # as `emosign-desktop --annotator`
+    qtbot.addWidget(w)
+    w.open_project(folder)
+    for name in ("pose_test_video", "signbank_ns_1m"):
+        w.select_video(name)
+    info = json.loads(emosign("info", folder, "--json").stdout)
+    assert [a["name"] for a in info["annotators"]] == ["demo-annotator"]
+    assert "newcomer" not in w.videos.model.annotators()
+    w.labels._choose("joy", 1)
+    info = json.loads(emosign("info", folder, "--json").stdout)
+    assert [a["name"] for a in info["annotators"]] == ["demo-annotator", "newcomer"]

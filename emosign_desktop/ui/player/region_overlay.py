@@ -32,10 +32,14 @@ class RegionOverlay:
             pen = QPen(QColor(255, 230, 0), 3, Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.drawRect(box)
-            label = s.value + (f" ({self.names[s.annotator_id]})"
-                               if s.annotator_id in self.names else "")
-            painter.fillRect(QRectF(box.x(), box.y() - 18, max(80.0, 7.0 * len(label)), 18),
-                             QColor(0, 0, 0, 170))
+            label = (s.value or "?") + (f" ({self.names[s.annotator_id]})"
+                                        if s.annotator_id in self.names else "")
+            metrics = painter.fontMetrics()  # the widget's font: follows Larger Text
+            height = metrics.height() + 4
+            width = min(metrics.horizontalAdvance(label) + 8, rect.right() - box.x())
+            top = max(rect.y(), box.y() - height)
+            back = QRectF(box.x(), top, max(width, 8.0), height)
+            painter.fillRect(back, QColor(0, 0, 0, 200))
             painter.setPen(QColor(255, 230, 0))
-            painter.drawText(QRectF(box.x() + 3, box.y() - 18, 400, 18),
-                             Qt.AlignmentFlag.AlignVCenter, label)
+            shown = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(back.width()) - 6)
+            painter.drawText(back.adjusted(3, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, shown)
