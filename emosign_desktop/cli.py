@@ -323,6 +323,29 @@ def cmd_signals(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_predictions(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.predictions import (
+        import_predictions,
+        prediction_runs,
+        remove_run,
+    )
+
+    with _open(args.dir) as session:
+        if args.action == "import":
+            summary = import_predictions(session.writer, args.file, args.model, args.setting)
+            print(f"{args.file}: imported {summary}")
+        elif args.action == "remove":
+            summary = remove_run(session.writer, args.model, args.setting)
+            print(f"removed {summary}")
+        else:
+            runs = prediction_runs(session.repo)
+            if not runs:
+                print("no predictions")
+            for run in runs:
+                print(run)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from emosign_desktop.services.demo import ensure_demo_project
 
@@ -428,6 +451,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("video", help="video name")
     p.add_argument("-o", "--output", required=True, metavar="CSV")
     p.set_defaults(func=cmd_signals)
+
+    p = sub.add_parser("predictions", help="model predictions: import, list, remove",
+                       description="Predictions are data beside the annotations: a run is one "
+                       "model in one input setting. Files: CSV or JSON Lines (see README).")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = actions.add_parser("import", help="import a run (replaces that run's predictions)")
+    q.add_argument("dir", help="project folder")
+    q.add_argument("file", help="CSV or JSON Lines file")
+    q.add_argument("--model", required=True, metavar="NAME")
+    q.add_argument("--setting", required=True, choices=("video", "caption", "video+caption"))
+    q = actions.add_parser("list", help="the runs in a project")
+    q.add_argument("dir", help="project folder")
+    q = actions.add_parser("remove", help="remove a run (its predictions and cue segments)")
+    q.add_argument("dir", help="project folder")
+    q.add_argument("--model", required=True, metavar="NAME")
+    q.add_argument("--setting", required=True, choices=("video", "caption", "video+caption"))
+    p.set_defaults(func=cmd_predictions)
 
     p = sub.add_parser("demo", help="create (or find) the demo project")
     p.add_argument("dir", nargs="?", help="folder (default: in the user's data folder)")

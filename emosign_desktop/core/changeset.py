@@ -20,6 +20,7 @@ from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.model import (
     Annotator,
     AnnotatorId,
+    PredictedCue,
     Prediction,
     Segment,
     Tier,
@@ -176,6 +177,26 @@ class PredictionEdit:
 
 
 @dataclass(frozen=True, slots=True)
+class PredictedCueEdit:
+    """A model's predicted cue segment before and after (None: absent)."""
+
+    before: PredictedCue | None
+    after: PredictedCue | None
+
+    @property
+    def key(self) -> int:
+        cue = self.after or self.before
+        assert cue is not None
+        return cue.id
+
+    def inverse(self) -> PredictedCueEdit:
+        return PredictedCueEdit(self.after, self.before)
+
+    def then(self, later: PredictedCueEdit) -> PredictedCueEdit:
+        return PredictedCueEdit(self.before, later.after)
+
+
+@dataclass(frozen=True, slots=True)
 class MetaEdit:
     """A project setting (e.g. the label schema, as JSON) before and after."""
 
@@ -195,7 +216,7 @@ class MetaEdit:
 
 
 _E = TypeVar("_E", AnnotationEdit, SegmentEdit, TierEdit, VideoEdit, AnnotatorEdit, MergeEdit,
-             PredictionEdit, MetaEdit)
+             PredictionEdit, PredictedCueEdit, MetaEdit)
 
 
 def _compose(*parts: Iterable[_E]) -> tuple[_E, ...]:
@@ -230,6 +251,7 @@ class ChangeSet:
     segments: tuple[SegmentEdit, ...] = ()
     predictions: tuple[PredictionEdit, ...] = ()
     meta: tuple[MetaEdit, ...] = ()
+    predicted_cues: tuple[PredictedCueEdit, ...] = ()
     log: str = ""
     extra: Mapping[str, object] = field(default_factory=dict, compare=False)
 
@@ -241,7 +263,7 @@ class ChangeSet:
         """How many rows (annotations, segments, containers) the set touches."""
         return (len(self.annotators) + len(self.videos) + len(self.tiers) + len(self.merges)
                 + len(self.annotations) + len(self.segments) + len(self.predictions)
-                + len(self.meta))
+                + len(self.meta) + len(self.predicted_cues))
 
     def inverse(self) -> ChangeSet:
         """The set that takes the project back from the after- to the before-images."""
@@ -254,6 +276,7 @@ class ChangeSet:
             tuple(e.inverse() for e in self.segments),
             tuple(e.inverse() for e in self.predictions),
             tuple(e.inverse() for e in self.meta),
+            tuple(e.inverse() for e in self.predicted_cues),
             f"undo: {self.log}" if self.log else "",
         )
 
@@ -275,6 +298,7 @@ class ChangeSet:
             _compose(*(s.segments for s in sets)),
             _compose(*(s.predictions for s in sets)),
             _compose(*(s.meta for s in sets)),
+            _compose(*(s.predicted_cues for s in sets)),
             "; ".join(s.log for s in sets if s.log),
         )
 
@@ -292,6 +316,6 @@ class ChangeSet:
             videos=bool(self.videos),
             annotators=bool(self.annotators),
             merges=bool(self.merges),
-            predictions=bool(self.predictions),
+            predictions=bool(self.predictions or self.predicted_cues),
             project=bool(self.meta),
         )

@@ -189,13 +189,41 @@ def check_frames(start_frame: int, end_frame: int) -> None:
         )
 
 
+#: The input settings a model can be run in (the paper's three).
+INPUT_SETTINGS = ("video", "caption", "video+caption")
+
+
 @dataclass(frozen=True)
 class Prediction:
-    """A model's output for one video in one input setting (video, caption, video+caption)."""
+    """A model's answer for one video in one input setting (video, caption, video+caption):
+    a sentiment (-3..+3), and an emotion label (``happiness``, ``neutral``...) or the ten
+    emotion intensities (protocol scale 0..3), and its reasoning text.  Data beside the
+    annotations: never anyone's labels."""
 
     model: str
     input_setting: str
     video_id: VideoId
     sentiment: int | None = None
     emotion: str | None = None
-    raw_text: str = ""
+    reasoning: str = ""
+    intensities: Mapping[str, int] | None = None
+
+    @property
+    def run(self) -> tuple[str, str]:
+        """(model, input setting): one imported run."""
+        return self.model, self.input_setting
+
+
+@dataclass(frozen=True)
+class PredictedCue:
+    """A cue segment a model predicts (frames ``start_frame..end_frame``, inclusive), with an
+    optional region on the picture (0..1 image coordinates)."""
+
+    id: int
+    model: str
+    input_setting: str
+    video_id: VideoId
+    start_frame: int
+    end_frame: int
+    label: str = ""
+    region: Region | None = None

@@ -17,13 +17,14 @@ from emosign_desktop.storage import tables as t
 from emosign_desktop.storage.annotations import AnnotationStore
 from emosign_desktop.storage.base import LogLine, now_iso
 from emosign_desktop.storage.merges import MergeStore
+from emosign_desktop.storage.predictions import PredictionStore
 from emosign_desktop.storage.segments import SegmentStore
 from emosign_desktop.storage.videos import VideoStore
 
 SCHEMA_KEY = "label_schema"
 
 
-class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore):
+class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore, PredictionStore):
     """Videos, annotators, annotations, tiers, segments, predictions and project metadata."""
 
     def meta(self) -> dict[str, str]:
@@ -54,6 +55,7 @@ class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore):
                 self._verify_annotations(conn, cs.annotations)
                 self._verify_segments(conn, cs.segments)
                 self._verify_predictions(conn, cs.predictions)
+                self._verify_predicted_cues(conn, cs.predicted_cues)
             self._apply_meta(conn, cs.meta, log)
             self._apply_annotators(conn, cs.annotators, False, log)
             self._apply_videos(conn, cs.videos, False, now, log)
@@ -62,6 +64,7 @@ class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore):
             self._apply_annotations(conn, cs.annotations, now, log)
             self._apply_segments(conn, cs.segments, now, log)
             self._apply_predictions(conn, cs.predictions)
+            self._apply_predicted_cues(conn, cs.predicted_cues)
             self._apply_merges(conn, cs.merges, True)
             self._apply_tiers(conn, cs.tiers, True, log)
             self._apply_videos(conn, cs.videos, True, now, log)

@@ -1,5 +1,5 @@
-"""Tiers, time segments (with an optional region on the picture) and model predictions:
-reads, and their part of applying a change set."""
+"""Tiers and time segments (with an optional region on the picture): reads, and their part
+of applying a change set."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, Row, and_, delete, select
 
-from emosign_desktop.core.changeset import PredictionEdit, SegmentEdit, Stamps, TierEdit
+from emosign_desktop.core.changeset import SegmentEdit, Stamps, TierEdit
 from emosign_desktop.core.errors import ProjectError, StaleChangeError
 from emosign_desktop.core.model import (
     AnnotatorId,
-    Prediction,
     Region,
     Segment,
     SegmentId,
@@ -63,7 +62,7 @@ def segment_differences(expected: Segment | None, found: Segment | None) -> str:
 
 
 class SegmentStore(StoreBase):
-    """Tiers, the segments on them, and predictions."""
+    """Tiers and the segments on them."""
 
     # -- reads ---------------------------------------------------------------------------------
     def tier(self, tier_id: TierId) -> Tier:
@@ -123,19 +122,6 @@ class SegmentStore(StoreBase):
             rows = conn.execute(select(s).where(and_(True, *cond))
                                 .order_by(s.c.start_frame, s.c.id))
             return [_segment(r) for r in rows]
-
-    def predictions(self, *, video_id: VideoId | None = None) -> list[Prediction]:
-        """Stored predictions, optionally for one video."""
-        p = t.prediction
-        q = select(p).order_by(p.c.video_id, p.c.model, p.c.input_setting)
-        if video_id is not None:
-            q = q.where(p.c.video_id == video_id)
-        with self._read() as conn:
-            return [
-                Prediction(r.model, r.input_setting, VideoId(r.video_id), r.sentiment,
-                           r.emotion, r.raw_text)
-                for r in conn.execute(q)
-            ]
 
     # -- applying: tiers -------------------------------------------------------------------------
     def _current_tiers(self, conn: Connection, ids: Iterable[int]) -> dict[int, Tier]:
@@ -240,35 +226,3 @@ class SegmentStore(StoreBase):
             from sqlalchemy import bindparam
 
             conn.execute(s.update().where(s.c.id == bindparam("_id")), updates)
-
-    # -- applying: predictions -------------------------------------------------------------------
-    def _verify_predictions(self, conn: Connection, edits: Sequence[PredictionEdit]) -> None:
-        p = t.prediction
-        for e in edits:
-            ref = e.after or e.before
-            assert ref is not None
-            row = conn.execute(select(p).where(
-                p.c.model == ref.model, p.c.input_setting == ref.input_setting,
-                p.c.video_id == ref.video_id)).first()
-            found = None if row is None else Prediction(
-                row.model, row.input_setting, VideoId(row.video_id), row.sentiment, row.emotion,
-                row.raw_text)
-            if found != e.before:
-                raise StaleChangeError(
-                    f"the prediction of {ref.model} ({ref.input_setting}) for video "
-                    f"'{self._video_name(conn, ref.video_id)}' was changed since; "
-                    "nothing was changed")
-
-    def _apply_predictions(self, conn: Connection, edits: Sequence[PredictionEdit]) -> None:
-        p = t.prediction
-        for e in edits:
-            ref = e.after or e.before
-            assert ref is not None
-            conn.execute(delete(p).where(p.c.model == ref.model,
-                                         p.c.input_setting == ref.input_setting,
-                                         p.c.video_id == ref.video_id))
-            if e.after is not None:
-                a = e.after
-                conn.execute(p.insert().values(
-                    model=a.model, input_setting=a.input_setting, video_id=a.video_id,
-                    sentiment=a.sentiment, emotion=a.emotion, raw_text=a.raw_text))

@@ -126,8 +126,29 @@ prediction = Table(
     Column("video_id", Integer, ForeignKey("video.id", ondelete="CASCADE"), nullable=False),
     Column("sentiment", Integer),
     Column("emotion", String),
-    Column("raw_text", Text, nullable=False, server_default=""),
+    Column("raw_text", Text, nullable=False, server_default=""),  # the model's reasoning
+    Column("intensities", Text),  # format 5: JSON {emotion: 0..3}, when given
     UniqueConstraint("model", "input_setting", "video_id"),
+)
+
+# Format 5: cue segments that models predict (scored against the human segments of a tier).
+predicted_cue = Table(
+    "predicted_cue",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("model", String, nullable=False),
+    Column("input_setting", String, nullable=False),
+    Column("video_id", Integer, ForeignKey("video.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("start_frame", Integer, nullable=False),
+    Column("end_frame", Integer, nullable=False),
+    Column("label", Text, nullable=False, server_default=""),
+    Column("region_x", Float),
+    Column("region_y", Float),
+    Column("region_w", Float),
+    Column("region_h", Float),
+    CheckConstraint("start_frame >= 0 AND end_frame >= start_frame",
+                    name="predicted_cue_frames"),
 )
 
 # Added in format 2: an append-only journal of every edit (who, when, what, before, after).

@@ -129,7 +129,8 @@ class VideoStore(StoreBase):
                 assert e.before is not None
                 vid = e.before.id
                 used = any(conn.execute(select(exists().where(table.c.video_id == vid))).scalar()
-                           for table in (t.video_annotation, t.segment, t.prediction))
+                           for table in (t.video_annotation, t.segment, t.prediction,
+                                         t.predicted_cue))
                 if not used:  # kept while labels, segments or predictions refer to it
                     conn.execute(delete(v).where(v.c.id == vid))
             else:

@@ -13,9 +13,10 @@ from emosign_desktop.storage.project import CURRENT_FORMAT, FORMAT_REVISIONS, HE
 from tests.conftest import dump_project
 
 
-def test_format_4_is_the_newest():
-    assert HEAD_REVISION == "f0004" and CURRENT_FORMAT == 4
-    assert FORMAT_REVISIONS == {"f0001": 1, "f0002": 2, "f0003": 3, "f0004": 4}
+def test_format_4_keeps_declared_frames_and_newer_formats_follow():
+    assert FORMAT_REVISIONS["f0004"] == 4 and CURRENT_FORMAT >= 4
+    assert list(FORMAT_REVISIONS.values()) == list(range(1, CURRENT_FORMAT + 1))
+    assert FORMAT_REVISIONS[HEAD_REVISION] == CURRENT_FORMAT
 
 
 def test_declared_frames_are_stored_and_read_back(project):
