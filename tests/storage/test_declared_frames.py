@@ -57,7 +57,7 @@ def test_format3_file_is_backed_up_and_upgraded(tmp_path):
     original = dump_project(path)
     assert ("meta", "format_version", "3") in original
     with open_project(folder) as p:
-        assert p.repo.meta()["format_version"] == "4"
+        assert p.repo.meta()["format_version"] == str(CURRENT_FORMAT)
         video = p.repo.video_by_name("clip")
         assert video.media == MediaInfo(25.0, 40, 160, 120, 1.6, "h264")
         assert video.media.declared_frames is None
@@ -79,7 +79,7 @@ def test_format1_file_gains_the_column(tmp_path):
     folder.mkdir()
     (folder / PROJECT_FILE).write_bytes((FIXTURES / "project_format1.emosign").read_bytes())
     with open_project(folder) as p:
-        assert p.repo.meta()["format_version"] == "4"
+        assert p.repo.meta()["format_version"] == str(CURRENT_FORMAT)
         assert all(v.media is None or v.media.declared_frames is None
                    for v in p.repo.videos())
     con = sqlite3.connect(folder / PROJECT_FILE)
