@@ -346,6 +346,27 @@ def cmd_predictions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.evaluation import evaluate, evaluate_with_videos
+    from emosign_desktop.services.report import text_report, write_html
+
+    with _open(args.dir) as session:
+        if args.html:
+            report, worst = evaluate_with_videos(session.project, args.reference, args.tier,
+                                                 args.boundary_frames, limit=50)
+        else:
+            report = evaluate(session.project, args.reference, args.tier, args.boundary_frames)
+    if args.html:
+        write_html(args.html, report, worst)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(text_report(report))
+    if args.html:
+        print(f"wrote {args.html}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from emosign_desktop.services.demo import ensure_demo_project
 
@@ -468,6 +489,26 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--model", required=True, metavar="NAME")
     q.add_argument("--setting", required=True, choices=("video", "caption", "video+caption"))
     p.set_defaults(func=cmd_predictions)
+
+    p = sub.add_parser(
+        "evaluate", help="score the model runs against the reference labels (models versus "
+        "humans)",
+        description="The paper's tasks (sentiment 3- and 7-class, single-label emotion, the "
+        "multi-expression hit rate, cue grounding) for every imported run, against the "
+        "reference labels (emosign-consensus, else the majority of the annotators), beside "
+        "the annotators' agreement. A video a run gives no answer for counts as wrong.")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    p.add_argument("--reference", metavar="NAME",
+                   help="the annotator whose labels are the truth, or 'majority' (default: "
+                   "emosign-consensus when present, else majority)")
+    p.add_argument("--tier", metavar="NAME",
+                   help="tier of human cue segments for grounding (default: the emotion-cue "
+                   "tier)")
+    p.add_argument("--boundary-frames", type=int, default=2, metavar="K",
+                   help="cue boundaries agree within ±K frames (default 2)")
+    p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("demo", help="create (or find) the demo project")
     p.add_argument("dir", nargs="?", help="folder (default: in the user's data folder)")

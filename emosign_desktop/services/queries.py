@@ -13,6 +13,7 @@ from emosign_desktop.core.model import (
     AnnotationStatus,
     Annotator,
     AnnotatorId,
+    PredictedCue,
     Segment,
     Tier,
     TierId,
@@ -25,6 +26,10 @@ from emosign_desktop.core.schema import LabelSchema
 from emosign_desktop.services.session import Session
 from emosign_desktop.services.summary import VideoRow, video_rows
 from emosign_desktop.services.videos import media_file
+
+if TYPE_CHECKING:
+    from emosign_desktop.services.evaluation import EvaluationReport, VideoDisagreement
+    from emosign_desktop.services.model_review import ModelComparison
 
 if TYPE_CHECKING:
     from emosign_desktop.services.agreement import AgreementReport
@@ -165,6 +170,29 @@ class Queries:
 
     def conflicts(self) -> list[dict[str, object]]:
         return self.session.repo.conflicts()
+
+    # -- models versus annotators -------------------------------------------------------------
+    def model_comparison(self, video: Video) -> ModelComparison:
+        """The reference, each annotator and each model run for one video."""
+        from emosign_desktop.services.model_review import compare_models
+
+        return compare_models(self.session, video)
+
+    def evaluation(self, reference: str | None = None) -> EvaluationReport:
+        """Every run scored against the reference labels (the paper's tasks)."""
+        from emosign_desktop.services.evaluation import evaluate
+
+        return evaluate(self.session, reference)
+
+    def video_disagreements(self, reference: str | None = None) -> list[VideoDisagreement]:
+        """Videos ranked by how much the models disagree with the reference."""
+        from emosign_desktop.services.evaluation import video_disagreements
+
+        return video_disagreements(self.session, reference)
+
+    def predicted_cues(self, video_id: VideoId) -> list[PredictedCue]:
+        """The cue segments models predict for one video."""
+        return self.session.repo.predicted_cues(video_id=video_id)
 
     # -- files written from the project --------------------------------------------------------
     def export_released(self, path: str | Path) -> int:

@@ -43,6 +43,7 @@ from emosign_desktop.ui.video_list import VideoListPanel
 
 if TYPE_CHECKING:
     from emosign_desktop.ui.review.agreement_panel import AgreementPanel
+    from emosign_desktop.ui.review.model_review_panel import ModelReviewPanel
 
 
 def focus_first(group: QWidget) -> bool:
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         player.playhead.subscribe(lambda _e: self._save_timer.start())
         self.agreement_dock: QDockWidget | None = None
         self.agreement: AgreementPanel | None = None
+        self.model_review: ModelReviewPanel | None = None
+        self.model_review_dock: QDockWidget | None = None
         self._docks()
         self.menus = build_project_menus(self, ws)
         self._build_menus()
@@ -137,8 +140,11 @@ class MainWindow(QMainWindow):
         add_action(self, m.edit, "Change &Annotator...", self.ask_annotator)
         self.agreement_action = add_action(self, m.people, "&Agreement", self.show_agreement,
                                            "Ctrl+Shift+G")
-        m.needs_project.append(self.agreement_action)
-        self.agreement_action.setEnabled(self.workspace.has_project)
+        self.models_action = add_action(self, m.people, "Models &versus Annotators",
+                                        self.show_model_review)
+        for action in (self.agreement_action, self.models_action):
+            m.needs_project.append(action)
+            action.setEnabled(self.workspace.has_project)
         view = self.menuBar().addMenu("&View")
         add_action(self, view, "&Find Video", self.videos.filter.setFocus,
                    QKeySequence.StandardKey.Find)
@@ -237,6 +243,19 @@ class MainWindow(QMainWindow):
                                              Qt.DockWidgetArea.BottomDockWidgetArea)
         self.agreement_dock.show()
         self.agreement.refresh()
+
+    def show_model_review(self) -> None:
+        """The models-versus-annotators dock (made on first use)."""
+        from emosign_desktop.ui.review.model_review_panel import ModelReviewPanel
+
+        if self.model_review is None or self.model_review_dock is None:
+            self.model_review = ModelReviewPanel(self.workspace)
+            self.model_review.video_chosen.connect(self.select_video)
+            self.model_review_dock = self._dock("models-dock", "Models versus annotators",
+                                                self.model_review,
+                                                Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.model_review_dock.show()
+        self.model_review.refresh()
 
     # -- annotator and project -----------------------------------------------------------
     def ask_annotator(self) -> bool:

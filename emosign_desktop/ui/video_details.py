@@ -11,7 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from emosign_desktop.core.changes import Changes
-from emosign_desktop.core.model import Segment, Video
+from emosign_desktop.core.model import (
+    AnnotatorId,
+    PredictedCue,
+    Segment,
+    SegmentId,
+    TierId,
+    Video,
+)
 from emosign_desktop.core.schema import LabelSchema
 from emosign_desktop.services.queries import VideoReview
 from emosign_desktop.services.workspace import Workspace
@@ -19,6 +26,7 @@ from emosign_desktop.ui.fitting import shrinkable
 from emosign_desktop.ui.landmarks_panel import LandmarksPanel
 from emosign_desktop.ui.player.player_widget import PlayerWidget
 from emosign_desktop.ui.player.region_overlay import RegionOverlay
+from emosign_desktop.ui.review.models_tab import ModelsTab
 from emosign_desktop.ui.review.segment_rows import SegmentRow, SegmentRowsWidget
 from emosign_desktop.ui.review.side_by_side import SideBySideTable
 
@@ -48,6 +56,8 @@ class VideoDetailsPanel(QWidget):
         self.tabs.addTab(self.segment_rows, "Se&gments")
         self.landmarks = LandmarksPanel(self.player)
         self.tabs.addTab(self.landmarks, "Landmarks && s&ignals")
+        self.models = ModelsTab(workspace)
+        self.tabs.addTab(self.models, "&Models")
         top = QWidget()
         box = QVBoxLayout(top)
         box.setContentsMargins(0, 0, 0, 0)
@@ -115,7 +125,7 @@ class VideoDetailsPanel(QWidget):
             return
         everything = changes.project or changes.tiers or changes.annotators
         labels = everything or any(v == video.id for v, _ in changes.annotations)
-        segments = everything or video.id in changes.segments_of
+        segments = everything or video.id in changes.segments_of or changes.predictions
         if labels or segments:
             self.refresh(labels=labels, segments=segments)
 
@@ -133,8 +143,9 @@ class VideoDetailsPanel(QWidget):
             self.side_by_side.show_annotations(queries.schema, list(review.annotations))
         if not segments:
             return
-        self.segment_rows.set_rows([SegmentRow(r.title, r.segments) for r in review.rows],
-                                   review.frame_count)
+        rows = [SegmentRow(r.title, r.segments) for r in review.rows]
+        rows += predicted_rows(queries.predicted_cues(video.id))
+        self.segment_rows.set_rows(rows, review.frame_count)
         who = queries.annotator_id(self.workspace.annotator) if self.workspace.annotator \
             else None
         self.segment_rows.editable = {s.id for s in review.segments
@@ -147,6 +158,17 @@ class VideoDetailsPanel(QWidget):
     def _on_segment_dragged(self, segment: Segment) -> None:
         if self.workspace.has_project:
             self.workspace.editing.update_segment(segment, "drag segment edge")
+
+
+def predicted_rows(cues: list[PredictedCue]) -> list[SegmentRow]:
+    """Models' predicted cue segments as rows under the annotators' (never editable)."""
+    runs: dict[tuple[str, str], list[Segment]] = {}
+    for c in cues:
+        runs.setdefault((c.model, c.input_setting), []).append(Segment(
+            SegmentId(-c.id), c.video_id, AnnotatorId(0), TierId(0), c.start_frame,
+            c.end_frame, c.label, "", c.region))
+    return [SegmentRow(f"{model} · {setting} (predicted)", tuple(segs))
+            for (model, setting), segs in runs.items()]
 
 
 def labels_html(schema: LabelSchema, review: VideoReview) -> str:

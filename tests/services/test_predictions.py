@@ -39,7 +39,7 @@ def test_csv_import_list_replace_and_undo(project, videos, tmp_path):
               'v1,2,happiness,"smiles, ""big"" signs"\nv2,-1,worry,\n')
     summary = import_predictions(project.writer, f, "gpt-4o", "video")
     assert (summary.predictions, summary.cues) == (2, 0)
-    [p1, p2] = project.repo.predictions(run=("gpt-4o", "video"))
+    [p1, _p2] = project.repo.predictions(run=("gpt-4o", "video"))
     assert (p1.sentiment, p1.emotion, p1.reasoning) == (2, "happiness", 'smiles, "big" signs')
     assert project.repo.annotations() == [] and project.repo.annotators() == []
     assert project.writer.undo_stack.undo_label == "import predictions gpt-4o (video)"
@@ -100,7 +100,7 @@ def test_bad_files_name_file_row_and_column_and_change_nothing(project, videos, 
 
 def test_bad_json_lines_and_runs(project, videos, tmp_path):
     f = write(tmp_path / "bad.jsonl", '{"video_name": "v1", "sentiment": 1}\nnot json\n')
-    with pytest.raises(InputFileError, match="row 2.*not JSON"):
+    with pytest.raises(InputFileError, match=r"row 2.*not JSON"):
         import_predictions(project.writer, f, "m", "video")
     good = write(tmp_path / "g.csv", "video_name,sentiment\nv1,1\n")
     with pytest.raises(EmoSignError, match="input setting must be one of"):
@@ -114,7 +114,7 @@ def test_cue_past_the_last_frame_is_refused(project, tmp_path, sample_video):
 
     add_videos(project.writer, [sample_video])
     f = write(tmp_path / "c.csv", "video_name,start_frame,end_frame\nsample_clip,3,12\n")
-    with pytest.raises(InputFileError, match="row 2, column 'end_frame'.*past the video"):
+    with pytest.raises(InputFileError, match=r"row 2, column .end_frame..*past the video"):
         import_predictions(project.writer, f, "m", "video")
 
 
