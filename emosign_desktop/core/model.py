@@ -157,12 +157,22 @@ class TierKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Tier:
-    """A named track of time segments with an optional controlled vocabulary."""
+    """A named track of time segments with an optional controlled vocabulary.
+
+    A *reference* tier comes from another tool (an ELAN file's own tiers, SignStream's
+    coding scheme): ``read_only``, shown beside ours under its ``group`` (e.g. "Facial
+    grammar (reference)"), under its ``parent`` tier when it depends on one, and its
+    ``source`` names the file it came from (importing that file again replaces it).
+    """
 
     id: TierId
     name: str
     kind: TierKind = TierKind.FREE
     vocabulary: tuple[str, ...] = ()
+    read_only: bool = False
+    group: str = ""
+    parent_id: TierId | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,6 +189,9 @@ class Segment:
     note: str = ""
     region: Region | None = None
     uid: str = ""  # stable across projects and packs (given when stored)
+    #: Extra facts from another tool, e.g. (("phase", "onset"),) from SignStream.
+    attributes: tuple[tuple[str, str], ...] = ()
+    source: str = ""  # the file an import took it from ("" when made here)
 
 
 def check_frames(start_frame: int, end_frame: int) -> None:

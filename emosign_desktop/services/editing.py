@@ -100,6 +100,9 @@ class EditingService:
     def _check_segment(self, repo: Repository, seg: Segment) -> None:
         check_frames(seg.start_frame, seg.end_frame)
         tier = repo.tier(seg.tier_id)
+        if tier.read_only:
+            raise LabelValidationError(f"tier '{tier.name}' is a reference tier (from "
+                                       f"{tier.source or 'another tool'}): it is read-only")
         if tier.vocabulary and seg.value and seg.value not in tier.vocabulary:
             raise LabelValidationError(
                 f"'{seg.value}' is not in the vocabulary of tier '{tier.name}'")
@@ -141,6 +144,10 @@ class EditingService:
         """Delete a segment; undo restores it with the same id and times."""
         def build(repo: Repository) -> ChangeSet:
             old = repo.segment(segment_id)
+            tier = repo.tier(old.tier_id)
+            if tier.read_only:
+                raise LabelValidationError(f"tier '{tier.name}' is a reference tier: its "
+                                           "segments are read-only")
             return ChangeSet(segments=(SegmentEdit(old, None, repo.segment_times(old.id)),))
 
         old = self.repo.segment(segment_id)
@@ -178,6 +185,9 @@ class EditingService:
             old = repo.tier(tier.id)
             if old == tier:
                 return ChangeSet()
+            if old.read_only:
+                raise LabelValidationError(f"tier '{old.name}' is a reference tier (from "
+                                           f"{old.source or 'another tool'}): it is read-only")
             self._check_tier_name(repo, tier.name, tier.id)
             if tier.vocabulary:
                 used = {s.value for s in repo.segments(tier_id=tier.id) if s.value}

@@ -27,7 +27,16 @@ from emosign_desktop.storage.base import LogLine, StoreBase, describe
 
 def _tier(row: Row[tuple[object, ...]]) -> Tier:
     m = row._mapping
-    return Tier(TierId(m["id"]), m["name"], TierKind(m["kind"]), tuple(json.loads(m["vocabulary"])))
+    parent = m["parent_id"]
+    return Tier(TierId(m["id"]), m["name"], TierKind(m["kind"]),
+                tuple(json.loads(m["vocabulary"])), bool(m["read_only"]), m["grp"],
+                None if parent is None else TierId(parent), m["source"])
+
+
+def _tier_values(tier: Tier) -> dict[str, object]:
+    return {"name": tier.name, "kind": tier.kind.value,
+            "vocabulary": json.dumps(list(tier.vocabulary)), "read_only": tier.read_only,
+            "grp": tier.group, "parent_id": tier.parent_id, "source": tier.source}
 
 
 def _segment(row: Row[tuple[object, ...]]) -> Segment:
@@ -35,10 +44,11 @@ def _segment(row: Row[tuple[object, ...]]) -> Segment:
     region = None
     if m["region_x"] is not None:
         region = Region(m["region_x"], m["region_y"], m["region_w"], m["region_h"])
+    attributes = json.loads(m["attributes"]) if m["attributes"] else {}
     return Segment(
         SegmentId(m["id"]), VideoId(m["video_id"]), AnnotatorId(m["annotator_id"]),
         TierId(m["tier_id"]), m["start_frame"], m["end_frame"], m["value"], m["note"], region,
-        m["uid"] or "",
+        m["uid"] or "", tuple(sorted(attributes.items())), m["source"],
     )
 
 
@@ -48,7 +58,9 @@ def _segment_values(seg: Segment) -> dict[str, object]:
             "tier_id": seg.tier_id, "start_frame": seg.start_frame, "end_frame": seg.end_frame,
             "value": seg.value, "note": seg.note,
             "region_x": r.x if r else None, "region_y": r.y if r else None,
-            "region_w": r.w if r else None, "region_h": r.h if r else None}
+            "region_w": r.w if r else None, "region_h": r.h if r else None,
+            "attributes": json.dumps(dict(seg.attributes)) if seg.attributes else "",
+            "source": seg.source}
 
 
 def segment_differences(expected: Segment | None, found: Segment | None) -> str:
@@ -157,13 +169,11 @@ class SegmentStore(StoreBase):
                     conn.execute(delete(tier).where(tier.c.id == e.before.id))
             elif e.before is None:
                 position = len(conn.execute(select(tier.c.id)).all())
-                conn.execute(tier.insert().values(
-                    id=e.after.id, name=e.after.name, kind=e.after.kind.value,
-                    vocabulary=json.dumps(list(e.after.vocabulary)), position=position))
+                conn.execute(tier.insert().values(id=e.after.id, position=position,
+                                                  **_tier_values(e.after)))
             else:
                 conn.execute(tier.update().where(tier.c.id == e.after.id).values(
-                    name=e.after.name, kind=e.after.kind.value,
-                    vocabulary=json.dumps(list(e.after.vocabulary))))
+                    **_tier_values(e.after)))
             if log is not None:
                 log.append(("tier", "add" if e.before is None else "delete"
                             if e.after is None else "update",

@@ -92,6 +92,11 @@ tier = Table(
     Column("kind", String, nullable=False),
     Column("vocabulary", Text, nullable=False, server_default="[]"),  # JSON list
     Column("position", Integer, nullable=False, server_default="0"),
+    # format 6: reference tiers from other tools
+    Column("read_only", Boolean, nullable=False, server_default="0"),
+    Column("grp", Text, nullable=False, server_default=""),
+    Column("parent_id", Integer),
+    Column("source", Text, nullable=False, server_default=""),
 )
 
 segment = Table(
@@ -114,6 +119,8 @@ segment = Table(
     Column("created_at", String, nullable=False),
     Column("updated_at", String, nullable=False),
     Column("uid", String, unique=True),  # format 3: identifies a segment across packs
+    Column("attributes", Text, nullable=False, server_default=""),  # format 6: JSON object
+    Column("source", Text, nullable=False, server_default="", index=True),  # format 6
     CheckConstraint("start_frame >= 0 AND end_frame >= start_frame", name="segment_frames"),
 )
 
