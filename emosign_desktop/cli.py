@@ -111,16 +111,29 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     from emosign_desktop.services.aggregation import export_aggregated
     from emosign_desktop.services.csv_exchange import export_annotator_csv, export_released
 
-    if args.annotator and args.aggregate:
-        raise EmoSignError("give --annotator or --aggregate, not both")
+    if sum(map(bool, (args.annotator, args.aggregate, args.long))) > 1:
+        raise EmoSignError("give one of --annotator, --aggregate and --long")
     with _open(args.dir) as session:
-        if args.annotator:
+        if args.long:
+            from emosign_desktop.services.tidy_export import export_long
+
+            n = export_long(session, args.file)
+        elif args.annotator:
             n = export_annotator_csv(session.repo, args.file, args.annotator)
         elif args.aggregate:
             n = export_aggregated(session.project, args.file, args.aggregate)
         else:
             n = export_released(session.repo, args.file)
     print(f"wrote {n} rows to {args.file}")
+    return 0
+
+
+def cmd_export_segments(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.tidy_export import export_segments
+
+    with _open(args.dir) as session:
+        n = export_segments(session, args.output)
+    print(f"wrote {n} segments to {args.output}")
     return 0
 
 
@@ -346,6 +359,39 @@ def cmd_predictions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_signstream(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.signstream import NoUtterancePlaced, import_signstream
+
+    with _open(args.dir) as session:
+        try:
+            result = import_signstream(session.writer, args.file, utterance=args.utterance,
+                                       video=args.video)
+        except NoUtterancePlaced as exc:
+            print("\n".join(exc.result.lines()))
+            raise
+    print("\n".join(result.lines()))
+    return 0
+
+
+def cmd_export_eaf(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.elan import export_eaf
+
+    with _open(args.dir) as session:
+        summary = export_eaf(session.repo, args.video, args.output, annotator=args.annotator)
+    print(summary)
+    return 0
+
+
+def cmd_import_eaf(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.elan import import_eaf
+
+    with _open(args.dir) as session:
+        summary = import_eaf(session.writer, args.file, video=args.video,
+                             annotator=args.annotator)
+    print(summary)
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from emosign_desktop.services.evaluation import evaluate, evaluate_with_videos
     from emosign_desktop.services.report import text_report, write_html
@@ -420,7 +466,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--aggregate", choices=("majority", "mean", "median"),
                    help="one label per video from all annotators (majority: the paper's rule, "
                    "ties to the most confident annotator)")
+    p.add_argument("--long", action="store_true",
+                   help="one row per video, annotator and label (for pandas or R); a .parquet "
+                   "file name writes Parquet")
     p.set_defaults(func=cmd_export_csv)
+
+    p = sub.add_parser("export-segments", help="one row per segment, for analysis",
+                       description="Columns: video, annotator, annotator_kind, tier, "
+                       "tier_group, value, start_frame, end_frame, start_s, end_s, region_x, "
+                       "region_y, region_w, region_h, note, source, attributes.")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help=".csv or .parquet")
+    p.set_defaults(func=cmd_export_segments)
 
     p = sub.add_parser("pack", help="write one annotator's work as a pack file")
     p.add_argument("dir", help="project folder")
@@ -489,6 +547,44 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--model", required=True, metavar="NAME")
     q.add_argument("--setting", required=True, choices=("video", "caption", "video+caption"))
     p.set_defaults(func=cmd_predictions)
+
+    p = sub.add_parser(
+        "import-signstream", help="SignStream XML (ASLLRP) as read-only reference tiers",
+        description="Each field of the coding scheme becomes a reference tier; each utterance "
+        "goes on the video named after one of its media files (times from the utterance's "
+        "start in it) or the one whose name ends in the utterance ID (times from the clip's "
+        "start). Utterances with no video are listed, not guessed. Importing the file again "
+        "replaces what it brought.")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("file", help="SignStream XML file")
+    p.add_argument("--utterance", metavar="ID", help="only this utterance")
+    p.add_argument("--video", metavar="NAME", help="put the utterance on this video")
+    p.set_defaults(func=cmd_import_signstream)
+
+    p = sub.add_parser(
+        "export-eaf", help="write a video's tiers as an ELAN file (.eaf)",
+        description="Each of the project's tiers, per annotator, becomes an ELAN tier "
+        "'TIER@ANNOTATOR' with its controlled vocabulary; notes and regions go to dependent "
+        "tiers; times are the frames' presentation times; the media is linked.")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("video", help="video name")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the .eaf file")
+    p.add_argument("--annotator", metavar="NAME",
+                   help="only this annotator's tiers (default: everyone with segments)")
+    p.set_defaults(func=cmd_export_eaf)
+
+    p = sub.add_parser(
+        "import-eaf", help="import an ELAN file (.eaf) onto a video",
+        description="Tiers exported by EmoSign come back to their tiers and annotators; "
+        "other tiers come in as read-only reference tiers. The video is the one the file's "
+        "media names (by relative path or file name) unless --video. Importing the same "
+        "file name again replaces what it brought.")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("file", help="the .eaf file (EAF 2.7 to 3.0)")
+    p.add_argument("--video", metavar="NAME", help="the video to import onto")
+    p.add_argument("--annotator", metavar="NAME",
+                   help="annotator of the project's own tiers whose ELAN tier names none")
+    p.set_defaults(func=cmd_import_eaf)
 
     p = sub.add_parser(
         "evaluate", help="score the model runs against the reference labels (models versus "

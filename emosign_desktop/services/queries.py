@@ -28,6 +28,7 @@ from emosign_desktop.services.summary import VideoRow, video_rows
 from emosign_desktop.services.videos import media_file
 
 if TYPE_CHECKING:
+    from emosign_desktop.services.elan import EafExport
     from emosign_desktop.services.evaluation import EvaluationReport, VideoDisagreement
     from emosign_desktop.services.model_review import ModelComparison
 
@@ -56,6 +57,32 @@ class VideoReview:
     rows: tuple[SegmentRowView, ...]
     tier_names: dict[TierId, str]
     frame_count: int
+
+
+def reference_rows(tiers: list[Tier], segments: tuple[Segment, ...]
+                   ) -> list[SegmentRowView]:
+    """Rows of the reference tiers (from ELAN, SignStream) that have segments here, after
+    ours: by group, each tier followed by the tiers under it ("↳")."""
+    used = {s.tier_id for s in segments}
+    ref = [t for t in tiers if t.read_only]
+    children: dict[TierId | None, list[Tier]] = {}
+    for t in ref:
+        parent = t.parent_id if any(p.id == t.parent_id for p in ref) else None
+        children.setdefault(parent, []).append(t)
+    rows: list[SegmentRowView] = []
+
+    def add(tier: Tier, depth: int) -> None:
+        if tier.id in used:
+            mine = tuple(s for s in segments if s.tier_id == tier.id)
+            title = ("  " * depth + "↳ " if depth else f"{tier.group or 'Reference'} · ") \
+                + tier.name
+            rows.append(SegmentRowView(title, tier.source, tier.name, mine))
+        for child in children.get(tier.id, []):
+            add(child, depth + 1)
+
+    for top in sorted(children.get(None, []), key=lambda t: (t.group, t.id)):
+        add(top, 0)
+    return rows
 
 
 class Queries:
@@ -121,8 +148,10 @@ class Queries:
         return out
 
     # -- tiers and segments ------------------------------------------------------------------
-    def tiers(self) -> list[Tier]:
-        return self.session.repo.tiers()
+    def tiers(self, *, editable: bool = False) -> list[Tier]:
+        """The project's tiers (with ``editable``, only its own, not reference tiers)."""
+        tiers = self.session.repo.tiers()
+        return [t for t in tiers if not t.read_only] if editable else tiers
 
     def values_in_use(self, tier_id: TierId) -> set[str]:
         """The values segments of a tier use (they must stay in its vocabulary)."""
@@ -149,14 +178,16 @@ class Queries:
         anns = tuple((people[a.annotator_id], a) for a in repo.annotations(video_id=video.id))
         tiers = repo.tiers()
         segments = tuple(repo.segments(video_id=video.id))
+        own = [t for t in tiers if not t.read_only]
         rows = []
         for who in sorted({s.annotator_id for s in segments}, key=lambda i: people[i].name):
-            for tier in tiers:
+            for tier in own:
                 mine = tuple(s for s in segments
                              if s.annotator_id == who and s.tier_id == tier.id)
                 if mine:
                     name = people[who].name
                     rows.append(SegmentRowView(f"{name} · {tier.name}", name, tier.name, mine))
+        rows.extend(reference_rows(tiers, segments))
         frames = video.media.frame_count if video.media else 1 + max(
             (s.end_frame for s in segments), default=0)
         return VideoReview(video, self.media_file(video), anns, segments, tuple(rows),
@@ -200,6 +231,18 @@ class Queries:
         from emosign_desktop.services.csv_exchange import export_released
 
         return export_released(self.session.repo, path)
+
+    def export_eaf(self, video: str, path: str | Path) -> EafExport:
+        """A video's tiers, every annotator's, as an ELAN file."""
+        from emosign_desktop.services.elan import export_eaf
+
+        return export_eaf(self.session.repo, video, path)
+
+    def export_segments(self, path: str | Path) -> int:
+        """Every segment, one row each (.csv or .parquet); returns the rows."""
+        from emosign_desktop.services.tidy_export import export_segments
+
+        return export_segments(self.session, path)
 
     def export_pack(self, annotator: str, path: str | Path) -> AnnotatorPack:
         """``annotator``'s work as a pack file."""

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from emosign_desktop.core.changeset import AnnotatorEdit, ChangeSet, SegmentEdit, TierEdit
 from emosign_desktop.core.errors import LabelValidationError
 from emosign_desktop.core.model import (
+    AnnotatorId,
     AnnotatorKind,
+    Region,
     Segment,
     SegmentId,
     Tier,
@@ -53,6 +55,7 @@ class SpanSpec:
     note: str = ""
     attributes: tuple[tuple[str, str], ...] = ()
     annotator: str = ""  # "" : the import's own annotator (a reference annotator)
+    region: Region | None = None
 
 
 @dataclass
@@ -61,23 +64,27 @@ class ImportCounts:
 
     segments: int = 0
     replaced: int = 0
+    unchanged: int = 0  # segments of our own tiers the project already holds, as they are
     tiers_added: int = 0
     reference_tiers: int = 0
 
 
 def build_import(repo: Repository, *, video_id: VideoId, source: str, annotator: str,
                  tiers: Sequence[TierSpec], spans: Sequence[SpanSpec],
-                 counts: ImportCounts | None = None) -> ChangeSet:
+                 counts: ImportCounts | None = None,
+                 tier_source: str | None = None) -> ChangeSet:
     """The change set of importing ``spans`` (on ``tiers``) into ``video_id`` from
     ``source``; segments of reference tiers are attributed to ``annotator`` (an imported
-    annotator, made if new)."""
+    annotator, made if new).  ``tier_source`` names where the reference tiers come from
+    when files share them (SignStream's one coding scheme); by default the file."""
     counts = counts if counts is not None else ImportCounts()
     ids = NewIds(repo)
     existing = {t.name: t for t in repo.tiers()}
     tier_edits: list[TierEdit] = []
     by_name: dict[str, Tier] = {}
     for spec in tiers:  # parents first: files list them first, but do not rely on it
-        by_name[spec.name] = _tier(spec, source, existing, by_name, ids, tier_edits, tiers)
+        by_name[spec.name] = _tier(spec, tier_source or source, existing, by_name, ids,
+                                   tier_edits, tiers)
     counts.tiers_added = sum(1 for e in tier_edits if e.before is None)
     counts.reference_tiers = sum(1 for t in by_name.values() if t.read_only)
     people: dict[str, int] = {}
@@ -90,9 +97,12 @@ def build_import(repo: Repository, *, video_id: VideoId, source: str, annotator:
             annotator_edits.extend(made)
         return people[name]
 
-    old = [s for s in repo.segments(video_id=video_id) if s.source == source]
+    here = repo.segments(video_id=video_id)
+    old = [s for s in here if s.source == source]
     segment_edits = [SegmentEdit(s, None, repo.segment_times(s.id)) for s in old]
     counts.replaced = len(old)
+    held = {(s.annotator_id, s.tier_id, s.start_frame, s.end_frame, s.value, s.note, s.region)
+            for s in here if s.source != source}
     for span in spans:
         tier = by_name.get(span.tier) or existing.get(span.tier)
         if tier is None:
@@ -103,11 +113,15 @@ def build_import(repo: Repository, *, video_id: VideoId, source: str, annotator:
         kind = AnnotatorKind.IMPORTED if tier.read_only or not span.annotator \
             else AnnotatorKind.HUMAN
         person = who(span.annotator or annotator, kind)
-        seg = Segment(SegmentId(ids("segment")), video_id, person, tier.id,  # type: ignore[arg-type]
-                      span.start_frame, span.end_frame, span.value, span.note, None,
+        if not tier.read_only and (person, tier.id, span.start_frame, span.end_frame,
+                                   span.value, span.note, span.region) in held:
+            counts.unchanged += 1  # our own export coming back unchanged: not twice
+            continue
+        seg = Segment(SegmentId(ids("segment")), video_id, AnnotatorId(person), tier.id,
+                      span.start_frame, span.end_frame, span.value, span.note, span.region,
                       uuid.uuid4().hex, span.attributes, source)
         segment_edits.append(SegmentEdit(None, seg))
-    counts.segments = len(spans)
+    counts.segments = len(spans) - counts.unchanged
     return ChangeSet(annotators=tuple(annotator_edits), tiers=tuple(tier_edits),
                      segments=tuple(segment_edits))
 

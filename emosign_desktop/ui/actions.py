@@ -126,6 +126,83 @@ def export_csv(parent: QWidget, workspace: Workspace) -> None:
     tell(parent, f"wrote {n} rows to {file}")
 
 
+# -- other tools' files ----------------------------------------------------------------------
+def import_elan(parent: QWidget, workspace: Workspace) -> None:
+    """Import an ELAN file onto the video it links (or, if it links none the project has, the
+    current video, after asking)."""
+    from emosign_desktop.services.elan import import_eaf
+
+    file, _ = QFileDialog.getOpenFileName(parent, "Import ELAN file", "", "ELAN (*.eaf)")
+    if not file:
+        return
+    try:
+        try:
+            result = import_eaf(workspace.writer, file)
+        except EmoSignError as exc:
+            video = workspace.video
+            if "give --video" not in str(exc) or video is None:
+                raise
+            answer = QMessageBox.question(
+                parent, "Which video?", f"{exc}\n\nImport it onto {video.name}?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            result = import_eaf(workspace.writer, file, video=video.name)
+    except EmoSignError as exc:
+        show_error(parent, "Import failed: nothing was changed", exc)
+        return
+    tell(parent, str(result))
+
+
+def export_elan(parent: QWidget, workspace: Workspace) -> None:
+    """Write the current video's tiers (every annotator) as an ELAN file."""
+    video = workspace.video
+    if video is None:
+        show_error(parent, "Export ELAN file", "Select a video first.")
+        return
+    file, _ = QFileDialog.getSaveFileName(parent, "Export ELAN file", f"{video.name}.eaf",
+                                          "ELAN (*.eaf)")
+    if not file:
+        return
+    try:
+        result = workspace.queries.export_eaf(video.name, file)
+    except EmoSignError as exc:
+        show_error(parent, "Export failed", exc)
+        return
+    tell(parent, str(result))
+
+
+def import_signstream(parent: QWidget, workspace: Workspace) -> None:
+    """Import a SignStream file's annotations as reference tiers on the matching videos."""
+    from emosign_desktop.services.signstream import import_signstream as run
+
+    file, _ = QFileDialog.getOpenFileName(parent, "Import SignStream file", "",
+                                          "SignStream XML (*.xml)")
+    if not file:
+        return
+    try:
+        result = run(workspace.writer, file)
+    except EmoSignError as exc:
+        show_error(parent, "Import failed: nothing was changed", exc)
+        return
+    QMessageBox.information(parent, "SignStream import", "\n".join(result.lines()))
+
+
+def export_segments(parent: QWidget, workspace: Workspace) -> None:
+    """Every segment, one row each, for pandas or R (.csv or .parquet)."""
+    file, _ = QFileDialog.getSaveFileName(parent, "Export segments for analysis",
+                                          "segments.csv", "CSV (*.csv);;Parquet (*.parquet)")
+    if not file:
+        return
+    try:
+        n = workspace.queries.export_segments(file)
+    except EmoSignError as exc:
+        show_error(parent, "Export failed", exc)
+        return
+    tell(parent, f"wrote {n} segments to {file}")
+
+
 # -- several annotators ---------------------------------------------------------------------------
 def export_pack(parent: QWidget, workspace: Workspace) -> None:
     names = workspace.queries.working_annotators()

@@ -66,6 +66,15 @@ def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
     exp = add_action(window, file, "&Export EmoSign CSV...",
                      lambda: actions.export_csv(window, ws), "Ctrl+E")
     file.addSeparator()
+    elan_in = add_action(window, file, "Import E&LAN File...",
+                         lambda: actions.import_elan(window, ws))
+    elan_out = add_action(window, file, "Export ELAN File for This &Video...",
+                          lambda: actions.export_elan(window, ws))
+    sign_in = add_action(window, file, "Import &SignStream File...",
+                         lambda: actions.import_signstream(window, ws))
+    tidy = add_action(window, file, "Export Segments for &Analysis...",
+                      lambda: actions.export_segments(window, ws))
+    file.addSeparator()
     add_action(window, file, "&Quit", window.close, "Ctrl+Q")
     edit = bar.addMenu("&Edit")
     undo = add_action(window, edit, "&Undo", lambda: actions.undo(window, ws),
@@ -81,7 +90,8 @@ def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
                        lambda: actions.merge_packs(window, ws), "Ctrl+Shift+M")
     conflicts = add_action(window, people, "&Conflict Log...",
                            lambda: actions.show_conflicts(window, ws))
-    menus = ProjectMenus([add, relink, imp, exp, tiers, pack, merge, conflicts], undo, redo,
+    menus = ProjectMenus([add, relink, imp, exp, elan_in, elan_out, sign_in, tidy, tiers, pack,
+                          merge, conflicts], undo, redo,
                          edit, people, recent, add, relink, imp, exp, pack, merge, conflicts, tiers)
     ws.on_changes(lambda _c: enable(menus, ws))
     ws.on_undo(lambda: show_undo(menus, ws))

@@ -117,7 +117,8 @@ class TierEditor(QWidget):
         self.refresh()
 
     def _load_tiers(self) -> None:
-        self.tiers = self.workspace.queries.tiers() if self.workspace.has_project else []
+        self.tiers = self.workspace.queries.tiers(editable=True) \
+            if self.workspace.has_project else []
         current = self.tier.currentText()
         self.tier.blockSignals(True)
         self.tier.clear()

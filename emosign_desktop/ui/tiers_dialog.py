@@ -76,7 +76,7 @@ class TiersDialog(QDialog):
         self.resize(760, 420)
 
     def reload(self, select: int = 0) -> None:
-        self.tiers = self.workspace.queries.tiers()
+        self.tiers = self.workspace.queries.tiers(editable=True)
         self.list.clear()
         self.list.addItems([t.name for t in self.tiers])
         if self.tiers:

@@ -1,0 +1,118 @@
+"""Tidy files for analysis in pandas or R: one row per segment, or one row per video,
+annotator and label.
+
+``export-segments`` columns: video, annotator, annotator_kind, tier, tier_group, value,
+start_frame, end_frame (inclusive), start_s, end_s (the first frame's start and the last
+frame's end, seconds from the first frame), region_x, region_y, region_w, region_h (0..1,
+empty without a region), note, source (the file an import took it from, empty when made
+here), attributes (JSON).  ``export-csv --long`` columns: video, annotator, annotator_kind,
+label (sentiment, each emotion, sentiment_confidence, emotion_confidence), value (protocol
+scales: emotions 0..3).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from emosign_desktop.core.errors import EmoSignError
+from emosign_desktop.core.model import Video
+from emosign_desktop.core.schema import EMOTION_CONFIDENCE, SENTIMENT, SENTIMENT_CONFIDENCE
+from emosign_desktop.io.csv_table import write_csv
+from emosign_desktop.media.frame_times import frame_starts_ms, nominal_starts_ms
+from emosign_desktop.services.session import ProjectLike
+from emosign_desktop.services.videos import media_file
+
+SEGMENT_COLUMNS = ("video", "annotator", "annotator_kind", "tier", "tier_group", "value",
+                   "start_frame", "end_frame", "start_s", "end_s", "region_x", "region_y",
+                   "region_w", "region_h", "note", "source", "attributes")
+LONG_COLUMNS = ("video", "annotator", "annotator_kind", "label", "value")
+
+
+def _frame_starts(project: ProjectLike, video: Video, frames: int) -> list[float] | None:
+    """Each frame's start (ms) and the end of the last; None when nothing tells."""
+    path = media_file(project.folder, video)
+    if path is not None:
+        from emosign_desktop.core.errors import MediaError
+        from emosign_desktop.media.frame_index import load_index
+
+        try:
+            return frame_starts_ms(load_index(path, video.fingerprint))
+        except MediaError:
+            pass
+    if video.media is not None and video.media.fps:
+        return nominal_starts_ms(video.media.fps, max(video.media.frame_count, frames))
+    return None
+
+
+def segment_rows(project: ProjectLike) -> list[list[object]]:
+    """One row per segment of the project, in video and start-frame order."""
+    repo = project.repo
+    videos = {v.id: v for v in repo.videos()}
+    people = {a.id: a for a in repo.annotators()}
+    tiers = {t.id: t for t in repo.tiers()}
+    rows: list[list[object]] = []
+    times: dict[int, list[float] | None] = {}
+    for seg in sorted(repo.segments(), key=lambda s: (s.video_id, s.start_frame, s.id)):
+        video = videos[seg.video_id]
+        if seg.video_id not in times:
+            times[seg.video_id] = _frame_starts(project, video, seg.end_frame + 1)
+        starts = times[seg.video_id]
+        start_s = end_s = None
+        if starts is not None and seg.end_frame + 1 < len(starts):
+            start_s = round(starts[seg.start_frame] / 1000, 6)
+            end_s = round(starts[seg.end_frame + 1] / 1000, 6)
+        r = seg.region
+        tier = tiers[seg.tier_id]
+        who = people[seg.annotator_id]
+        rows.append([video.name, who.name, who.kind.value, tier.name, tier.group, seg.value,
+                     seg.start_frame, seg.end_frame, start_s, end_s,
+                     r.x if r else None, r.y if r else None, r.w if r else None,
+                     r.h if r else None, seg.note, seg.source,
+                     json.dumps(dict(seg.attributes)) if seg.attributes else ""])
+    return rows
+
+
+def long_rows(project: ProjectLike) -> list[list[object]]:
+    """One row per video, annotator and rated label (empty labels left out)."""
+    repo = project.repo
+    names = {v.id: v.name for v in repo.videos()}
+    people = {a.id: a for a in repo.annotators()}
+    labels = (SENTIMENT, *project.schema.emotion_keys, SENTIMENT_CONFIDENCE, EMOTION_CONFIDENCE)
+    rows: list[list[object]] = []
+    for ann in repo.annotations():
+        who = people[ann.annotator_id]
+        for label in labels:
+            value = ann.value(label)
+            if value is not None:
+                rows.append([names[ann.video_id], who.name, who.kind.value, label, value])
+    return rows
+
+
+def _write(path: Path, columns: tuple[str, ...], rows: list[list[object]]) -> int:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pandas as pd
+
+        try:
+            pd.DataFrame(rows, columns=list(columns)).to_parquet(path, index=False)
+        except ImportError as exc:
+            raise EmoSignError(f"{path}: writing Parquet needs pyarrow ({exc})") from None
+        except OSError as exc:
+            raise EmoSignError(f"{path}: cannot write the file ({exc.strerror})") from None
+        return len(rows)
+    if suffix not in (".csv", ""):
+        raise EmoSignError(f"{path}: write a .csv or a .parquet file")
+    write_csv(path, list(columns),
+              [["" if v is None else str(v) for v in row] for row in rows])
+    return len(rows)
+
+
+def export_segments(project: ProjectLike, path: str | Path) -> int:
+    """Every segment, one row each, to ``path`` (.csv or .parquet); returns the rows."""
+    return _write(Path(path), SEGMENT_COLUMNS, segment_rows(project))
+
+
+def export_long(project: ProjectLike, path: str | Path) -> int:
+    """Every rated label, one row per video x annotator x label (.csv or .parquet)."""
+    return _write(Path(path), LONG_COLUMNS, long_rows(project))
