@@ -33,6 +33,7 @@ from urllib.parse import quote, unquote, urlparse
 from xml.etree import ElementTree
 
 from emosign_desktop.core.errors import EmoSignError, InputFileError
+from emosign_desktop.io.safe_xml import read_xml_file
 
 #: Larger files are refused before they are parsed.
 MAX_EAF_BYTES = 64 * 1024 * 1024
@@ -141,36 +142,7 @@ def read_eaf(path: str | Path) -> EafDocument:
 
 
 def _parse(path: Path) -> ElementTree.Element:
-    import defusedxml.ElementTree as SafeTree
-    from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
-
-    try:
-        size = path.stat().st_size
-        if size > MAX_EAF_BYTES:
-            raise InputFileError(path, f"the file is {size / 2**20:.1f} MB, more than the "
-                                 f"{MAX_EAF_BYTES // 2**20} MB an ELAN file may have here")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
-    try:
-        root = SafeTree.fromstring(data, forbid_dtd=False, forbid_entities=True,
-                                   forbid_external=True)
-    except EntitiesForbidden as exc:
-        where = f" ({exc.sysid})" if exc.sysid else ""
-        kind = "an external entity" if exc.sysid or exc.pubid else "an entity"
-        raise InputFileError(path, f"the XML declares {kind} '{exc.name}'{where}; ELAN files "
-                             "declare none, and entities can expand without bound or read "
-                             "other files: refused") from None
-    except ExternalReferenceForbidden as exc:
-        raise InputFileError(path, f"the XML refers to an external resource ({exc.sysid}): "
-                             "refused") from None
-    except DefusedXmlException as exc:
-        raise InputFileError(path, f"refused: {exc}") from None
-    except ElementTree.ParseError as exc:
-        line, column = exc.position
-        reason = str(exc).split(":")[0]
-        raise InputFileError(path, f"not well-formed XML ({reason} at line {line}, column "
-                             f"{column + 1})") from None
+    root = read_xml_file(path, kind="ELAN", max_bytes=MAX_EAF_BYTES)
     if root.tag != "ANNOTATION_DOCUMENT":
         raise InputFileError(path, f"not an ELAN file: its root element is <{root.tag}>, not "
                              "<ANNOTATION_DOCUMENT>")

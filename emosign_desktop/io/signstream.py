@@ -33,10 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
-
 from emosign_desktop.core.errors import InputFileError
+from emosign_desktop.io.safe_xml import parse_xml, read_xml_file
 
 ROOT = "SIGNSTREAM-DATABASE"
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -121,48 +119,14 @@ def read_signstream(path: str | Path) -> SignStreamFile:
     """Read and check a SignStream XML file, or raise :class:`InputFileError` naming the file
     and the problem."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputFileError(path, f"too large for a SignStream file ({size:,} bytes; "
-                                 f"the limit is {MAX_FILE_BYTES:,})")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
-    return parse_signstream(data, path)
+    return _Reader(path).read(read_xml_file(path, kind="SignStream", max_bytes=MAX_FILE_BYTES))
 
 
 def parse_signstream(data: bytes, path: str | Path) -> SignStreamFile:
     """Parse the bytes of a SignStream XML file (``path`` names it in errors)."""
     path = Path(path)
-    if len(data) > MAX_FILE_BYTES:
-        raise InputFileError(path, f"too large for a SignStream file ({len(data):,} bytes; "
-                             f"the limit is {MAX_FILE_BYTES:,})")
-    root = _parse_xml(data, path)
-    return _Reader(path).read(root)
-
-
-def _parse_xml(data: bytes, path: Path) -> Any:
-    try:
-        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True,
-                                 forbid_external=True)
-    except defusedxml.DTDForbidden:
-        raise InputFileError(path, "has a DOCTYPE declaration (DTDs and entities are refused; "
-                             "nothing was read)") from None
-    except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
-        raise InputFileError(path, "declares entities; they are refused (nothing was read)"
-                             ) from None
-    except defusedxml.DefusedXmlException as exc:
-        raise InputFileError(path, f"refused: {exc}") from None
-    except SafeET.ParseError as exc:
-        line, column = getattr(exc, "position", (None, None))
-        where = f" (line {line}, column {column + 1})" if line is not None and column is not None \
-            else ""
-        raise InputFileError(path, f"not well-formed XML{where}: {_reason(exc)}") from None
-
-
-def _reason(exc: Exception) -> str:
-    return re.sub(r":\s*line \d+, column \d+$", "", str(exc)) or "cannot be parsed"
+    return _Reader(path).read(parse_xml(data, path, kind="SignStream",
+                                        max_bytes=MAX_FILE_BYTES))
 
 
 class _Reader:

@@ -7,7 +7,9 @@ window's status bar.  None of them refreshes a panel: the panels follow the work
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox, QWidget
 
@@ -16,6 +18,7 @@ from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.messages import show_error
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All (*)"
+T = TypeVar("T")
 
 
 def tell(parent: QWidget, text: str) -> None:
@@ -25,25 +28,39 @@ def tell(parent: QWidget, text: str) -> None:
         window.statusBar().showMessage(text, 10000)
 
 
+def attempt(parent: QWidget, failure: str, work: Callable[[], T]) -> T | None:
+    """Run ``work``; a refusal (bad file, bad value) is shown under ``failure`` and gives
+    None.  Nothing was changed then: every operation is all or nothing."""
+    try:
+        return work()
+    except EmoSignError as exc:
+        show_error(parent, failure, exc)
+        return None
+
+
+def open_file(parent: QWidget, title: str, kinds: str) -> str | None:
+    file, _ = QFileDialog.getOpenFileName(parent, title, "", kinds)
+    return file or None
+
+
+def save_file(parent: QWidget, title: str, name: str, kinds: str) -> str | None:
+    file, _ = QFileDialog.getSaveFileName(parent, title, name, kinds)
+    return file or None
+
+
+IMPORT_FAILED = "Import failed: nothing was changed"
+
+
 # -- projects -------------------------------------------------------------------------------------
 def open_folder(parent: QWidget, workspace: Workspace, folder: str | Path) -> bool:
     """Open the project in ``folder``; on failure say why and keep the current one."""
-    try:
-        workspace.open(folder)
-    except EmoSignError as exc:
-        show_error(parent, "Cannot open project", exc)
-        return False
-    return True
+    return attempt(parent, "Cannot open project", lambda: workspace.open(folder)) is not None
 
 
 def new_project(parent: QWidget, workspace: Workspace) -> None:
     folder = QFileDialog.getExistingDirectory(parent, "New project: choose an empty folder")
-    if not folder:
-        return
-    try:
-        workspace.create(folder)
-    except EmoSignError as exc:
-        show_error(parent, "Cannot create project", exc)
+    if folder:
+        attempt(parent, "Cannot create project", lambda: workspace.create(folder))
 
 
 def open_project(parent: QWidget, workspace: Workspace) -> None:
@@ -103,27 +120,18 @@ def relink(parent: QWidget, workspace: Workspace) -> None:
 def import_csv(parent: QWidget, workspace: Workspace) -> None:
     from emosign_desktop.services.csv_exchange import import_released
 
-    file, _ = QFileDialog.getOpenFileName(parent, "Import EmoSign CSV", "", "CSV (*.csv)")
-    if not file:
-        return
-    try:
-        summary = import_released(workspace.writer, file)
-    except EmoSignError as exc:
-        show_error(parent, "Import failed: nothing was changed", exc)
-        return
-    tell(parent, f"{Path(file).name}: {summary}")
+    file = open_file(parent, "Import EmoSign CSV", "CSV (*.csv)")
+    summary = file and attempt(parent, IMPORT_FAILED,
+                               lambda: import_released(workspace.writer, file))
+    if file and summary:
+        tell(parent, f"{Path(file).name}: {summary}")
 
 
 def export_csv(parent: QWidget, workspace: Workspace) -> None:
-    file, _ = QFileDialog.getSaveFileName(parent, "Export EmoSign CSV", "", "CSV (*.csv)")
-    if not file:
-        return
-    try:
-        n = workspace.queries.export_released(file)
-    except EmoSignError as exc:
-        show_error(parent, "Export failed", exc)
-        return
-    tell(parent, f"wrote {n} rows to {file}")
+    file = save_file(parent, "Export EmoSign CSV", "", "CSV (*.csv)")
+    n = file and attempt(parent, "Export failed", lambda: workspace.queries.export_released(file))
+    if file and n is not None:
+        tell(parent, f"wrote {n} rows to {file}")
 
 
 # -- other tools' files ----------------------------------------------------------------------
@@ -132,7 +140,7 @@ def import_elan(parent: QWidget, workspace: Workspace) -> None:
     current video, after asking)."""
     from emosign_desktop.services.elan import import_eaf
 
-    file, _ = QFileDialog.getOpenFileName(parent, "Import ELAN file", "", "ELAN (*.eaf)")
+    file = open_file(parent, "Import ELAN file", "ELAN (*.eaf)")
     if not file:
         return
     try:
@@ -150,7 +158,7 @@ def import_elan(parent: QWidget, workspace: Workspace) -> None:
                 return
             result = import_eaf(workspace.writer, file, video=video.name)
     except EmoSignError as exc:
-        show_error(parent, "Import failed: nothing was changed", exc)
+        show_error(parent, IMPORT_FAILED, exc)
         return
     tell(parent, str(result))
 
@@ -161,46 +169,30 @@ def export_elan(parent: QWidget, workspace: Workspace) -> None:
     if video is None:
         show_error(parent, "Export ELAN file", "Select a video first.")
         return
-    file, _ = QFileDialog.getSaveFileName(parent, "Export ELAN file", f"{video.name}.eaf",
-                                          "ELAN (*.eaf)")
-    if not file:
-        return
-    try:
-        result = workspace.queries.export_eaf(video.name, file)
-    except EmoSignError as exc:
-        show_error(parent, "Export failed", exc)
-        return
-    tell(parent, str(result))
+    file = save_file(parent, "Export ELAN file", f"{video.name}.eaf", "ELAN (*.eaf)")
+    result = file and attempt(parent, "Export failed",
+                              lambda: workspace.queries.export_eaf(video.name, file))
+    if result:
+        tell(parent, str(result))
 
 
 def import_signstream(parent: QWidget, workspace: Workspace) -> None:
     """Import a SignStream file's annotations as reference tiers on the matching videos."""
     from emosign_desktop.services.signstream import import_signstream as run
 
-    file, _ = QFileDialog.getOpenFileName(parent, "Import SignStream file", "",
-                                          "SignStream XML (*.xml)")
-    if not file:
-        return
-    try:
-        result = run(workspace.writer, file)
-    except EmoSignError as exc:
-        show_error(parent, "Import failed: nothing was changed", exc)
-        return
-    QMessageBox.information(parent, "SignStream import", "\n".join(result.lines()))
+    file = open_file(parent, "Import SignStream file", "SignStream XML (*.xml)")
+    result = file and attempt(parent, IMPORT_FAILED, lambda: run(workspace.writer, file))
+    if result:
+        QMessageBox.information(parent, "SignStream import", "\n".join(result.lines()))
 
 
 def export_segments(parent: QWidget, workspace: Workspace) -> None:
     """Every segment, one row each, for pandas or R (.csv or .parquet)."""
-    file, _ = QFileDialog.getSaveFileName(parent, "Export segments for analysis",
-                                          "segments.csv", "CSV (*.csv);;Parquet (*.parquet)")
-    if not file:
-        return
-    try:
-        n = workspace.queries.export_segments(file)
-    except EmoSignError as exc:
-        show_error(parent, "Export failed", exc)
-        return
-    tell(parent, f"wrote {n} segments to {file}")
+    file = save_file(parent, "Export segments for analysis", "segments.csv",
+                     "CSV (*.csv);;Parquet (*.parquet)")
+    n = file and attempt(parent, "Export failed", lambda: workspace.queries.export_segments(file))
+    if file and n is not None:
+        tell(parent, f"wrote {n} segments to {file}")
 
 
 # -- several annotators ---------------------------------------------------------------------------
@@ -214,17 +206,13 @@ def export_pack(parent: QWidget, workspace: Workspace) -> None:
                                     start, False)
     if not ok:
         return
-    file, _ = QFileDialog.getSaveFileName(parent, "Save annotator pack",
-                                          f"{name}.emosignpack.json", "Pack (*.json)")
-    if not file:
-        return
-    try:
-        pack = workspace.queries.export_pack(name, file)
-    except EmoSignError as exc:
-        show_error(parent, "Export failed", exc)
-        return
-    tell(parent, f"wrote {file}: {len(pack.annotations)} annotations, "
-                 f"{len(pack.segments)} segments")
+    file = save_file(parent, "Save annotator pack", f"{name}.emosignpack.json",
+                     "Pack (*.json)")
+    pack = file and attempt(parent, "Export failed",
+                            lambda: workspace.queries.export_pack(name, file))
+    if pack:
+        tell(parent, f"wrote {file}: {len(pack.annotations)} annotations, "
+                     f"{len(pack.segments)} segments")
 
 
 def merge_packs(parent: QWidget, workspace: Workspace) -> None:
@@ -234,12 +222,10 @@ def merge_packs(parent: QWidget, workspace: Workspace) -> None:
                                             "Packs (*.json);;All (*)")
     if not files:
         return
-    try:
-        summaries = merge_pack_files(workspace.writer, files)
-    except EmoSignError as exc:
-        show_error(parent, "Merge failed: nothing was changed", exc)
-        return
-    QMessageBox.information(parent, "Packs merged", "\n".join(str(s) for s in summaries))
+    summaries = attempt(parent, "Merge failed: nothing was changed",
+                        lambda: merge_pack_files(workspace.writer, files))
+    if summaries is not None:
+        QMessageBox.information(parent, "Packs merged", "\n".join(str(s) for s in summaries))
 
 
 def show_conflicts(parent: QWidget, workspace: Workspace) -> None:

@@ -57,9 +57,9 @@ def test_bad_files_and_no_match_exit_2_and_change_nothing(folder, tmp_path):
     bomb.write_text(BOMB, encoding="utf-8")
     r = emosign("import-signstream", folder, bomb)
     assert r.returncode == 2
-    assert r.stderr.splitlines() == [f"emosign import-signstream: error: {bomb}: has a DOCTYPE "
-                                     "declaration (DTDs and entities are refused; nothing was "
-                                     "read)"]
+    [line] = r.stderr.splitlines()
+    assert line.startswith(f"emosign import-signstream: error: {bomb}: the XML declares an "
+                           "entity") and line.endswith("refused")
     other = write_signstream(tmp_path / "other.xml", utterances=({
         "id": "7", "S": 0, "E": 900, "media": ("1",), "tracks": {"10": [(0, 100, "2")]}},))
     r = emosign("import-signstream", folder, other)
