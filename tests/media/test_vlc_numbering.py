@@ -55,14 +55,15 @@ class Script:
     shown)."""
 
     def __init__(self, start: int = 0, speed: float = 1.0, index: FrameIndex | None = None,
-                 exact: bool = True, clock_ms: int = 0) -> None:
+                 exact: bool = True, clock_ms: int = 0, frame=coded) -> None:
         self.index = index or make_index()
         self.stats = PlaybackStats()
         self.numbering = Numbering(self.index, self.stats)
+        self.frame = frame  # frame i's exact picture
         refs = None
         if exact:
             frames = range(max(start - 1, 0), min(start + AHEAD + 1, self.index.frame_count))
-            refs = {i: _thumb(coded(i)) for i in frames}
+            refs = {i: _thumb(frame(i)) for i in frames}
         self.numbering.restart(start, refs, clock_ms, speed)
         self.start, self.rate = start, vlc_rate(speed)
         self.clock_ms = clock_ms
@@ -72,7 +73,7 @@ class Script:
         return (frame - self.start) / self.index.fps / self.rate
 
     def show(self, what: int | np.ndarray, at: float, clock_ms: int | None = None) -> int | None:
-        picture = coded(what) if isinstance(what, int) else what
+        picture = self.frame(what) if isinstance(what, int) else what
         if clock_ms is not None:
             self.clock_ms = clock_ms
         return self.numbering.place(T0 + at, picture, self.clock_ms)
@@ -84,7 +85,7 @@ class Script:
     def offer(self) -> None:
         """Decode what the numbering wants, as the watch thread does."""
         while (frame := self.numbering.wanted()) is not None:
-            self.numbering.offer(frame, _thumb(coded(frame)))
+            self.numbering.offer(frame, _thumb(self.frame(frame)))
 
 
 # -- the start frame ----------------------------------------------------------------------
@@ -118,6 +119,20 @@ def test_a_start_a_few_frames_late_is_placed_by_its_content():
     s = Script(start=60)
     assert s.play([62, 63, 64]) == [62, 63, 64]
     assert s.stats.dropped == 2
+
+
+def test_frames_dropped_before_vlc_clock_can_tell_are_found_by_content():
+    """Measured: VLC showed frame 0 (at once), then, late, 16 on its deadline.  With one
+    picture there is no clock yet to see the drop, but the frames just after the start
+    frame are checked against their exact pictures."""
+    s = Script(start=0)
+    assert s.show(0, -0.01) == 0
+    labels = []
+    for f in range(16, 40):
+        labels.append(s.show(f, s.due(f)))
+        s.offer()
+    shown = [x for x in labels if x is not None]
+    assert shown and shown == list(range(40 - len(shown), 40))
 
 
 def test_the_first_frame_is_recognised_too():
@@ -174,9 +189,8 @@ def test_at_quarter_speed_every_frame_comes_many_times():
 def test_identical_frames_on_their_deadlines_are_counted():
     """A video whose frames come in identical pairs (made from 12.5 fps): the same picture
     on the next frame's deadline is that frame, not a repeat."""
-    s = Script(start=0)
-    pairs = [coded(f // 2) for f in range(40)]
-    assert [s.show(p, s.due(f) + 0.0003) for f, p in enumerate(pairs)] == list(range(40))
+    s = Script(start=0, frame=lambda i: coded(i // 2))
+    assert s.play(list(range(40))) == list(range(40))
 
 
 def test_frames_dropped_by_vlc_are_caught_up_at_once():
@@ -184,6 +198,14 @@ def test_frames_dropped_by_vlc_are_caught_up_at_once():
     frames = [0, 1, 2, 3, 6, 7, 8, 12, 13, 14, 15, 20]
     assert s.play(frames) == frames
     assert s.stats.dropped == 2 + 3 + 4
+
+
+def test_a_frame_after_a_drop_may_come_late():
+    """Measured at 2x: VLC, late, dropped 126 and presented 127 10 ms after its deadline."""
+    s = Script(start=100, speed=2.0, index=make_index(fps=12))
+    assert s.play(list(range(100, 126))) == list(range(100, 126))
+    assert s.show(127, s.due(127) + 0.010) == 127
+    assert s.play(list(range(128, 135))) == list(range(128, 135))
 
 
 def test_a_picture_presented_late_is_not_a_drop():
@@ -197,12 +219,12 @@ def test_a_picture_presented_late_is_not_a_drop():
 
 
 def test_a_clock_that_moved_later_is_followed():
-    """VLC's clock moved later (it does when its input runs late): no jump, even when it
-    moved by more than a frame."""
+    """VLC's clock moved later (it does when its input runs late): no jump (a move of more
+    than half a frame more looks like a frame dropped; not seen)."""
     s = Script(start=0)
     assert s.play(list(range(10))) == list(range(10))
     assert s.play(list(range(10, 30)), late=0.017) == list(range(10, 30))
-    assert s.play(list(range(30, 40)), late=0.017 + 1.4 / FPS) == list(range(30, 40))
+    assert s.play(list(range(30, 40)), late=0.017 + 0.45 / FPS) == list(range(30, 40))
 
 
 def test_frames_are_counted_while_libvlc_clock_lags():
@@ -277,15 +299,31 @@ def test_without_exact_pictures_libvlc_clock_catches_a_late_start_up():
     assert s.stats.dropped == 22
 
 
-def test_a_keyframe_ahead_puts_a_lost_count_right():
-    """VLC lost at 2x (it shows broken pictures on the frames' deadlines), then shows the
-    keyframe 120 while the count is at 83: the exact keyframe, decoded ahead, is recognised."""
+def test_broken_pictures_just_after_the_start_are_not_shown():
+    """VLC asked for 75 at 2x lost its references after showing 75: broken pictures on the
+    frames' deadlines, then the keyframe 120.  The frames just after the start frame are
+    checked: the broken ones are not shown, and the count is found again from 120."""
     s = Script(start=75, speed=2.0)
     assert s.play([75]) == [75]
+    assert [s.show(BROKEN, s.due(f)) for f in range(76, 83)] == [None] * 7
+    labels = []
+    for f in range(120, 130):
+        s.offer()
+        labels.append(s.show(f, s.due(f - 37), clock_ms=round(f * 1000 / FPS)))
+    shown = [x for x in labels if x is not None]
+    assert shown and shown == list(range(130 - len(shown), 130))
+
+
+def test_a_keyframe_ahead_puts_a_lost_count_right():
+    """VLC lost at 2x after a while (broken pictures on the frames' deadlines), then shows
+    the keyframe 120 while the count is at 96: the exact keyframe, decoded ahead, is
+    recognised."""
+    s = Script(start=75, speed=2.0)
+    assert s.play(list(range(75, 90))) == list(range(75, 90))
     s.offer()  # keyframe 120, at least CHECK_S ahead
-    broken = [s.show(BROKEN, s.due(f)) for f in range(76, 83)]
-    assert broken == list(range(76, 83))  # what they are cannot be known (broken)
-    labels = [s.show(f, s.due(f - 37)) for f in range(120, 130)]
+    broken = [s.show(BROKEN, s.due(f)) for f in range(90, 96)]
+    assert broken == list(range(90, 96))  # what they are cannot be known (broken)
+    labels = [s.show(f, s.due(f - 24)) for f in range(120, 130)]
     assert labels == list(range(120, 130))
 
 
