@@ -27,6 +27,9 @@ MOUTH_CORNER_R, MOUTH_CORNER_L = 61, 291
 FOREHEAD, CHIN = 10, 152
 # Pose points.
 SHOULDER_L, SHOULDER_R, EAR_L, EAR_R = 11, 12, 7, 8
+WRIST_L, WRIST_R = 15, 16
+#: A pose point counts as seen at or above this visibility.
+VISIBLE = 0.5
 ENERGY_WINDOW_S = 0.5
 
 
@@ -248,6 +251,26 @@ def _dom_speed(c: _Context) -> np.ndarray:
          label="Non-dominant hand speed")
 def _nondom_speed(c: _Context) -> np.ndarray:
     return _hand_speeds(c)[_dominant(c)[1]]
+
+
+@_signal("wrist_speed", "shoulder widths/s", "speed of the faster of the two wrists of the "
+         f"body pose (15, 16; where their visibility is at least {VISIBLE}) / shoulder width. "
+         "The pose follows the wrists through the motion blur of fast signing, where the "
+         "hand points are often lost",
+         label="Wrist speed")
+def _wrist_speed(c: _Context) -> np.ndarray:
+    speeds = []
+    for point in (WRIST_L, WRIST_R):
+        xy = c.pose[:, point, :2].copy()
+        xy[c.t.pose[:, point, 3] < VISIBLE] = np.nan
+        if len(xy) > 1:
+            speeds.append(np.linalg.norm(np.gradient(xy, axis=0), axis=1) * c.fps)
+        else:
+            speeds.append(np.full(len(xy), np.nan))
+    both = np.stack(speeds)
+    fastest = np.where(np.isnan(both).all(axis=0), np.nan,
+                       np.nanmax(np.where(np.isnan(both), -np.inf, both), axis=0))
+    return fastest / c.shoulders
 
 
 @_signal("signing_extent", "shoulder widths", "largest distance of a hand centre from the "

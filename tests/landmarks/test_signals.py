@@ -173,3 +173,17 @@ def test_signals_have_names_in_words_and_keep_their_keys():
     for label in labels.values():
         assert label and label[0].isupper() and "_" not in label
     assert set(compute_signals(base_track())) == set(keys)
+
+
+def test_wrist_speed_follows_the_faster_visible_wrist() -> None:
+    t = base_track(frames=6, fps=25.0)
+    for f in range(6):  # the right wrist moves 8 px a frame, the left one 2 px
+        t.pose[f, s.WRIST_R, :2] = np.array([300 + 8 * f, 800]) / [W, H]
+        t.pose[f, s.WRIST_L, :2] = np.array([700 + 2 * f, 800]) / [W, H]
+    sig = compute_signals(t)["wrist_speed"]
+    shoulders = 400.0
+    assert sig[2] == pytest.approx(8 * 25 / shoulders)
+    t.pose[:, s.WRIST_R, 3] = 0.2  # the right wrist is out of sight: the left one counts
+    assert compute_signals(t)["wrist_speed"][2] == pytest.approx(2 * 25 / shoulders)
+    t.pose[:, s.WRIST_L, 3] = 0.2
+    assert np.isnan(compute_signals(t)["wrist_speed"]).all()
