@@ -297,7 +297,12 @@ def cmd_landmarks(args: argparse.Namespace) -> int:
         print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr,
               flush=True)
 
-    result = run(jobs, args.workers, report)
+    if args.scheduler:  # a Dask cluster: a scheduler's address, or "local"
+        from emosign_desktop.landmarks.cluster import run_on_cluster
+
+        result = run_on_cluster(jobs, args.scheduler, args.workers, report)
+    else:
+        result = run(jobs, args.workers, report)
     if tty and jobs:
         print(file=sys.stderr)
     for name in result.finished:
@@ -520,6 +525,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", help="project folder")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="worker processes, one video each (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on a Dask cluster: its scheduler (tcp://HOST:PORT), or 'local' "
+                   "for a local one of --workers processes (default: a process pool here)")
     p.add_argument("--video", metavar="NAME", help="only this video")
     p.add_argument("--force", action="store_true", help="compute again even if cached")
     p.set_defaults(func=cmd_landmarks)

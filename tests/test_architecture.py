@@ -14,7 +14,8 @@ import pytest
 PACKAGE = Path(__file__).parents[1] / "emosign_desktop"
 QT = ("PySide6", "shiboken6", "pyqtgraph")
 SQL = ("sqlalchemy", "alembic")
-HEAVY_AT_MODULE_LEVEL = ("pandas", "mediapipe", "cv2", "sklearn", "krippendorff", "pympi", "av")
+HEAVY_AT_MODULE_LEVEL = ("pandas", "mediapipe", "cv2", "sklearn", "krippendorff", "pympi", "av",
+                         "dask", "distributed", "psycopg", "pyarrow")
 
 
 def _imports(path: Path, module_level_only: bool = False) -> set[str]:

@@ -40,6 +40,12 @@ class BatchProgress:
     finished: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
+    #: on a cluster: the worker each video runs (or ran) on, how often it was started (more
+    #: than once when a worker was lost and it was retried elsewhere), and the videos whose
+    #: bytes were sent to the workers (they did not see the file)
+    where: dict[str, str] = field(default_factory=dict)
+    attempts: dict[str, int] = field(default_factory=dict)
+    shipped: list[str] = field(default_factory=list)
 
     @property
     def frames(self) -> int:

@@ -64,17 +64,19 @@ def _points(landmarks, n: int, with_visibility: bool = False) -> np.ndarray | No
 
 
 def extract(path: str | Path, fingerprint: str | None = None, *,
-            progress: Progress | None = None, force: bool = False) -> LandmarkTrack:
+            progress: Progress | None = None, force: bool = False,
+            target: Path | None = None) -> LandmarkTrack:
     """Landmarks of every frame of ``path``, from the cache when done before.
 
     Resumes a run that was killed (from its last checkpoint), or stopped by ``progress``
-    raising :class:`ExtractionStopped` (from the frame it stopped at).
+    raising :class:`ExtractionStopped` (from the frame it stopped at).  ``target`` is the
+    cache file to use instead of the user's (a cluster worker's private one).
     """
     import mediapipe as mp
 
     path = Path(path)
     fp = fingerprint or compute_fingerprint(path)
-    target = cache_path(fp)
+    target = target or cache_path(fp)
     target.parent.mkdir(parents=True, exist_ok=True)
     index = load_index(path, fp)
     width, height = index.display_size
