@@ -210,7 +210,8 @@ def test_broken_references_are_named(tmp_path, change, message):
 def test_size_limit_and_unreadable_file(tmp_path, monkeypatch):
     path = write(tmp_path / "big.eaf", field_eaf())
     monkeypatch.setattr(eaf_io, "MAX_EAF_BYTES", 1000)
-    with pytest.raises(InputFileError, match="bytes, more than the 1,000 bytes an ELAN file may have"):
+    too_big = "bytes, more than the 1,000 bytes an ELAN file may have"
+    with pytest.raises(InputFileError, match=too_big):
         read_eaf(path)
     with pytest.raises(InputFileError, match="cannot read the file"):
         read_eaf(tmp_path / "absent.eaf")
