@@ -34,8 +34,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     from emosign_desktop.services.session import create_session
 
     schema = load_schema_file(args.schema) if args.schema else EMOSIGN_SCHEMA
-    with create_session(args.dir, schema) as session:
-        print(f"created project {session.project.path} (schema {schema.name})")
+    with create_session(args.dir, schema, db=args.db) as session:
+        where = f"; {session.where}" if args.db else ""
+        print(f"created project {session.project.path} (schema {session.schema.name}{where})")
     return 0
 
 
@@ -435,6 +436,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="create a project in a folder")
     p.add_argument("dir", help="project folder (created if missing)")
     p.add_argument("--schema", metavar="FILE", help="label schema (.toml or .json)")
+    p.add_argument("--db", metavar="postgresql://HOST[:PORT]/DB",
+                   help="keep the project's database on this PostgreSQL server (the folder "
+                   "records host, port and database only; the password comes from "
+                   "PGPASSWORD, ~/.pgpass or the system keyring; a database that already "
+                   "holds an EmoSign project is joined)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("add", help="probe video files and add them to a project")

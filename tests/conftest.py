@@ -1,9 +1,16 @@
-"""Shared fixtures: a migrated empty project built once and copied per test, generated media."""
+"""Shared fixtures: a migrated empty project built once and copied per test, generated media.
+
+The ``project`` fixture runs every storage and services test twice: on an SQLite file and on
+a PostgreSQL server (a throwaway cluster started once per run on loopback, see
+``tests/storage/pg_server.py``).  The PostgreSQL variants skip, saying why, only where no
+server can be started.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +22,61 @@ from emosign_desktop.storage import PROJECT_FILE, create_project, open_project
 from tests.generate import make_video
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ENGINES = ("sqlite", "postgresql")
+#: Tests under these folders get the ``project`` fixture on both engines.
+_BOTH_ENGINES = ("storage", "services")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "project" not in metafunc.fixturenames:
+        return
+    here = Path(str(metafunc.definition.path)).relative_to(Path(__file__).parent).parts
+    if here and here[0] in _BOTH_ENGINES:
+        metafunc.parametrize("project", ENGINES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory):
+    """A running throwaway PostgreSQL cluster, or a reason why there is none.  While it runs,
+    PGUSER and PGPASSWORD name its superuser (as a lab's users set them)."""
+    from tests.storage.pg_server import PASSWORD, NoServer, PgServer
+
+    try:
+        server = PgServer().start()
+    except (NoServer, OSError, subprocess.SubprocessError) as exc:
+        yield str(exc)
+        return
+    saved = {k: os.environ.get(k) for k in ("PGUSER", "PGPASSWORD", "PGHOST", "PGPORT")}
+    os.environ.update(PGUSER=server.user, PGPASSWORD=PASSWORD)
+    for k in ("PGHOST", "PGPORT"):
+        os.environ.pop(k, None)
+    try:
+        yield server
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        server.destroy()
+
+
+@pytest.fixture
+def server(pg_server):
+    """The running PostgreSQL server (the test skips, saying why, when none can start)."""
+    if isinstance(pg_server, str):
+        pytest.skip(f"no PostgreSQL server: {pg_server}")
+    return pg_server
+
+
+@pytest.fixture(scope="session")
+def server_projects(pg_server, tmp_path_factory: pytest.TempPathFactory):
+    """Empty server projects, one database reset for each test (None: no server)."""
+    if isinstance(pg_server, str):
+        return pg_server
+    from tests.storage.pg_server import ServerProjects
+
+    return ServerProjects(pg_server, tmp_path_factory.mktemp("pg-template"))
 
 
 @pytest.fixture(autouse=True)
@@ -45,9 +107,34 @@ def project_dir(tmp_path: Path, empty_project_file: Path) -> Path:
 
 
 @pytest.fixture
-def project(project_dir: Path):
-    """An open empty project with its write path and undo history (closed after the test)."""
-    p = Session(open_project(project_dir), undo=True)
+def server_project_dir(tmp_path: Path, server_projects) -> Path:
+    """A folder whose project lives on the PostgreSQL server (an empty project)."""
+    if isinstance(server_projects, str):
+        pytest.skip(f"no PostgreSQL server: {server_projects}")
+    return server_projects.project(tmp_path / "project")
+
+
+@pytest.fixture
+def engine_project_dir(request: pytest.FixtureRequest) -> Path:
+    """An empty project folder on the engine of the test's ``project`` parameter."""
+    engine = getattr(request, "param", None) or _engine_of(request)
+    name = "server_project_dir" if engine == "postgresql" else "project_dir"
+    return Path(request.getfixturevalue(name))
+
+
+def _engine_of(request: pytest.FixtureRequest) -> str:
+    callspec = getattr(request.node, "callspec", None)
+    return str(callspec.params.get("project", "sqlite")) if callspec else "sqlite"
+
+
+@pytest.fixture
+def project(request: pytest.FixtureRequest):
+    """An open empty project with its write path and undo history (closed after the test):
+    on SQLite, or (parametrised, for storage and services tests) on PostgreSQL too."""
+    engine = getattr(request, "param", "sqlite")
+    name = "server_project_dir" if engine == "postgresql" else "project_dir"
+    folder = Path(request.getfixturevalue(name))
+    p = Session(open_project(folder), undo=True)
     yield p
     p.close()
 
@@ -77,8 +164,17 @@ def sample_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def dump_project(path: Path) -> list[tuple]:
-    """Every row of every table of a project file, to compare before and after."""
+    """Every row of every table of a project (its SQLite file, or the server database its
+    settings file names), to compare before and after."""
     import sqlite3
+
+    from emosign_desktop.storage.project import read_server_settings
+
+    server = read_server_settings(Path(path))
+    if server is not None:
+        from tests.storage.pg_server import dump_server_database
+
+        return dump_server_database(server.host, server.port, server.database)
 
     con = sqlite3.connect(path)
     try:

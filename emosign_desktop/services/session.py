@@ -10,7 +10,13 @@ from emosign_desktop.core.schema import EMOSIGN_SCHEMA, LabelSchema
 from emosign_desktop.core.undo import UndoStack
 from emosign_desktop.services.editing import EditingService
 from emosign_desktop.services.write_path import WritePath
-from emosign_desktop.storage.project import PROJECT_FILE, Project, create_project, open_project
+from emosign_desktop.storage.project import (
+    PROJECT_FILE,
+    Project,
+    create_project,
+    open_project,
+    parse_server_url,
+)
 from emosign_desktop.storage.repository import Repository
 
 
@@ -43,8 +49,13 @@ class Session:
 
     @property
     def path(self) -> Path:
-        """The project file."""
+        """The project file (for a project on a server: the file naming the server)."""
         return self.project.path
+
+    @property
+    def where(self) -> str:
+        """Where the project's data live, for messages: its file, or its server database."""
+        return self.project.where
 
     @property
     def repo(self) -> Repository:
@@ -78,6 +89,9 @@ def open_session(path: str | Path, *, undo: bool = False) -> Session:
 
 
 def create_session(folder: str | Path, schema: LabelSchema = EMOSIGN_SCHEMA, *,
-                   undo: bool = False) -> Session:
-    """Create a project in ``folder`` and open it."""
-    return Session(create_project(folder, schema), undo=undo)
+                   undo: bool = False, db: str | None = None) -> Session:
+    """Create a project in ``folder`` and open it: an SQLite file in the folder, or with
+    ``db`` (``postgresql://HOST[:PORT]/DATABASE``) a database on that server, the folder
+    recording only where it is (see ``services/remote.py``)."""
+    server = parse_server_url(db) if db else None
+    return Session(create_project(folder, schema, server=server), undo=undo)

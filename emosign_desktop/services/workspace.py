@@ -108,14 +108,16 @@ class Workspace:
         one; on failure the current one stays open and the error is raised."""
         return self._take(open_session(path, undo=True))
 
-    def create(self, folder: str | Path) -> Session:
-        """Create a project in ``folder`` and open it."""
-        return self._take(create_session(folder, undo=True))
+    def create(self, folder: str | Path, db: str | None = None) -> Session:
+        """Create a project in ``folder`` and open it (with ``db``,
+        ``postgresql://HOST[:PORT]/DATABASE``: its database on that server)."""
+        return self._take(create_session(folder, undo=True, db=db))
 
     def _take(self, session: Session) -> Session:
         self.close(announce=False)
         self.session = session
         session.writer.subscribe(self._announce)
+        session.repo.watch_external_changes()
         stack = session.writer.undo_stack
         assert stack is not None
         stack.subscribe(lambda: self._tell(self._undo))
@@ -133,6 +135,21 @@ class Workspace:
         if announce:
             self._announce(EVERYTHING)
             self._tell(self._undo)
+
+    # -- what others change ------------------------------------------------------------------
+    def poll_external_changes(self) -> Changes | None:
+        """What other annotators (or windows, or processes) changed in the open project since
+        the last call, announced to the subscribers like an operation; None when nothing
+        did (or no project is open, or its server is away).  Cheap: the window calls it every
+        second (a project on a server hears of changes by LISTEN/NOTIFY; an SQLite project
+        reads the edit log past the last line it saw)."""
+        if self.session is None:
+            return None
+        changes = self.session.repo.external_changes()
+        if not changes:
+            return None
+        self._announce(changes)
+        return changes
 
     # -- who and where -----------------------------------------------------------------------
     def set_annotator(self, name: str) -> None:

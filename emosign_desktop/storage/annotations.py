@@ -7,14 +7,22 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, select
+from sqlalchemy import Connection, Row, and_, func, select, text
 
 from emosign_desktop.core.changeset import AnnotationEdit
 from emosign_desktop.core.errors import StaleChangeError
 from emosign_desktop.core.model import AnnotatorId, VideoAnnotation, VideoId
 from emosign_desktop.core.schema import SKIPPED
 from emosign_desktop.storage import tables as t
-from emosign_desktop.storage.base import LogLine, StoreBase, describe
+from emosign_desktop.storage.base import (
+    SEEN_LIMIT,
+    LogLine,
+    Seen,
+    SeenKey,
+    StoreBase,
+    describe,
+    driver_sql,
+)
 
 COLUMNS = ("sentiment", "sentiment_confidence", "emotion_confidence", "cues", "skipped",
            "skip_reason")
@@ -30,12 +38,23 @@ _INSERT_SQL = (f"INSERT INTO video_annotation (id, video_id, annotator_id, creat
                f"updated_at, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (5 + len(COLUMNS)))})")
 _DROP_EMPTY_SQL = (
     "DELETE FROM video_annotation WHERE id = ? AND sentiment IS NULL AND sentiment_confidence "
-    "IS NULL AND emotion_confidence IS NULL AND cues = '' AND skipped = 0 AND skip_reason = '' "
+    "IS NULL AND emotion_confidence IS NULL AND cues = '' AND NOT skipped AND skip_reason = '' "
     "AND NOT EXISTS (SELECT 1 FROM emotion_rating WHERE annotation_id = video_annotation.id)")
+_NEW_IDS_PG = text("SELECT nextval(pg_get_serial_sequence('video_annotation', 'id')) "
+                   "FROM generate_series(1, :n)")
 
 Key = tuple[VideoId, AnnotatorId]
 #: An annotation as stored: row id, every field's value, created_at, updated_at.
 Stored = tuple[int, dict[str, object], str, str]
+#: An annotation row's id and version.
+IdVersion = tuple[int, int]
+
+
+def _values(ann: VideoAnnotation) -> dict[str, object]:
+    """An annotation's fields as the write path names them (unset emotions absent)."""
+    return {"sentiment": ann.sentiment, "sentiment_confidence": ann.sentiment_confidence,
+            "emotion_confidence": ann.emotion_confidence, "cues": ann.cues,
+            SKIPPED: ann.skipped, "skip_reason": ann.skip_reason, **ann.emotions}
 
 
 class AnnotationStore(StoreBase):
@@ -50,27 +69,37 @@ class AnnotationStore(StoreBase):
             return self._stored(conn, None if keys is None else list(keys), annotator_id)
 
     def _stored(self, conn: Connection, keys: Sequence[Key] | None,
-                annotator_id: AnnotatorId | None = None) -> dict[Key, Stored]:
+                annotator_id: AnnotatorId | None = None, *, lock: bool = False,
+                versions: dict[Key, int] | None = None) -> dict[Key, Stored]:
         va, er = t.video_annotation, t.emotion_rating
         cols = [va.c.id, va.c.video_id, va.c.annotator_id, va.c.created_at, va.c.updated_at,
-                *(va.c[c] for c in COLUMNS)]
+                *(va.c[c] for c in COLUMNS), va.c.version]
         rows: Sequence[Row[*tuple[Any, ...]]]
         if keys is not None and len(keys) <= _SMALL:
             few: list[Row[*tuple[Any, ...]]] = []
             for v, a in keys:
-                few.extend(conn.execute(select(*cols).where(va.c.video_id == v,
-                                                            va.c.annotator_id == a)).all())
+                q = select(*cols).where(va.c.video_id == v, va.c.annotator_id == a)
+                if lock:
+                    q = q.with_for_update(key_share=True)
+                few.extend(conn.execute(q).all())
             rows = few
         else:
             people = {annotator_id} if keys is None else {a for _, a in keys}
-            rows = conn.execute(select(*cols).where(va.c.annotator_id.in_(people))).all()
+            q = select(*cols).where(va.c.annotator_id.in_(people))
+            if lock:
+                q = q.with_for_update(key_share=True)
+            rows = conn.execute(q).all()
         found: dict[Key, Stored] = {}
         by_id: dict[int, dict[str, object]] = {}
+        end = 5 + len(COLUMNS)
         for row in rows:
-            values = dict(zip(COLUMNS, row[5:], strict=True))
+            values = dict(zip(COLUMNS, row[5:end], strict=True))
             values[SKIPPED] = bool(values[SKIPPED])
             by_id[row[0]] = values
-            found[(VideoId(row[1]), AnnotatorId(row[2]))] = (row[0], values, row[3], row[4])
+            key = (VideoId(row[1]), AnnotatorId(row[2]))
+            found[key] = (row[0], values, row[3], row[4])
+            if versions is not None:
+                versions[key] = row[end]
         if by_id:
             ids = list(by_id)
             for i in range(0, len(ids), 500):
@@ -84,28 +113,76 @@ class AnnotationStore(StoreBase):
         return found
 
     # -- applying ------------------------------------------------------------------------------
-    def _verify_annotations(self, conn: Connection, edits: Sequence[AnnotationEdit]) -> None:
+    def _verify_annotations(self, conn: Connection, edits: Sequence[AnnotationEdit], *,
+                            lock: bool = False, undoing: bool = True) -> None:
+        """Check that every edit's target holds its before-image (``lock``: and lock the
+        rows until the transaction ends, so nobody changes them between check and write).
+        ``undoing`` words the message for undo and redo, else for an edit."""
         if not edits:
             return
-        stored = self._stored(conn, [e.key for e in edits])
+        stored = self._stored(conn, [e.key for e in edits], lock=lock)
         empty = self.schema.empty_values()
         for e in edits:
             values = stored[e.key][1] if e.key in stored else {}
             for f, expected in e.before.items():
                 now = values.get(f, empty.get(f))
                 if now != expected:
+                    what = (f"{f} of video '{self._video_name(conn, e.video_id)}' by "
+                            f"'{self._annotator_name(conn, e.annotator_id)}' is now "
+                            f"{describe(now)}, not {describe(expected)}")
+                    raise StaleChangeError(
+                        f"{what} as this step expects (it was changed since, by another "
+                        "edit). Nothing was changed." if undoing else
+                        f"{what} (another annotator or window changed it at the same moment); "
+                        f"your {describe(e.after.get(f))} was not saved and nothing was "
+                        "changed.")
+
+    def _check_seen_annotations(self, conn: Connection, edits: Sequence[AnnotationEdit],
+                                ids: dict[Key, IdVersion]) -> None:
+        """Refuse an edit of fields that changed since this client read them."""
+        stale: list[tuple[AnnotationEdit, Seen]] = []
+        for e in edits:
+            saw = self._seen_now(("a", e.key))
+            if saw is not None and saw[0] != ids.get(e.key, (0, 0))[1]:
+                stale.append((e, saw))
+        if not stale:
+            return
+        versions: dict[Key, int] = {}
+        now = self._stored(conn, [e.key for e, _ in stale], versions=versions)
+        empty = self.schema.empty_values()
+        for e, (_, saw_values) in stale:
+            assert isinstance(saw_values, dict)
+            current = now[e.key][1] if e.key in now else {}
+            for f, wanted in e.after.items():
+                was, found = saw_values.get(f, empty.get(f)), current.get(f, empty.get(f))
+                if was != found:
+                    self._seen[("a", e.key)] = (versions.get(e.key, 0), dict(current))
                     raise StaleChangeError(
                         f"{f} of video '{self._video_name(conn, e.video_id)}' by "
                         f"'{self._annotator_name(conn, e.annotator_id)}' is now "
-                        f"{describe(now)}, not {describe(expected)} as this step expects "
-                        "(it was changed since, by another edit). Nothing was changed.")
+                        f"{describe(found)}, not {describe(was)} as shown when you changed it "
+                        "(another annotator or window changed it since); your "
+                        f"{describe(wanted)} was not saved and nothing was changed.")
 
     def _apply_annotations(self, conn: Connection, edits: Sequence[AnnotationEdit], now: str,
-                           log: list[LogLine] | None) -> None:
+                           log: list[LogLine] | None, check: bool = False) -> None:
         if not edits:
             return
         ids = self._ids(conn, [e.key for e in edits])
-        next_id = 0
+        if self._seen:
+            watched = [e for e in edits if self._seen_now(("a", e.key)) is not None]
+            if check and watched:
+                self._check_seen_annotations(conn, watched, ids)
+            for e in watched:
+                self._wrote_annotation(e, ids.get(e.key))
+        new_keys = [e.key for e in edits if e.key not in ids and e.exists]
+        fresh_ids: list[int] = []
+        if new_keys and self.is_pg:  # the sequence: writers never wait for each other
+            fresh_ids = [int(i) for i, in conn.execute(_NEW_IDS_PG, {"n": len(new_keys)})]
+        elif new_keys:
+            first = (conn.execute(select(func.max(t.video_annotation.c.id))).scalar() or 0) + 1
+            fresh_ids = list(range(first, first + len(new_keys)))
+        fresh_iter = iter(fresh_ids)
         inserts: list[tuple[object, ...]] = []
         updates: dict[tuple[str, ...], list[tuple[object, ...]]] = defaultdict(list)
         rate: list[tuple[int, str, object]] = []  # on rows that exist: upsert
@@ -113,25 +190,24 @@ class AnnotationStore(StoreBase):
         unrate: list[tuple[int, str]] = []
         drop: list[tuple[int]] = []
         emotions = self.schema.emotion_keys
+        pg = self.is_pg
         for e in edits:
-            ann_id = ids.get(e.key)
+            row = ids.get(e.key)
             after = e.after
             stamp = e.after_stamp or now
-            new = ann_id is None
-            if new:
+            new = row is None
+            if row is None:
                 if not e.exists:
                     continue  # removing what is not there
-                if not next_id:
-                    next_id = (conn.execute(select(func.max(t.video_annotation.c.id)))
-                               .scalar() or 0) + 1
-                ann_id, next_id = next_id, next_id + 1
+                ann_id = next(fresh_iter)
                 inserts.append((ann_id, e.video_id, e.annotator_id, e.created_stamp or now,
                                 stamp, *(after[c] if c in after else _EMPTY_COLUMNS[c]
                                          for c in COLUMNS)))
             else:
+                ann_id = row[0]
                 names = tuple(c for c in COLUMNS if c in after)
-                updates[names].append((*(after[c] for c in names), stamp, ann_id))
-            assert ann_id is not None
+                updates[names].append((*(bool(after[c]) if pg and c == SKIPPED else after[c]
+                                         for c in names), stamp, ann_id))
             for f in emotions:
                 if f in after:
                     v = after[f]
@@ -145,33 +221,53 @@ class AnnotationStore(StoreBase):
                 log.extend(("annotation", f, e.before.get(f), v, e.video_id, e.annotator_id)
                            for f, v in after.items() if e.before.get(f) != v)
         if inserts:
-            conn.exec_driver_sql(_INSERT_SQL, inserts)
+            if pg:
+                skipped = 5 + COLUMNS.index(SKIPPED)
+                inserts = [(*r[:skipped], bool(r[skipped]), *r[skipped + 1:]) for r in inserts]
+            conn.exec_driver_sql(driver_sql(conn, _INSERT_SQL), inserts)
         for names, rows in updates.items():
             sets = ", ".join(f"{c} = ?" for c in (*names, "updated_at"))
-            conn.exec_driver_sql(f"UPDATE video_annotation SET {sets} WHERE id = ?", rows)
+            conn.exec_driver_sql(driver_sql(
+                conn, f"UPDATE video_annotation SET {sets}, version = version + 1 WHERE id = ?"),
+                rows)
         if unrate:
-            conn.exec_driver_sql(_UNRATE_SQL, unrate)
+            conn.exec_driver_sql(driver_sql(conn, _UNRATE_SQL), unrate)
         if rate:
-            conn.exec_driver_sql(_RATE_SQL, rate)
+            conn.exec_driver_sql(driver_sql(conn, _RATE_SQL), rate)
         if fresh:
-            conn.exec_driver_sql(_INSERT_RATING_SQL, fresh)
+            conn.exec_driver_sql(driver_sql(conn, _INSERT_RATING_SQL), fresh)
         if drop:
-            conn.exec_driver_sql(_DROP_EMPTY_SQL, drop)
+            conn.exec_driver_sql(driver_sql(conn, _DROP_EMPTY_SQL), drop)
+
+    def _wrote_annotation(self, e: AnnotationEdit, row: IdVersion | None) -> None:
+        """What this client knows of the annotation once the edit commits: the fields it
+        saw with the ones it wrote; the new version only when nothing else changed the row
+        in between (otherwise fields it never saw are still checked on its next edit)."""
+        key = ("a", e.key)
+        saw = self._seen_now(key)
+        if saw is None:
+            return
+        if not e.exists:
+            self._wrote(key, None)  # the row may go: nothing left to compare with
+            return
+        version = row[1] if row else 0
+        values = {**saw[1], **e.after} if isinstance(saw[1], dict) else dict(e.after)
+        self._wrote(key, (version + 1 if saw[0] == version else saw[0], values))
 
     @staticmethod
-    def _ids(conn: Connection, keys: Sequence[Key]) -> dict[Key, int]:
+    def _ids(conn: Connection, keys: Sequence[Key]) -> dict[Key, IdVersion]:
         va = t.video_annotation
         if len(keys) <= _SMALL:
             found = {}
             for v, a in keys:
-                i = conn.execute(select(va.c.id).where(va.c.video_id == v,
-                                                       va.c.annotator_id == a)).scalar()
-                if i is not None:
-                    found[(v, a)] = i
+                row = conn.execute(select(va.c.id, va.c.version).where(
+                    va.c.video_id == v, va.c.annotator_id == a)).first()
+                if row is not None:
+                    found[(v, a)] = (row[0], row[1])
             return found
-        rows = conn.execute(select(va.c.id, va.c.video_id, va.c.annotator_id)
+        rows = conn.execute(select(va.c.id, va.c.video_id, va.c.annotator_id, va.c.version)
                             .where(va.c.annotator_id.in_({a for _, a in keys})))
-        return {(VideoId(v), AnnotatorId(a)): i for i, v, a in rows}
+        return {(VideoId(v), AnnotatorId(a)): (i, n) for i, v, a, n in rows}
 
     # -- reads ---------------------------------------------------------------------------------
     def annotation(
@@ -201,7 +297,7 @@ class AnnotationStore(StoreBase):
             ).where(where)
             for ann_id, emotion, value in conn.execute(q):
                 emotions[ann_id][emotion] = value
-        return [
+        found = [
             VideoAnnotation(
                 video_id=VideoId(r.video_id),
                 annotator_id=AnnotatorId(r.annotator_id),
@@ -217,6 +313,14 @@ class AnnotationStore(StoreBase):
             )
             for r in rows
         ]
+        if self.remembering and len(found) <= SEEN_LIMIT:
+            seen: list[tuple[SeenKey, Seen]] = [
+                (("a", (a.video_id, a.annotator_id)), (r.version, _values(a)))
+                for a, r in zip(found, rows, strict=True)]
+            if not found and video_id is not None and annotator_id is not None:
+                seen.append((("a", (video_id, annotator_id)), (0, {})))  # seen absent
+            self._saw(seen)
+        return found
 
     def ratings(self, field: str) -> list[tuple[AnnotatorId, VideoId, int]]:
         """Every ``(annotator_id, video_id, value)`` of one rated field (sentiment, an
@@ -232,7 +336,7 @@ class AnnotationStore(StoreBase):
         else:
             raise ValueError(f"'{field}' is not a rated field")
         with self._read() as conn:
-            return [(a, v, x) for a, v, x in conn.exec_driver_sql(sql, params)]
+            return [(a, v, x) for a, v, x in conn.exec_driver_sql(driver_sql(conn, sql), params)]
 
     def annotation_counts(self) -> dict[AnnotatorId, int]:
         """How many videos each annotator has an annotation for."""

@@ -1,13 +1,22 @@
 """Transactions shared by the stores: one write transaction per call, or one around a block;
-the edit log; small helpers for messages."""
+the edit log; what this client has read (to refuse stale writes); small helpers.
+
+Each repository remembers the version of every annotation, segment and tier it read outside
+a write transaction (what the app shows), with the values it read.  An ordinary edit of a
+row that has changed since (another annotator, window or process wrote it: its version grew)
+is checked against those values and refused when it would overwrite something this client
+never saw (see ``repository.py``).
+"""
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeAlias
 
 from sqlalchemy import Connection, Engine, func, select
 
@@ -17,6 +26,18 @@ from emosign_desktop.storage.engine import WRITE
 
 #: One edit-log line: target, field, old value, new value, video id, annotator id.
 LogLine = tuple[str, str, object, object, int | None, int | None]
+#: What the client read of a row: ("a", (video, annotator)), ("s", segment id), ("t", tier id).
+SeenKey: TypeAlias = tuple[str, object]
+#: The version read (0: the row was absent) and the value read (a dict of annotation
+#: fields, a Segment, a Tier; None when absent).
+Seen: TypeAlias = tuple[int, object]
+#: Reads of more rows than this are bulk reads (exports, reports), not what an editor shows:
+#: they are not remembered.
+SEEN_LIMIT = 512
+#: Advisory-lock keys (PostgreSQL) guarding the id allocation of each table.
+_ID_LOCKS = {name: 0x454D0000 + i for i, name in enumerate(
+    ("video", "annotator", "tier", "segment", "pack_merge", "predicted_cue", "prediction",
+     "video_annotation", "merge_conflict", "edit_log"))}
 
 
 def now_iso() -> str:
@@ -31,6 +52,13 @@ def describe(value: object) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+def driver_sql(conn: Connection, sql: str) -> str:
+    """``sql`` written with ``?`` placeholders, in the paramstyle of ``conn``'s driver."""
+    if conn.dialect.paramstyle in ("format", "pyformat"):
+        return sql.replace("?", "%s")
+    return sql
+
+
 class StoreBase:
     """Holds the engine and the schema; every write commits before the call returns."""
 
@@ -38,7 +66,13 @@ class StoreBase:
         self.engine = engine
         self.schema = schema
         self.folder = folder
+        self.is_pg = engine.dialect.name == "postgresql"
+        #: Marks this client's edit-log lines (and notifications): whoever polls for
+        #: changes skips their own.
+        self.client = uuid.uuid4().hex[:8]
         self._tx: Connection | None = None
+        self._seen: dict[SeenKey, Seen] = {}
+        self._pending: dict[SeenKey, Seen | None] | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -47,20 +81,23 @@ class StoreBase:
         if self._tx is not None:
             yield
             return
+        pending: dict[SeenKey, Seen | None] = {}
         with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
-            self._tx = conn
+            self._tx, self._pending = conn, pending
             try:
                 yield
             finally:
-                self._tx = None
+                self._tx, self._pending = None, None
+        self._commit_seen(pending)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         if self._tx is not None:
             yield self._tx
             return
-        with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
-            yield conn
+        with self.transaction():
+            assert self._tx is not None
+            yield self._tx
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -70,20 +107,55 @@ class StoreBase:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
+    # -- what this client has read -------------------------------------------------------------
+    @property
+    def remembering(self) -> bool:
+        """True when reads now are what the client shows (outside a write transaction)."""
+        return self._tx is None
+
+    def _saw(self, items: Sequence[tuple[SeenKey, Seen]]) -> None:
+        if self._tx is None and len(items) <= SEEN_LIMIT:
+            self._seen.update(items)
+
+    def _seen_now(self, key: SeenKey) -> Seen | None:
+        """What this client knows of ``key``, counting the writes of the open transaction."""
+        if self._pending is not None and key in self._pending:
+            return self._pending[key]
+        return self._seen.get(key)
+
+    def _wrote(self, key: SeenKey, seen: Seen | None) -> None:
+        """After this transaction commits, the client knows ``key`` as ``seen``."""
+        if self._pending is not None:
+            self._pending[key] = seen
+
+    def _commit_seen(self, pending: dict[SeenKey, Seen | None]) -> None:
+        for key, seen in pending.items():
+            if seen is None:
+                self._seen.pop(key, None)
+            else:
+                self._seen[key] = seen
+
+    # -- ids -----------------------------------------------------------------------------------
     def next_id(self, table: str) -> int:
         """The next free row id of ``table`` (``video``, ``tier``, ``segment``, ...): ids are
-        given out by the write path inside its transaction, so undo and redo keep them."""
+        given out by the write path inside its transaction, so undo and redo keep them.  On
+        PostgreSQL the allocation of the table's ids is locked until the transaction ends
+        (an advisory lock), so two writers never give out the same id."""
         tab = t.metadata.tables[table]
         with self._read() as conn:
+            if self.is_pg:
+                conn.execute(select(func.pg_advisory_xact_lock(_ID_LOCKS.get(table, 0))))
             return int(conn.execute(select(func.max(tab.c.id))).scalar() or 0) + 1
 
-    @staticmethod
-    def _write_log(conn: Connection, lines: Sequence[LogLine], at: str) -> None:
+    # -- the edit log --------------------------------------------------------------------------
+    def _write_log(self, conn: Connection, lines: Sequence[LogLine], at: str) -> None:
         """Append lines to the edit log (same transaction as the edit)."""
         if lines:
+            client = self.client
             conn.execute(_LOG_INSERT, [
                 {"at": at, "target": target, "field": f, "old_value": json.dumps(o, default=str),
-                 "new_value": json.dumps(n, default=str), "video_id": v, "annotator_id": a}
+                 "new_value": json.dumps(n, default=str), "video_id": v, "annotator_id": a,
+                 "client": client}
                 for target, f, o, n, v, a in lines])
 
     @staticmethod

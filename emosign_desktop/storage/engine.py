@@ -1,18 +1,75 @@
-"""SQLite engine set up for a crash-safe desktop project: WAL, synchronous FULL, foreign keys,
-busy timeout, and real transactions (``BEGIN`` issued by us, so DDL is transactional too)."""
+"""Database engines.
+
+SQLite (a project on this computer): WAL, synchronous FULL, foreign keys, busy timeout, and
+real transactions (``BEGIN`` issued by us, so DDL is transactional too; writers take the
+write lock at ``BEGIN IMMEDIATE``).
+
+PostgreSQL (a lab's project on a server, through psycopg 3): ordinary READ COMMITTED
+transactions; the write path locks the rows it changes and checks them (see
+``repository.py``).  The project folder records only host, port and database name; the
+password comes from ``PGPASSWORD``, ``~/.pgpass`` (libpq reads both itself) or the system
+keyring (service :data:`KEYRING_SERVICE`, user name ``user@host:port/database``).  A server
+that goes away makes every statement fail with :class:`ServerUnavailableError` (naming the
+server), and the pool checks a connection before each use (``pool_pre_ping``), so work
+resumes by itself when the server is back.
+"""
 
 from __future__ import annotations
 
+import getpass
+import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import NullPool
 
+from emosign_desktop.core.errors import ProjectError, StaleChangeError
+
 BUSY_TIMEOUT_MS = 5000
+#: The keyring service under which PostgreSQL passwords are kept.
+KEYRING_SERVICE = "emosign-desktop"
+#: Seconds to wait for a server before saying it cannot be reached.
+CONNECT_TIMEOUT_S = 5
+DEFAULT_PORT = 5432
+
+
+class ServerUnavailableError(ProjectError):
+    """The project's database server cannot be reached (or went away during a statement):
+    the message names the server; nothing of the interrupted transaction was written."""
+
+
+class ConcurrentChangeError(StaleChangeError):
+    """Another client changed the same row at the same moment (PostgreSQL reported a
+    deadlock, a serialization failure or a duplicate key): nothing was changed."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Where a project's database lives: the only things its folder records about it."""
+
+    host: str
+    port: int
+    database: str
+
+    @property
+    def label(self) -> str:
+        """How messages name the server ("database lab on db.example.org:5432")."""
+        return f"database '{self.database}' on {self.host}:{self.port}"
+
+    def user(self) -> str:
+        """The database user: ``PGUSER``, else the login name (as libpq does)."""
+        return os.environ.get("PGUSER") or getpass.getuser()
+
+    def keyring_user(self, user: str | None = None) -> str:
+        """The keyring user name of this server's password: ``user@host:port/database``."""
+        return f"{user or self.user()}@{self.host}:{self.port}/{self.database}"
 
 
 def make_engine(path: Path, *, pooled: bool = True) -> Engine:
-    """An engine on ``path``; writers should use :func:`write_options` to lock up front."""
+    """An SQLite engine on ``path``; writers should use :data:`WRITE` to lock up front."""
     kwargs = {} if pooled else {"poolclass": NullPool}
     engine = create_engine(f"sqlite:///{path}", **kwargs)
 
@@ -37,4 +94,155 @@ def make_engine(path: Path, *, pooled: bool = True) -> Engine:
 
 #: Execution options for a write transaction: take the write lock at BEGIN, so the busy
 #: timeout applies instead of a deadlock error when another process writes at the same time.
+#: (PostgreSQL ignores them: its writers lock rows, not the database.)
 WRITE = {"sqlite_begin": "IMMEDIATE"}
+
+
+# -- PostgreSQL -------------------------------------------------------------------------------
+def _pgpass_file() -> Path | None:
+    given = os.environ.get("PGPASSFILE")
+    path = Path(given) if given else Path.home() / ".pgpass"
+    return path if path.is_file() else None
+
+
+def _pgpass_fields(line: str) -> list[str]:
+    fields, cur, escaped = [], [], False
+    for ch in line:
+        if escaped:
+            cur.append(ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == ":":
+            fields.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    fields.append("".join(cur))
+    return fields
+
+
+def pgpass_has(settings: ServerSettings, user: str) -> bool:
+    """True when the password file libpq reads (``PGPASSFILE`` or ``~/.pgpass``) has a line
+    for this server, database and user."""
+    path = _pgpass_file()
+    if path is None:
+        return False
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    wanted = [settings.host, str(settings.port), settings.database, user]
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = _pgpass_fields(line)
+        if len(fields) < 5:
+            continue
+        if all(f == "*" or f == w for f, w in zip(fields[:4], wanted, strict=True)):
+            return True
+    return False
+
+
+def keyring_password(settings: ServerSettings, user: str) -> str | None:
+    """The password the system keyring holds for this server (None when there is none, or
+    no usable keyring)."""
+    try:
+        import keyring  # lazy: its backends load on first use
+
+        found = keyring.get_password(KEYRING_SERVICE, settings.keyring_user(user))
+    except Exception:  # no keyring backend, locked keyring, D-Bus missing...
+        return None
+    return found if isinstance(found, str) else None
+
+
+def connect_params(settings: ServerSettings) -> dict[str, Any]:
+    """psycopg connection parameters for ``settings``: never a password unless neither
+    ``PGPASSWORD`` nor the password file covers it and the keyring has one."""
+    user = settings.user()
+    params: dict[str, Any] = {
+        "host": settings.host, "port": settings.port, "dbname": settings.database,
+        "user": user, "connect_timeout": CONNECT_TIMEOUT_S,
+        "application_name": "EmoSign Desktop",
+        # a server (or network) that vanishes without closing the connection is noticed in
+        # seconds, not after the system's TCP timeout of minutes
+        "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+        "keepalives_count": 3, "tcp_user_timeout": 15000,
+    }
+    if not os.environ.get("PGPASSWORD") and not pgpass_has(settings, user):
+        password = keyring_password(settings, user)
+        if password is not None:
+            params["password"] = password
+    return params
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def server_error(settings: ServerSettings, exc: BaseException) -> ServerUnavailableError:
+    """The error a client sees when the server cannot be reached or went away."""
+    return ServerUnavailableError(
+        f"the project's server cannot be reached: {settings.label} ({_reason(exc)}). "
+        "Nothing was changed; work resumes when the server is back.")
+
+
+def make_pg_engine(settings: ServerSettings) -> Engine:
+    """A pooled engine on the project's PostgreSQL database (psycopg 3)."""
+    import psycopg
+
+    params = connect_params(settings)
+
+    def connect() -> psycopg.Connection[Any]:
+        return psycopg.connect(**params)
+
+    engine = create_engine("postgresql+psycopg://", creator=connect, pool_pre_ping=True,
+                           pool_size=4, max_overflow=8)
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        orig = context.original_exception
+        if isinstance(orig, psycopg.errors.DeadlockDetected | psycopg.errors.SerializationFailure
+                      | psycopg.errors.UniqueViolation | psycopg.errors.LockNotAvailable):
+            raise ConcurrentChangeError(
+                "another annotator changed the same item at the same moment; nothing was "
+                "changed: look at it again and repeat the change") from None
+        if context.is_disconnect or isinstance(orig, psycopg.OperationalError | OSError):
+            raise server_error(settings, orig) from None
+
+    return engine
+
+
+def listen_connection(settings: ServerSettings) -> Any:
+    """A separate autocommit psycopg connection (for LISTEN), or ServerUnavailableError."""
+    import psycopg
+
+    try:
+        return psycopg.connect(**connect_params(settings), autocommit=True)
+    except psycopg.Error as exc:
+        raise server_error(settings, exc) from None
+
+
+def store_password(settings: ServerSettings, password: str, user: str | None = None) -> str:
+    """Keep ``password`` in the system keyring for this server; returns the keyring user name
+    (``user@host:port/database``).  Raises ProjectError when no keyring can store it."""
+    name = settings.keyring_user(user)
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, name, password)
+    except Exception as exc:  # no backend, locked keyring...
+        raise ProjectError(f"the system keyring cannot keep the password for {name} "
+                           f"({exc}); use PGPASSWORD or ~/.pgpass instead") from None
+    return name
+
+
+def forget_password(settings: ServerSettings, user: str | None = None) -> None:
+    """Remove this server's password from the system keyring (if it is there)."""
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        import keyring
+
+        keyring.delete_password(KEYRING_SERVICE, settings.keyring_user(user))

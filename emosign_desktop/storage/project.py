@@ -1,15 +1,24 @@
-"""A project is a folder holding ``project.emosign`` (SQLite) and media referenced relative
-to it.  Opening checks the file's format against the window this app understands: a newer
-file is refused, an older one is backed up and upgraded in one transaction."""
+"""A project is a folder holding ``project.emosign`` and media referenced relative to it.
+
+``project.emosign`` is either the project's SQLite database, or, for a lab's project whose
+database lives on a PostgreSQL server, a small JSON file naming the server: host, port and
+database, never a user or a password (see ``engine.py`` for where passwords come from).
+:func:`open_project` and :func:`create_project` decide by what the folder holds.  Opening
+checks the database's format against the window this app understands: a newer one is
+refused, an older one is upgraded in one transaction (an SQLite file is backed up first).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import Connection, Engine, inspect, select, text
+from sqlalchemy import Connection, Engine, func, inspect, select, text
 from sqlalchemy.exc import DatabaseError
 
 from emosign_desktop import __version__
@@ -18,37 +27,59 @@ from emosign_desktop.core.schema import EMOSIGN_SCHEMA, LabelSchema, schema_from
 from emosign_desktop.core.tiers import DEFAULT_TIERS
 from emosign_desktop.storage import tables as t
 from emosign_desktop.storage.base import now_iso
-from emosign_desktop.storage.engine import WRITE, make_engine
+from emosign_desktop.storage.engine import (
+    DEFAULT_PORT,
+    WRITE,
+    ServerSettings,
+    ServerUnavailableError,
+    connect_params,
+    make_engine,
+    make_pg_engine,
+    server_error,
+)
 from emosign_desktop.storage.repository import Repository
 
 PROJECT_FILE = "project.emosign"
 #: Alembic revision of each project format this app can open (oldest first).
-FORMAT_REVISIONS = {"f0001": 1, "f0002": 2, "f0003": 3, "f0004": 4, "f0005": 5, "f0006": 6}
-HEAD_REVISION = "f0006"
+FORMAT_REVISIONS = {"f0001": 1, "f0002": 2, "f0003": 3, "f0004": 4, "f0005": 5, "f0006": 6,
+                    "f0007": 7}
+HEAD_REVISION = "f0007"
 CURRENT_FORMAT = FORMAT_REVISIONS[HEAD_REVISION]
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+#: The ``kind`` of a server project's settings file.
+SERVER_KIND = "EmoSign Desktop project on a PostgreSQL server"
+_CREATE_LOCK = 0x454D5F43  # advisory lock: one client at a time creates the tables
 
 
 class Project:
     """An open project: its folder, its database engine and its repository."""
 
-    def __init__(self, folder: Path, engine: Engine, schema: LabelSchema) -> None:
+    def __init__(self, folder: Path, engine: Engine, schema: LabelSchema,
+                 server: ServerSettings | None = None) -> None:
         self.folder = folder
         self.path = folder / PROJECT_FILE
         self.engine = engine
-        self.repo = Repository(engine, schema, folder)
+        self.server = server
+        self.repo = Repository(engine, schema, folder, server)
 
     @property
     def schema(self) -> LabelSchema:
         return self.repo.schema
 
+    @property
+    def where(self) -> str:
+        """Where the data live, for messages: the project file, or the server database."""
+        return self.server.label if self.server else str(self.path)
+
     def close(self) -> None:
-        """Release the database (checkpointing the WAL into the main file)."""
-        try:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        except DatabaseError:
-            pass
+        """Release the database (checkpointing an SQLite WAL into the main file)."""
+        self.repo.stop_watching()
+        if self.server is None:
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except DatabaseError:
+                pass
         self.engine.dispose()
 
     def __enter__(self) -> Project:
@@ -63,8 +94,138 @@ def is_project(folder: str | Path) -> bool:
     return (Path(folder) / PROJECT_FILE).is_file()
 
 
+# -- server projects ----------------------------------------------------------------------------
+def parse_server_url(url: str) -> ServerSettings:
+    """The server settings of ``postgresql://HOST[:PORT]/DATABASE``.  A user or password in
+    the address is refused: they never go into a project folder (PGUSER names the user; the
+    password comes from PGPASSWORD, ~/.pgpass or the system keyring)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise ProjectError(f"{url}: not a database address ({exc})") from None
+    if parts.scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
+        raise ProjectError(f"{url}: not a PostgreSQL address (write "
+                           "postgresql://HOST[:PORT]/DATABASE)")
+    if parts.username is not None or parts.password is not None:
+        raise ProjectError(f"{parts.scheme}://...@{parts.hostname}: a user or password does "
+                           "not go into the address (nor into the project folder): set PGUSER "
+                           "for the user, and PGPASSWORD, ~/.pgpass or the system keyring for "
+                           "the password")
+    database = unquote(parts.path.lstrip("/"))
+    if not parts.hostname or not database or "/" in database or parts.query:
+        raise ProjectError(f"{url}: write postgresql://HOST[:PORT]/DATABASE")
+    return ServerSettings(parts.hostname, port or DEFAULT_PORT, database)
+
+
+def read_server_settings(path: Path) -> ServerSettings | None:
+    """The server settings in a project file, or None when it holds none."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read the project file ({exc.strerror})") from None
+    if raw.startswith(_SQLITE_MAGIC) or len(raw) > 65536:
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("kind") != SERVER_KIND:
+        return None
+    try:
+        return ServerSettings(str(data["host"]), int(data["port"]), str(data["database"]))
+    except (KeyError, TypeError, ValueError):
+        raise ProjectError(f"{path}: the server settings are incomplete (host, port and "
+                           "database are needed)") from None
+
+
+def write_server_settings(path: Path, server: ServerSettings) -> None:
+    """Write the settings file (host, port, database: nothing else), whole or not at all."""
+    data = {"kind": SERVER_KIND, "host": server.host, "port": server.port,
+            "database": server.database}
+    tmp = path.with_name(path.name + ".creating")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _ensure_database(server: ServerSettings) -> None:
+    """Connect once; create the database when it does not exist and we may."""
+    import psycopg
+    from psycopg import sql
+
+    params = connect_params(server)
+    try:
+        psycopg.connect(**params).close()
+        return
+    except psycopg.OperationalError as exc:
+        if "does not exist" not in str(exc) or server.database not in str(exc):
+            raise server_error(server, exc) from None
+    try:
+        with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(server.database)))
+    except psycopg.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ProjectError(
+            f"{server.label} does not exist and cannot be created ({reason}): ask the "
+            f"server's administrator to create it (createdb -h {server.host} -p "
+            f"{server.port} {server.database})") from None
+
+
+def _fill_new(conn: Connection, schema: LabelSchema, default_tiers: bool, revision: str) -> None:
+    _run_migrations(conn, revision)
+    conn.execute(
+        t.meta.insert(),
+        [
+            {"key": "created_at", "value": now_iso()},
+            {"key": "created_by", "value": f"EmoSign Desktop {__version__}"},
+            {"key": "app_version", "value": __version__},
+            {"key": "label_schema", "value": json.dumps(schema.to_dict())},
+        ],
+    )
+    if default_tiers:
+        conn.execute(
+            t.tier.insert(),
+            [
+                {"id": i + 1, "name": name, "kind": kind.value,
+                 "vocabulary": json.dumps(vocab), "position": i}
+                for i, (name, kind, vocab) in enumerate(DEFAULT_TIERS)
+            ],
+        )
+
+
+def _create_on_server(folder: Path, server: ServerSettings, schema: LabelSchema,
+                      default_tiers: bool) -> None:
+    """Make the project's tables in an empty database (or join the EmoSign project that is
+    there already), then write the folder's settings file."""
+    _ensure_database(server)
+    engine = make_pg_engine(server)
+    try:
+        with engine.connect() as conn, conn.begin():
+            conn.execute(select(func.pg_advisory_xact_lock(_CREATE_LOCK)))
+            names = set(inspect(conn).get_table_names())
+            if not names:
+                _fill_new(conn, schema, default_tiers, "head")
+            elif not {"meta", "alembic_version"} <= names:
+                raise ProjectError(
+                    f"{server.label} holds other tables ({', '.join(sorted(names)[:5])}): "
+                    "give an empty database for a new project")
+            elif schema != EMOSIGN_SCHEMA:
+                stored = _read_meta(conn).get("label_schema")
+                if stored is None or schema_from_dict(json.loads(stored)) != schema:
+                    raise ProjectError(
+                        f"{server.label} holds an EmoSign project with another label schema; "
+                        "the folder was not made")
+    except DatabaseError as exc:
+        raise ProjectError(f"{server.label}: cannot make the project's tables "
+                           f"({exc.orig})") from None
+    finally:
+        engine.dispose()
+    write_server_settings(folder / PROJECT_FILE, server)
+
+
+# -- creating and opening ---------------------------------------------------------------------
 def _run_migrations(conn: Connection, target: str = "head") -> None:
-    from alembic import command  # lazy: only when a file is created or upgraded
+    from alembic import command  # lazy: only when a project is created or upgraded
     from alembic.config import Config
 
     cfg = Config()
@@ -78,10 +239,15 @@ def create_project(
     schema: LabelSchema = EMOSIGN_SCHEMA,
     *,
     default_tiers: bool = True,
+    server: ServerSettings | None = None,
     _revision: str = "head",
 ) -> Project:
     """Create a new project in ``folder`` (created if missing; must hold no project yet)
-    with the given label schema and, unless told otherwise, the default tiers."""
+    with the given label schema and, unless told otherwise, the default tiers.
+
+    With ``server`` the database lives on that PostgreSQL server (an empty database, created
+    when missing and allowed; a database that already holds an EmoSign project is joined:
+    the folder then opens that project), and the folder records only where it is."""
     folder = Path(folder)
     path = folder / PROJECT_FILE
     if path.exists():
@@ -90,30 +256,15 @@ def create_project(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ProjectError(f"{folder}: cannot create the folder ({exc.strerror})") from None
+    if server is not None:
+        _create_on_server(folder, server, schema, default_tiers)
+        return open_project(folder)
     tmp = folder / (PROJECT_FILE + ".creating")
     tmp.unlink(missing_ok=True)
     engine = make_engine(tmp, pooled=False)
     try:
         with engine.connect().execution_options(**WRITE) as conn, conn.begin():
-            _run_migrations(conn, _revision)
-            conn.execute(
-                t.meta.insert(),
-                [
-                    {"key": "created_at", "value": now_iso()},
-                    {"key": "created_by", "value": f"EmoSign Desktop {__version__}"},
-                    {"key": "app_version", "value": __version__},
-                    {"key": "label_schema", "value": json.dumps(schema.to_dict())},
-                ],
-            )
-            if default_tiers:
-                conn.execute(
-                    t.tier.insert(),
-                    [
-                        {"name": name, "kind": kind.value, "vocabulary": json.dumps(vocab),
-                         "position": i}
-                        for i, (name, kind, vocab) in enumerate(DEFAULT_TIERS)
-                    ],
-                )
+            _fill_new(conn, schema, default_tiers, _revision)
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -145,7 +296,8 @@ def _backup(path: Path, fmt: int) -> Path:
 
 
 def open_project(folder: str | Path) -> Project:
-    """Open the project in ``folder``, upgrading an older format after a backup."""
+    """Open the project in ``folder``: its SQLite file (upgrading an older format after a
+    backup), or the server database its settings file names."""
     folder = Path(folder)
     path = folder / PROJECT_FILE
     if not path.is_file():
@@ -155,51 +307,77 @@ def open_project(folder: str | Path) -> Project:
             magic = fh.read(16)
     except OSError as exc:
         raise ProjectError(f"{path}: cannot read the project file ({exc.strerror})") from None
+    server: ServerSettings | None = None
     if magic != _SQLITE_MAGIC:
-        raise ProjectError(f"{path}: not an EmoSign project file (not an SQLite database)")
-    engine = make_engine(path)
+        server = read_server_settings(path)
+        if server is None:
+            raise ProjectError(f"{path}: not an EmoSign project file (not an SQLite database, "
+                               "nor the settings of a project on a server)")
+    engine = make_engine(path) if server is None else make_pg_engine(server)
     try:
-        schema = _check_and_upgrade(engine, path)
+        if server is None:
+            schema = _check_and_upgrade(engine, str(path), lambda fmt: _backup(path, fmt))
+        else:
+            schema = _check_and_upgrade(engine, server.label, None)
     except BaseException:
         engine.dispose()
         raise
-    return Project(folder, engine, schema)
+    return Project(folder, engine, schema, server)
 
 
-def _check_and_upgrade(engine: Engine, path: Path) -> LabelSchema:
+def _check_and_upgrade(engine: Engine, where: str,
+                       backup: Callable[[int], object] | None) -> LabelSchema:
     try:
         with engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
             if not {"meta", "alembic_version"} <= names:
-                raise ProjectError(f"{path}: not an EmoSign project file (no project tables)")
+                raise ProjectError(f"{where}: not an EmoSign project "
+                                   f"{'file' if backup else 'database'} (no project tables)")
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             meta = _read_meta(conn)
+    except ServerUnavailableError:
+        raise
     except DatabaseError as exc:
-        raise ProjectError(f"{path}: the project file is damaged ({exc.orig})") from None
+        raise ProjectError(f"{where}: the project {'file' if backup else 'database'} is "
+                           f"damaged ({exc.orig})") from None
     if revision not in FORMAT_REVISIONS:
         fmt = meta.get("format_version", "?")
         by = meta.get("app_version", "a newer version")
         raise ProjectTooNewError(
-            f"{path}: this project was written by EmoSign Desktop {by} in project format "
+            f"{where}: this project was written by EmoSign Desktop {by} in project format "
             f"{fmt}; this EmoSign Desktop ({__version__}) reads formats up to {CURRENT_FORMAT}. "
-            "Install a newer EmoSign Desktop to open it; the file was not changed."
+            "Install a newer EmoSign Desktop to open it; the "
+            f"{'file' if backup else 'database'} was not changed."
         )
     if revision != HEAD_REVISION:
         old_format = FORMAT_REVISIONS[revision]
-        _backup(path, old_format)
+        if backup is not None:
+            backup(old_format)
         try:
             with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+                if backup is None:  # a server: one client upgrades, the others wait
+                    conn.execute(select(func.pg_advisory_xact_lock(_CREATE_LOCK)))
+                    again = conn.execute(text("SELECT version_num FROM alembic_version"))
+                    if again.scalar() == HEAD_REVISION:
+                        return _schema(where, _read_meta(conn))
                 _run_migrations(conn)
                 conn.execute(
                     t.meta.update().where(t.meta.c.key == "app_version"),
                     {"value": __version__},
                 )
+        except ServerUnavailableError:
+            raise
         except DatabaseError as exc:
+            kept = ("the file is unchanged and a backup lies beside it" if backup
+                    else "the database is unchanged")
             raise ProjectError(
-                f"{path}: upgrading from format {old_format} failed ({exc.orig}); "
-                "the file is unchanged and a backup lies beside it"
+                f"{where}: upgrading from format {old_format} failed ({exc.orig}); {kept}"
             ) from None
+    return _schema(where, meta)
+
+
+def _schema(where: str, meta: dict[str, str]) -> LabelSchema:
     try:
         return schema_from_dict(json.loads(meta["label_schema"]))
     except (KeyError, ValueError) as exc:
-        raise ProjectError(f"{path}: the project's label schema is unreadable ({exc})") from None
+        raise ProjectError(f"{where}: the project's label schema is unreadable ({exc})") from None

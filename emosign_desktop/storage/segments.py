@@ -7,7 +7,7 @@ import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, Row, and_, delete, select
+from sqlalchemy import Connection, Row, and_, bindparam, delete, select
 
 from emosign_desktop.core.changeset import SegmentEdit, Stamps, TierEdit
 from emosign_desktop.core.errors import ProjectError, StaleChangeError
@@ -22,7 +22,7 @@ from emosign_desktop.core.model import (
     VideoId,
 )
 from emosign_desktop.storage import tables as t
-from emosign_desktop.storage.base import LogLine, StoreBase, describe
+from emosign_desktop.storage.base import SEEN_LIMIT, LogLine, Seen, StoreBase, describe
 
 
 def _tier(row: Row[tuple[object, ...]]) -> Tier:
@@ -88,8 +88,10 @@ class SegmentStore(StoreBase):
     def tiers(self) -> list[Tier]:
         """Every tier, in display order."""
         with self._read() as conn:
-            rows = conn.execute(select(t.tier).order_by(t.tier.c.position, t.tier.c.id))
-            return [_tier(r) for r in rows]
+            rows = conn.execute(select(t.tier).order_by(t.tier.c.position, t.tier.c.id)).all()
+        found = [_tier(r) for r in rows]
+        self._saw([(("t", x.id), (r.version, x)) for x, r in zip(found, rows, strict=True)])
+        return found
 
     def segment(self, segment_id: SegmentId) -> Segment:
         """The segment with this id."""
@@ -132,18 +134,30 @@ class SegmentStore(StoreBase):
         ) if c is not None]
         with self._read() as conn:
             rows = conn.execute(select(s).where(and_(True, *cond))
-                                .order_by(s.c.start_frame, s.c.id))
-            return [_segment(r) for r in rows]
+                                .order_by(s.c.start_frame, s.c.id)).all()
+        found = [_segment(r) for r in rows]
+        if self.remembering and len(found) <= SEEN_LIMIT:
+            self._saw([(("s", x.id), (r.version, x)) for x, r in zip(found, rows, strict=True)])
+        return found
 
     # -- applying: tiers -------------------------------------------------------------------------
-    def _current_tiers(self, conn: Connection, ids: Iterable[int]) -> dict[int, Tier]:
-        rows = conn.execute(select(t.tier).where(t.tier.c.id.in_(list(ids))))
-        return {r.id: _tier(r) for r in rows}
+    def _current_tiers(self, conn: Connection, ids: Iterable[int], *, lock: bool = False,
+                       versions: dict[int, int] | None = None) -> dict[int, Tier]:
+        q = select(t.tier).where(t.tier.c.id.in_(list(ids)))
+        if lock:
+            q = q.with_for_update(key_share=True)
+        found = {}
+        for r in conn.execute(q):
+            found[r.id] = _tier(r)
+            if versions is not None:
+                versions[r.id] = r.version
+        return found
 
-    def _verify_tiers(self, conn: Connection, edits: Sequence[TierEdit]) -> None:
+    def _verify_tiers(self, conn: Connection, edits: Sequence[TierEdit], *,
+                      lock: bool = False) -> None:
         if not edits:
             return
-        now = self._current_tiers(conn, [e.key for e in edits])
+        now = self._current_tiers(conn, [e.key for e in edits], lock=lock)
         names = {r.name for r in conn.execute(select(t.tier.c.name))}
         for e in edits:
             found = now.get(e.key)
@@ -155,8 +169,31 @@ class SegmentStore(StoreBase):
                     f"tier '{e.before.name}' was changed since (now "
                     f"{'deleted' if found is None else repr(found.name)}); nothing was changed")
 
+    def _check_seen_tiers(self, conn: Connection, edits: Sequence[TierEdit],
+                          check: bool) -> None:
+        """Refuse changing a tier that changed since this client read it; note what the
+        client knows of the tiers it changes."""
+        watched = [(e, saw) for e in edits if e.before is not None
+                   and (saw := self._seen_now(("t", e.key))) is not None]
+        if not watched:
+            return
+        versions: dict[int, int] = {}
+        now = self._current_tiers(conn, [e.key for e, _ in watched], versions=versions)
+        for e, (saw_version, saw_tier) in watched:
+            found, version = now.get(e.key), versions.get(e.key, 0)
+            if check and saw_version != version and saw_tier != found:
+                assert isinstance(saw_tier, Tier)
+                raise StaleChangeError(
+                    f"tier '{saw_tier.name}' was changed since you read it (by another "
+                    f"annotator or window: now {'deleted' if found is None else _tier_text(found)}"
+                    f", not {_tier_text(saw_tier)}); your change was not saved and nothing was "
+                    "changed.")
+            self._wrote(("t", e.key), None if e.after is None else (version + 1, e.after))
+
     def _apply_tiers(self, conn: Connection, edits: Sequence[TierEdit], deleting: bool,
-                     log: list[LogLine] | None) -> None:
+                     log: list[LogLine] | None, check: bool = False) -> None:
+        if not deleting and self._seen:
+            self._check_seen_tiers(conn, edits, check)
         tier = t.tier
         for e in edits:
             if (e.after is None) != deleting:
@@ -173,7 +210,7 @@ class SegmentStore(StoreBase):
                                                   **_tier_values(e.after)))
             else:
                 conn.execute(tier.update().where(tier.c.id == e.after.id).values(
-                    **_tier_values(e.after)))
+                    version=tier.c.version + 1, **_tier_values(e.after)))
             if log is not None:
                 log.append(("tier", "add" if e.before is None else "delete"
                             if e.after is None else "update",
@@ -181,30 +218,67 @@ class SegmentStore(StoreBase):
                             dataclasses.asdict(e.after) if e.after else None, None, None))
 
     # -- applying: segments ----------------------------------------------------------------------
-    def _current_segments(self, conn: Connection, ids: Sequence[int]) -> dict[int, Segment]:
+    def _current_segments(self, conn: Connection, ids: Sequence[int], *, lock: bool = False,
+                          versions: dict[int, int] | None = None) -> dict[int, Segment]:
         found: dict[int, Segment] = {}
         for i in range(0, len(ids), 500):
-            for row in conn.execute(select(t.segment).where(t.segment.c.id.in_(ids[i:i + 500]))):
+            q = select(t.segment).where(t.segment.c.id.in_(ids[i:i + 500]))
+            if lock:
+                q = q.with_for_update(key_share=True)
+            for row in conn.execute(q):
                 found[row.id] = _segment(row)
+                if versions is not None:
+                    versions[row.id] = row.version
         return found
 
-    def _verify_segments(self, conn: Connection, edits: Sequence[SegmentEdit]) -> None:
+    def _verify_segments(self, conn: Connection, edits: Sequence[SegmentEdit], *,
+                         lock: bool = False, undoing: bool = True) -> None:
         if not edits:
             return
-        now = self._current_segments(conn, [e.key for e in edits])
+        now = self._current_segments(conn, [e.key for e in edits], lock=lock)
         for e in edits:
             found = now.get(e.key)
             if found != e.before:
                 seg = e.before or e.after
                 assert seg is not None
                 where = f"frames {seg.start_frame}–{seg.end_frame}"
+                since = ("since" if undoing else
+                         "by another annotator or window at the same moment")
+                end = ("Nothing was changed." if undoing else
+                       "Your change was not saved and nothing was changed.")
                 raise StaleChangeError(
                     f"the segment {seg.value or ''} ({where}) of video "
-                    f"'{self._video_name(conn, seg.video_id)}' was changed since: "
-                    f"{segment_differences(e.before, found)}. Nothing was changed.")
+                    f"'{self._video_name(conn, seg.video_id)}' was changed {since}: "
+                    f"{segment_differences(e.before, found)}. {end}")
+
+    def _check_seen_segments(self, conn: Connection, edits: Sequence[SegmentEdit],
+                             check: bool) -> None:
+        """Refuse changing or deleting a segment that changed since this client read it;
+        note what the client knows of the segments it changes."""
+        watched: list[tuple[SegmentEdit, Seen]] = [
+            (e, saw) for e in edits if e.before is not None
+            and (saw := self._seen_now(("s", e.key))) is not None]
+        if not watched:
+            return
+        versions: dict[int, int] = {}
+        now = self._current_segments(conn, [e.key for e, _ in watched], versions=versions)
+        for e, (saw_version, saw_seg) in watched:
+            found, version = now.get(e.key), versions.get(e.key, 0)
+            if check and saw_version != version and saw_seg != found:
+                assert isinstance(saw_seg, Segment)
+                where = f"frames {saw_seg.start_frame}–{saw_seg.end_frame}"
+                raise StaleChangeError(
+                    f"the segment {saw_seg.value or ''} ({where}) of video "
+                    f"'{self._video_name(conn, saw_seg.video_id)}' was changed since you read "
+                    f"it (by another annotator or window): "
+                    f"{segment_differences(saw_seg, found)}. Your change was not saved and "
+                    "nothing was changed.")
+            self._wrote(("s", e.key), None if e.after is None else (version + 1, e.after))
 
     def _apply_segments(self, conn: Connection, edits: Sequence[SegmentEdit], now: str,
-                        log: list[LogLine] | None) -> None:
+                        log: list[LogLine] | None, check: bool = False) -> None:
+        if self._seen:
+            self._check_seen_segments(conn, edits, check)
         s = t.segment
         inserts, updates, deletes = [], [], []
         for e in edits:
@@ -233,6 +307,10 @@ class SegmentStore(StoreBase):
         if inserts:
             conn.execute(s.insert(), inserts)
         if updates:
-            from sqlalchemy import bindparam
+            conn.execute(s.update().where(s.c.id == bindparam("_id"))
+                         .values(version=s.c.version + 1), updates)
 
-            conn.execute(s.update().where(s.c.id == bindparam("_id")), updates)
+
+def _tier_text(tier: Tier) -> str:
+    vocabulary = ", ".join(tier.vocabulary) if tier.vocabulary else "no vocabulary"
+    return f"'{tier.name}' ({vocabulary})"

@@ -65,6 +65,8 @@ video_annotation = Table(
     Column("skip_reason", Text, nullable=False, server_default=""),
     Column("created_at", String, nullable=False),
     Column("updated_at", String, nullable=False),
+    # format 7: grows with every write (a client's view of the row is stale when it differs)
+    Column("version", Integer, nullable=False, server_default="1"),
     UniqueConstraint("video_id", "annotator_id"),
     CheckConstraint("sentiment_confidence BETWEEN 0 AND 100", name="sentiment_confidence_range"),
     CheckConstraint("emotion_confidence BETWEEN 0 AND 100", name="emotion_confidence_range"),
@@ -97,6 +99,7 @@ tier = Table(
     Column("grp", Text, nullable=False, server_default=""),
     Column("parent_id", Integer),
     Column("source", Text, nullable=False, server_default=""),
+    Column("version", Integer, nullable=False, server_default="1"),  # format 7
 )
 
 segment = Table(
@@ -121,6 +124,7 @@ segment = Table(
     Column("uid", String, unique=True),  # format 3: identifies a segment across packs
     Column("attributes", Text, nullable=False, server_default=""),  # format 6: JSON object
     Column("source", Text, nullable=False, server_default="", index=True),  # format 6
+    Column("version", Integer, nullable=False, server_default="1"),  # format 7
     CheckConstraint("start_frame >= 0 AND end_frame >= start_frame", name="segment_frames"),
 )
 
@@ -170,6 +174,7 @@ edit_log = Table(
     Column("field", String, nullable=False),
     Column("old_value", Text),
     Column("new_value", Text),
+    Column("client", String),  # format 7: the client that wrote it (polling skips its own)
 )
 
 # Format 3: merges of annotator packs, with provenance, and the losers of conflicts.

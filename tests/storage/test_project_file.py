@@ -32,6 +32,11 @@ def test_create_refuses_existing_project(project_dir):
 
 
 def test_connection_is_crash_safe(project):
+    if project.project.server is not None:  # PostgreSQL: durable commits, checked connections
+        with project.project.engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == "read committed"
+        assert project.project.engine.pool._pre_ping
+        return
     with project.project.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -43,7 +48,7 @@ def test_not_a_project(tmp_path):
     with pytest.raises(ProjectError, match=r"no project\.emosign"):
         open_project(tmp_path)
     (tmp_path / PROJECT_FILE).write_text("hello")
-    with pytest.raises(ProjectError, match="not an SQLite database"):
+    with pytest.raises(ProjectError, match="not an SQLite database, nor the settings"):
         open_project(tmp_path)
 
 

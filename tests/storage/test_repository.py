@@ -188,8 +188,10 @@ def test_deleting_a_video_cascades(project):
     repo = project.repo
     _base(repo)
     _set(repo, {"joy": None}, {"joy": 1}, existed=False)
+    from sqlalchemy import text
+
     with project.project.engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM video WHERE id = ?", (V,))
+        conn.execute(text("DELETE FROM video WHERE id = :v"), {"v": V})
         assert conn.exec_driver_sql("SELECT count(*) FROM emotion_rating").scalar() == 0
 
 

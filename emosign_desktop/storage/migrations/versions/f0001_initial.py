@@ -8,6 +8,8 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from emosign_desktop.storage.migrations.helpers import set_meta
+
 revision = "f0001"
 down_revision = None
 branch_labels = None
@@ -130,4 +132,4 @@ def upgrade() -> None:
         sa.Column("raw_text", sa.Text, nullable=False, server_default=""),
         sa.UniqueConstraint("model", "input_setting", "video_id"),
     )
-    op.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('format_version', '1')")
+    set_meta("format_version", "1")

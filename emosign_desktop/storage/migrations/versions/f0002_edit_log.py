@@ -7,6 +7,8 @@ Revises: f0001
 import sqlalchemy as sa
 from alembic import op
 
+from emosign_desktop.storage.migrations.helpers import set_meta
+
 revision = "f0002"
 down_revision = "f0001"
 branch_labels = None
@@ -26,4 +28,4 @@ def upgrade() -> None:
         sa.Column("old_value", sa.Text),
         sa.Column("new_value", sa.Text),
     )
-    op.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('format_version', '2')")
+    set_meta("format_version", "2")

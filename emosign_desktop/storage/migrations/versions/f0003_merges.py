@@ -14,6 +14,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
+from emosign_desktop.storage.migrations.helpers import is_sqlite, set_meta
+
 revision = "f0003"
 down_revision = "f0002"
 branch_labels = None
@@ -24,19 +26,24 @@ def upgrade() -> None:
     """Add segment uids, the project id, and the merge and conflict tables."""
     with op.batch_alter_table("segment") as batch:
         batch.add_column(sa.Column("uid", sa.String, nullable=True))
-    op.execute("UPDATE segment SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")
+    if is_sqlite():
+        op.execute("UPDATE segment SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")
+    else:
+        op.execute("UPDATE segment SET uid = replace(gen_random_uuid()::text, '-', '') "
+                   "WHERE uid IS NULL")
     op.create_index("ix_segment_uid", "segment", ["uid"], unique=True)
     op.create_index("ix_video_annotation_annotator", "video_annotation", ["annotator_id"])
-    op.execute(
-        "CREATE TABLE emotion_rating_new ("
-        "annotation_id INTEGER NOT NULL REFERENCES video_annotation (id) ON DELETE CASCADE, "
-        "emotion VARCHAR NOT NULL, value INTEGER NOT NULL, "
-        "PRIMARY KEY (annotation_id, emotion)) WITHOUT ROWID"
-    )
-    op.execute("INSERT INTO emotion_rating_new SELECT annotation_id, emotion, value "
-               "FROM emotion_rating")
-    op.drop_table("emotion_rating")
-    op.rename_table("emotion_rating_new", "emotion_rating")
+    if is_sqlite():  # WITHOUT ROWID is SQLite's; PostgreSQL keeps the table as it is
+        op.execute(
+            "CREATE TABLE emotion_rating_new ("
+            "annotation_id INTEGER NOT NULL REFERENCES video_annotation (id) ON DELETE CASCADE, "
+            "emotion VARCHAR NOT NULL, value INTEGER NOT NULL, "
+            "PRIMARY KEY (annotation_id, emotion)) WITHOUT ROWID"
+        )
+        op.execute("INSERT INTO emotion_rating_new SELECT annotation_id, emotion, value "
+                   "FROM emotion_rating")
+        op.drop_table("emotion_rating")
+        op.rename_table("emotion_rating_new", "emotion_rating")
     op.create_table(
         "pack_merge",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -62,8 +69,5 @@ def upgrade() -> None:
         sa.Column("kept_updated_at", sa.String, nullable=False),
         sa.Column("discarded_updated_at", sa.String, nullable=False),
     )
-    op.execute(
-        "INSERT OR IGNORE INTO meta(key, value) VALUES ('project_id', "
-        f"'{uuid.uuid4().hex}')"
-    )
-    op.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('format_version', '3')")
+    set_meta("project_id", uuid.uuid4().hex, replace=False)
+    set_meta("format_version", "3")

@@ -11,6 +11,8 @@ Revises: f0003
 import sqlalchemy as sa
 from alembic import op
 
+from emosign_desktop.storage.migrations.helpers import set_meta
+
 revision = "f0004"
 down_revision = "f0003"
 branch_labels = None
@@ -21,4 +23,4 @@ def upgrade() -> None:
     """Add ``video.declared_frames`` (nullable: existing videos stay NULL)."""
     with op.batch_alter_table("video") as batch:
         batch.add_column(sa.Column("declared_frames", sa.Integer, nullable=True))
-    op.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('format_version', '4')")
+    set_meta("format_version", "4")

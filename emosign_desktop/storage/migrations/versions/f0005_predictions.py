@@ -11,6 +11,8 @@ Revises: f0004
 import sqlalchemy as sa
 from alembic import op
 
+from emosign_desktop.storage.migrations.helpers import set_meta
+
 revision = "f0005"
 down_revision = "f0004"
 branch_labels = None
@@ -41,4 +43,4 @@ def upgrade() -> None:
     )
     op.create_index("ix_predicted_cue_run", "predicted_cue", ["model", "input_setting"])
     op.create_index("ix_predicted_cue_video", "predicted_cue", ["video_id"])
-    op.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('format_version', '5')")
+    set_meta("format_version", "5")

@@ -11,6 +11,8 @@ Revises: f0005
 import sqlalchemy as sa
 from alembic import op
 
+from emosign_desktop.storage.migrations.helpers import set_meta
+
 revision = "f0006"
 down_revision = "f0005"
 branch_labels = None
@@ -30,4 +32,4 @@ def upgrade() -> None:
                                    server_default=""))
         batch.add_column(sa.Column("source", sa.Text, nullable=False, server_default=""))
     op.create_index("ix_segment_source", "segment", ["source"])
-    op.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('format_version', '6')")
+    set_meta("format_version", "6")
