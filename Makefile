@@ -5,7 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test bench lint clean constraints
+BUNDLE_STAMP := $(VENV)/.bundle-stamp
+
+.PHONY: demo test bench lint clean constraints bundle deb selftest-bundle
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "EmoSign Desktop needs Python 3.11 (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -23,6 +25,20 @@ test: $(STAMP)  ## lint, check the layering and the types, then run the whole te
 	$(BIN)/lint-imports --no-cache > /dev/null || $(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+$(BUNDLE_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bundle]'
+	touch $(BUNDLE_STAMP)
+
+bundle: $(BUNDLE_STAMP)  ## the one-folder bundle in dist/emosign-desktop (PyInstaller; 2-5 min)
+	$(BIN)/python packaging/build_bundle.py
+
+selftest-bundle:  ## run the built bundle's self-test offscreen, without network where possible
+	packaging/selftest_bundle.sh dist/emosign-desktop/emosign-desktop
+
+deb: $(STAMP)  ## dist/emosign-desktop_VERSION_ARCH.deb from the bundle (built first if missing)
+	test -x dist/emosign-desktop/emosign-desktop || $(MAKE) bundle
+	$(BIN)/python packaging/build_deb.py
 
 bench: $(STAMP)  ## print measured figures (see BENCHMARKS.md); about 20 minutes
 	$(BIN)/python benchmarks/bench_storage.py

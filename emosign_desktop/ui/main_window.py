@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
     QMainWindow,
-    QMessageBox,
     QWidget,
 )
 
@@ -29,6 +28,7 @@ from emosign_desktop.core.model import Region
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.settings import UserSettings
 from emosign_desktop.ui import actions
+from emosign_desktop.ui.about import show_about
 from emosign_desktop.ui.appearance import (
     TEXT_SCALES,
     ShortcutsDialog,
@@ -40,6 +40,7 @@ from emosign_desktop.ui.menus import add_action, build_project_menus
 from emosign_desktop.ui.tier_editor import TierEditor
 from emosign_desktop.ui.video_details import VideoDetailsPanel
 from emosign_desktop.ui.video_list import VideoListPanel
+from emosign_desktop.ui.welcome import install_welcome
 
 if TYPE_CHECKING:
     from emosign_desktop.ui.review.agreement_panel import AgreementPanel
@@ -107,6 +108,9 @@ class MainWindow(QMainWindow):
         ws.on_video(self._update_title)
         ws.on_annotator(self._update_title)
         self._update_title()
+        self.welcome = install_welcome(self, ws, self.open_project,
+                                       lambda: self.settings.recent_projects,
+                                       [self.videos_dock, self.labels_dock])
 
     # -- layout ---------------------------------------------------------------------------
     def _docks(self) -> None:
@@ -156,7 +160,7 @@ class MainWindow(QMainWindow):
         self.contrast_action.setChecked(self.settings.high_contrast)
         help_menu = self.menuBar().addMenu("&Help")
         add_action(self, help_menu, "&Keyboard Shortcuts", self.show_shortcuts, "F1")
-        add_action(self, help_menu, "&About EmoSign Desktop", self._on_about)
+        add_action(self, help_menu, "&About EmoSign Desktop", lambda: show_about(self))
         self._fill_recent()
 
     def _keys(self) -> None:
@@ -340,11 +344,6 @@ class MainWindow(QMainWindow):
         elif self.workspace.has_project and paths:
             actions.add_videos(self, self.workspace, [str(p) for p in paths])
         event.acceptProposedAction()
-
-    def _on_about(self) -> None:
-        QMessageBox.about(self, "About EmoSign Desktop",
-                          f"EmoSign Desktop {__version__}\nAnnotate and review sign-language "
-                          "video for emotion. Every edit is saved at once.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_position()
