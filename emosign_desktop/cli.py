@@ -342,6 +342,65 @@ def cmd_signals(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_propose(args: argparse.Namespace) -> int:
+    from emosign_desktop.analysis.proposals import DETECTORS
+    from emosign_desktop.services.proposing import evaluate_proposals, propose_for
+
+    if args.evaluate and not (args.tier and args.annotator):
+        raise EmoSignError("--evaluate needs --tier NAME and --annotator NAME (whose segments "
+                           "on that tier the proposals are scored against)")
+    names = args.video or None
+    with _open(args.dir) as session:
+        if args.evaluate:
+            report = evaluate_proposals(session.project, args.tier, args.annotator,
+                                        args.within, names)
+        else:
+            run = propose_for(session.project, names)
+    if args.evaluate:
+        if args.json:
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+            return 0
+        print(f"proposals on '{report['tier']}' against {report['annotator']}'s segments, "
+              f"{report['videos']} videos, boundaries within ±{report['within_frames']} frames")
+        print(f"{'detector':16s} {'proposed':>8s} {'marked':>6s} {'matched':>7s} "
+              f"{'precision':>9s} {'recall':>6s} {'boundary F1':>11s}")
+
+        def pct(x: float | None) -> str:
+            return "-" if x is None else f"{x:.1f}"
+
+        for row in report["rows"]:
+            print(f"{row['detector']:16s} {row['proposals']:8d} {row['human_segments']:6d} "
+                  f"{row['matched']:7d} {pct(row['precision']):>9s} {pct(row['recall']):>6s} "
+                  f"{pct(row['boundary_f1']):>11s}")
+        missing = report["without_landmarks"]
+    else:
+        if args.json:
+            print(json.dumps([{
+                "video": vp.video.name, "detector": p.detector, "version": p.version,
+                "tier": getattr(vp.tiers.get(p.detector), "name", None),
+                "value": p.value, "start_frame": p.start_frame, "end_frame": p.end_frame,
+                "evidence": p.evidence.as_dict()} for vp in run.videos for p in vp.proposals],
+                indent=2, ensure_ascii=False))
+        else:
+            for vp in run.videos:
+                print(f"{vp.video.name}: {len(vp.proposals)} proposals")
+                for p in vp.proposals:
+                    tier = vp.tiers.get(p.detector)
+                    e = p.evidence
+                    print(f"  {p.start_frame:6d}-{p.end_frame:<6d} "
+                          f"{DETECTORS[p.detector].label:14s} -> "
+                          f"{tier.name if tier else '(no such tier)'}"
+                          f"{': ' + p.value if p.value else ''}  (peak {e.peak:.3g} at "
+                          f"{e.peak_frame}; baseline {e.baseline:.3g}, starts at "
+                          f"{e.threshold:.3g})")
+        missing = run.without_landmarks
+    if missing:
+        print(f"no landmarks yet for {len(missing)} video(s): {', '.join(missing[:10])}"
+              f"{' ...' if len(missing) > 10 else ''}; run 'emosign landmarks {args.dir}'",
+              file=sys.stderr)
+    return 0
+
+
 def cmd_predictions(args: argparse.Namespace) -> int:
     from emosign_desktop.services.predictions import (
         import_predictions,
@@ -544,6 +603,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("video", help="video name")
     p.add_argument("-o", "--output", required=True, metavar="CSV")
     p.set_defaults(func=cmd_signals)
+
+    p = sub.add_parser(
+        "propose", help="cue segments proposed from the landmark signals (brow raise and "
+        "furrow, head shake and nod, mouth opening, fast and large signing)",
+        description="Runs each detector on the videos' cached landmark signals against the "
+        "video's own baseline (median and MAD) and lists the spans it proposes, with the "
+        "evidence. Nothing is stored: proposals are no one's labels. With --evaluate, scores "
+        "them against an annotator's segments on a tier (precision, recall, boundary F1).")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("--video", metavar="NAME", action="append",
+                   help="only this video (repeat for more); with --evaluate, these are the "
+                   "videos the annotator looked at (default: those they marked a segment on "
+                   "or finished)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--evaluate", action="store_true",
+                   help="score the proposals against --annotator's segments on --tier")
+    p.add_argument("--tier", metavar="NAME", help="with --evaluate: the tier")
+    p.add_argument("--annotator", metavar="NAME", help="with --evaluate: whose segments")
+    p.add_argument("--within", type=int, default=3, metavar="K",
+                   help="boundaries agree within ±K frames (default 3)")
+    p.set_defaults(func=cmd_propose)
 
     p = sub.add_parser("predictions", help="model predictions: import, list, remove",
                        description="Predictions are data beside the annotations: a run is one "

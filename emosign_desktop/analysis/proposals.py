@@ -155,6 +155,11 @@ class Proposal:
     value: str
     evidence: Evidence
 
+    @property
+    def region(self) -> None:
+        """Proposals span the whole picture (scored like a segment without a region)."""
+        return None
+
 
 def detector_signal(detector: Detector, signals: Mapping[str, np.ndarray]) -> np.ndarray | None:
     """The detector's signal from a video's signals (the mean of its parts, frame by frame,
