@@ -224,9 +224,62 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gold(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.gold import clear_gold, gold_videos, set_gold
+
+    if args.add and not args.reference:
+        raise EmoSignError("--add needs --reference ANNOTATOR: whose labels are the truth of "
+                           "those videos")
+    with _open(args.dir) as session:
+        if args.add:
+            set_gold(session.writer, args.add, args.reference)
+            print(f"marked {len(args.add)} video(s) gold, reference: {args.reference}")
+        if args.remove:
+            clear_gold(session.writer, args.remove)
+            print(f"unmarked {len(args.remove)} video(s)")
+        gold = gold_videos(session.project)
+    if args.json:
+        print(json.dumps(gold, indent=2, ensure_ascii=False))
+    elif not (args.add or args.remove):
+        if not gold:
+            print("no gold videos")
+        for name, ref in gold.items():
+            print(f"{name}\treference: {ref}")
+    return 0
+
+
+def cmd_agreement_over_time(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.gold import drift_report
+
+    with _open(args.dir) as session:
+        report = drift_report(session.project, args.window)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return 0
+
+    def fmt(x: object, spec: str) -> str:
+        return "-" if x is None else format(x, spec)
+
+    print(f"agreement over time, rolling over {report['window']} videos; "
+          f"{report['gold_videos']} gold videos")
+    for series in report["annotators"]:
+        print(f"{series['annotator']} ({series['videos']} videos labelled)")
+        print(f"  {'#':>4s} {'video':24s} {'gold: alpha':>11s} {'bias':>6s} {'emotions':>8s}"
+              f"   {'others: alpha':>13s} {'bias':>6s} {'emotions':>8s}")
+        for g, o in zip(series["with_gold"], series["with_others"], strict=True):
+            print(f"  {g['index']:>4} {str(g['video'])[:24]:24s} "
+                  f"{fmt(g['sentiment_alpha'], '.3f'):>11s} {fmt(g['sentiment_bias'], '+.2f'):>6s} "
+                  f"{fmt(g['emotion_agreement'], '.0f'):>7s}%   "
+                  f"{fmt(o['sentiment_alpha'], '.3f'):>13s} {fmt(o['sentiment_bias'], '+.2f'):>6s} "
+                  f"{fmt(o['emotion_agreement'], '.0f'):>7s}%")
+    return 0
+
+
 def cmd_agreement(args: argparse.Namespace) -> int:
     from emosign_desktop.services.agreement import agreement_report
 
+    if args.over_time:
+        return cmd_agreement_over_time(args)
     with _open(args.dir) as session:
         report = agreement_report(session.project, args.level, args.boundary_frames)
     if args.json:
@@ -572,7 +625,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", choices=("nominal", "ordinal", "interval"), default="ordinal")
     p.add_argument("--boundary-frames", type=int, default=5, metavar="K",
                    help="segment boundaries agree within ±K frames (default 5)")
+    p.add_argument("--over-time", action="store_true",
+                   help="per annotator, in the order they labelled: rolling sentiment alpha "
+                   "and bias and emotion-presence agreement with the gold videos' reference "
+                   "and with the other annotators")
+    p.add_argument("--window", type=int, default=10, metavar="N",
+                   help="with --over-time: videos per rolling window (default 10)")
     p.set_defaults(func=cmd_agreement)
+
+    p = sub.add_parser("gold", help="list, mark or unmark gold videos (known reference labels)",
+                       description="A gold video's reference is one annotator's labels (a "
+                       "person, or labels imported with import-csv --annotator). Annotators "
+                       "are not shown which videos are gold; 'agreement --over-time' compares "
+                       "each annotator with them.")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("--add", nargs="+", metavar="VIDEO", help="mark these videos gold")
+    p.add_argument("--reference", metavar="ANNOTATOR", help="with --add: whose labels are "
+                   "the truth")
+    p.add_argument("--remove", nargs="+", metavar="VIDEO", help="unmark these videos")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_gold)
 
     p = sub.add_parser("probe", help="frame count, rate, size, codec, rotation, keyframes")
     p.add_argument("video")
