@@ -395,10 +395,37 @@ def cmd_signals(args: argparse.Namespace) -> int:
     return 0
 
 
+def _detector_settings(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from emosign_desktop.services.proposing import detector_settings, set_detector_settings
+
+    with _open(args.dir) as session:
+        if args.set:
+            detector, *pairs = args.set
+            values: dict[str, object] = {}
+            for pair in pairs:
+                key, sep, value = pair.partition("=")
+                if not sep:
+                    raise EmoSignError(f"--set {detector}: '{pair}' is not KEY=VALUE (e.g. "
+                                       "threshold=3.0)")
+                values[key] = value.lower() in ("1", "true", "yes", "on") \
+                    if key == "enabled" else value
+            if not values:
+                raise EmoSignError(f"--set {detector}: give at least one KEY=VALUE")
+            set_detector_settings(session.writer, detector, **values)
+        current = detector_settings(session.project)
+    for name, settings in current.items():
+        print(f"{name:14s} " + "  ".join(f"{k}={v}" for k, v in asdict(settings).items()))
+    return 0
+
+
 def cmd_propose(args: argparse.Namespace) -> int:
     from emosign_desktop.analysis.proposals import DETECTORS
     from emosign_desktop.services.proposing import evaluate_proposals, propose_for
 
+    if args.set or args.settings:
+        return _detector_settings(args)
     if args.evaluate and not (args.tier and args.annotator):
         raise EmoSignError("--evaluate needs --tier NAME and --annotator NAME (whose segments "
                            "on that tier the proposals are scored against)")
@@ -695,6 +722,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotator", metavar="NAME", help="with --evaluate: whose segments")
     p.add_argument("--within", type=int, default=3, metavar="K",
                    help="boundaries agree within ±K frames (default 3)")
+    p.add_argument("--settings", action="store_true",
+                   help="print the detectors' settings in this project")
+    p.add_argument("--set", nargs="+", metavar=("DETECTOR", "KEY=VALUE"),
+                   help="change a detector's settings in the project (threshold, release, "
+                   "min_duration_s, max_gap_s, min_peak, enabled), e.g. --set brow_raise "
+                   "threshold=3.0 min_duration_s=0.25")
     p.set_defaults(func=cmd_propose)
 
     p = sub.add_parser("predictions", help="model predictions: import, list, remove",

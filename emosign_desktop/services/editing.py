@@ -109,20 +109,23 @@ class EditingService:
 
     def add_segment(self, video_id: VideoId, annotator: str, tier_id: TierId, start: int,
                     end: int, value: str = "", note: str = "",
-                    region: Region | None = None) -> Segment:
-        """Create a segment of frames ``start..end``; undo deletes it, redo restores it."""
+                    region: Region | None = None,
+                    attributes: tuple[tuple[str, str], ...] = (),
+                    label: str = "") -> Segment:
+        """Create a segment of frames ``start..end``; undo deletes it, redo restores it.
+        ``attributes`` keep where it came from (e.g. the proposal it was accepted from)."""
         made: list[Segment] = []
 
         def build(repo: Repository) -> ChangeSet:
             ids = NewIds(repo)
             who, created = find_or_add_annotator(repo, annotator, ids)
             seg = Segment(SegmentId(ids("segment")), video_id, who.id, tier_id, start, end,
-                          value, note, region, uuid.uuid4().hex)
+                          value, note, region, uuid.uuid4().hex, tuple(sorted(attributes)))
             self._check_segment(repo, seg)
             made.append(seg)
             return ChangeSet(annotators=created, segments=(SegmentEdit(None, seg),))
 
-        label = f"add segment {value} {start}-{end}".replace("  ", " ")
+        label = label or f"add segment {value} {start}-{end}".replace("  ", " ")
         self.writer.run(label, build)
         return made[0]
 

@@ -1,10 +1,20 @@
 """Cue segments proposed from the videos' cached landmark signals (``analysis.proposals``),
 and how well they match the segments a person marked.
 
-Read only, for now: proposals are computed when asked for and not stored, so nothing here
-changes a project (accepting one as a segment goes through the editing service like any
-other segment).  The signer of a video is the video itself: each video's detectors run
-against that video's own baseline (the median and MAD of its frames).
+Proposals are computed when asked for, never stored as anyone's labels.  What the project
+keeps, each through the write path as one undoable step:
+
+* the **detector settings** (threshold, minimum duration, ...; project setting
+  ``detector_settings``, only what differs from the defaults);
+* each video's **signer** (project setting ``video_signers``; a video without one is its own
+  signer): a detector's baseline (median and MAD) is taken over all the frames of that
+  signer's videos that have landmarks;
+* **rejections** (project setting ``rejected_proposals:<video id>``): a rejected span is not
+  proposed again for that video by the same detector version;
+* **acceptance**: the proposal becomes a segment of the annotator who accepts it (edges
+  adjusted first if they like), with its provenance in the segment's attributes
+  (``proposed_by`` = detector and version, ``evidence`` as JSON); a span that overlaps a
+  segment accepted from the same detector is not proposed again either.
 
 **Evaluation** compares, per video, the proposals that go to a tier with one annotator's
 segments on that tier (``analysis.grounding``: one-to-one matching by temporal IoU, boundary
@@ -21,6 +31,7 @@ on it as a false one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
@@ -35,10 +46,17 @@ from emosign_desktop.analysis.proposals import (
     baseline,
     detector_signal,
     propose,
+    settings_from_dict,
+    settings_to_dict,
 )
-from emosign_desktop.core.errors import EmoSignError
+from emosign_desktop.core.changes import Changes
+from emosign_desktop.core.changeset import ChangeSet, MetaEdit
+from emosign_desktop.core.errors import EmoSignError, LabelValidationError
 from emosign_desktop.core.model import AnnotationStatus, Segment, Tier, Video
+from emosign_desktop.services.editing import EditingService
 from emosign_desktop.services.session import ProjectLike
+from emosign_desktop.services.write_path import WritePath
+from emosign_desktop.storage.repository import Repository
 
 #: Boundary tolerance (frames) of the evaluation unless told otherwise.
 DEFAULT_WITHIN = 3
@@ -91,26 +109,188 @@ def _videos(project: ProjectLike, names: Sequence[str] | None) -> list[Video]:
     return out
 
 
+# -- what the project keeps ----------------------------------------------------------------
+SETTINGS_META = "detector_settings"
+SIGNERS_META = "video_signers"
+REJECTED_META = "rejected_proposals:"  # + the video's id
+PROPOSED_BY = "proposed_by"
+EVIDENCE = "evidence"
+
+
+def _json_meta(meta: Mapping[str, str], key: str, default: Any) -> Any:
+    raw = meta.get(key)
+    if not raw:
+        return default
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise EmoSignError(f"the project setting '{key}' is damaged (not JSON)") from None
+
+
+def _meta_edit(repo: Repository, key: str, value: object) -> ChangeSet:
+    before = repo.meta().get(key)
+    after = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+    return ChangeSet() if before == after else ChangeSet(meta=(MetaEdit(key, before, after),))
+
+
+def detector_settings(project: ProjectLike) -> dict[str, DetectorSettings]:
+    """Every detector's settings in this project (the defaults where none were changed)."""
+    stored = settings_from_dict(_json_meta(project.repo.meta(), SETTINGS_META, {}))
+    return {name: stored.get(name, d.defaults) for name, d in DETECTORS.items()}
+
+
+def set_detector_settings(writer: WritePath, detector: str, **values: object) -> Changes:
+    """Change some of a detector's settings (``threshold=3.0``, ``enabled=False``...), as one
+    undoable step; refused, naming the problem, when a value cannot be used."""
+    if detector not in DETECTORS:
+        raise LabelValidationError(f"no detector named '{detector}' "
+                                   f"(known: {', '.join(DETECTORS)})")
+
+    def build(repo: Repository) -> ChangeSet:
+        current = settings_to_dict(settings_from_dict(
+            _json_meta(repo.meta(), SETTINGS_META, {})))
+        mine = {**current.get(detector, {}), **values}
+        checked = settings_from_dict({**current, detector: mine})  # refuses bad values
+        return _meta_edit(repo, SETTINGS_META, settings_to_dict(checked))
+
+    label = f"change the {DETECTORS[detector].label.lower()} detector"
+    return writer.run(label, build).changes()
+
+
+def video_signers(project: ProjectLike) -> dict[str, str]:
+    """Video name -> signer, for the videos given one."""
+    data = _json_meta(project.repo.meta(), SIGNERS_META, {})
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def set_signer(writer: WritePath, names: Sequence[str], signer: str) -> Changes:
+    """Say who signs these videos ("" makes each its own signer again), one undoable step."""
+    signer = signer.strip()
+
+    def build(repo: Repository) -> ChangeSet:
+        missing = [n for n in names if repo.video_by_name(n) is None]
+        if missing:
+            raise LabelValidationError(f"no video named {', '.join(map(repr, missing))}")
+        data = _json_meta(repo.meta(), SIGNERS_META, {})
+        for n in names:
+            if signer:
+                data[n] = signer
+            else:
+                data.pop(n, None)
+        return _meta_edit(repo, SIGNERS_META, data)
+
+    label = (f"set the signer of {len(names)} video{'s' if len(names) != 1 else ''}"
+             if signer else "clear the signer")
+    return writer.run(label, build).changes()
+
+
+def _rejections(meta: Mapping[str, str], video: Video) -> list[list[Any]]:
+    data = _json_meta(meta, f"{REJECTED_META}{video.id}", [])
+    return data if isinstance(data, list) else []
+
+
+def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
+    return min(a1, b1) >= max(a0, b0)
+
+
+def _dropped(p: Proposal, rejected: list[list[Any]], accepted: list[Segment]) -> bool:
+    """Was this span rejected before (same detector and version, overlapping) or accepted
+    already (a segment from the same detector version overlaps it)?"""
+    if any(r[:2] == [p.detector, p.version] and _overlaps(p.start_frame, p.end_frame, r[2], r[3])
+           for r in rejected if len(r) >= 4):
+        return True
+    tag = f"{p.detector} v{p.version}"
+    return any(dict(s.attributes).get(PROPOSED_BY) == tag
+               and _overlaps(p.start_frame, p.end_frame, s.start_frame, s.end_frame)
+               for s in accepted)
+
+
+# -- proposing ----------------------------------------------------------------------------
 def propose_for(project: ProjectLike, names: Sequence[str] | None = None,
-                settings: Mapping[str, DetectorSettings] | None = None) -> ProposalRun:
-    """Run every enabled detector on each video (all, or those named) that has landmarks."""
-    tiers = project.repo.tiers()
+                settings: Mapping[str, DetectorSettings] | None = None, *,
+                keep_decided: bool = False) -> ProposalRun:
+    """Run every enabled detector on each video (all, or those named) that has landmarks,
+    with the project's settings (or ``settings``) against each signer's baseline; spans
+    rejected or accepted before are left out unless ``keep_decided`` (for evaluation)."""
+    repo = project.repo
+    tiers = repo.tiers()
+    meta = repo.meta()
+    chosen = settings if settings is not None else detector_settings(project)
+    signers = video_signers(project)
+    wanted = _videos(project, names)
+    every = repo.videos() if any(v.name in signers for v in wanted) else wanted
+    signer_of = {v.id: signers.get(v.name, f"video {v.id}") for v in every}
+    loaded: dict[int, tuple[dict[str, np.ndarray[Any, Any]], float] | None] = {}
+
+    def signals_of(video: Video) -> tuple[dict[str, np.ndarray[Any, Any]], float] | None:
+        if video.id not in loaded:
+            loaded[video.id] = _signals(video)
+        return loaded[video.id]
+
     done: list[VideoProposals] = []
     missing: list[str] = []
-    for video in _videos(project, names):
-        found = _signals(video)
+    for video in wanted:
+        found = signals_of(video)
         if found is None:
             missing.append(video.name)
             continue
         signals, fps = found
+        same = [v for v in every if signer_of[v.id] == signer_of[video.id]]
         bases = {}
         for name, detector in DETECTORS.items():
-            x = detector_signal(detector, signals)
-            bases[name] = baseline([x]) if x is not None else None
-        proposals = propose(signals, fps, bases, settings)
+            parts = []
+            for other in same:
+                got = found if other.id == video.id else signals_of(other)
+                x = detector_signal(detector, got[0]) if got is not None else None
+                if x is not None:
+                    parts.append(x)
+            bases[name] = baseline(parts) if parts else None
+        proposals = propose(signals, fps, bases, chosen)
+        if not keep_decided:
+            rejected = _rejections(meta, video)
+            accepted = [s for s in repo.segments(video_id=video.id)
+                        if PROPOSED_BY in dict(s.attributes)]
+            proposals = [p for p in proposals if not _dropped(p, rejected, accepted)]
         done.append(VideoProposals(video, fps, proposals,
                                    {d: tier_for(d, tiers) for d in DETECTORS}))
     return ProposalRun(done, missing)
+
+
+def accept_proposal(editing: EditingService, video: Video, proposal: Proposal,
+                    annotator: str, start: int | None = None, end: int | None = None
+                    ) -> Segment:
+    """The proposal becomes ``annotator``'s segment on its tier (``start``/``end``: edges
+    adjusted first), its provenance in the segment's attributes; one undoable step."""
+    tier = tier_for(proposal.detector, editing.repo.tiers())
+    if tier is None:
+        kind = DETECTORS[proposal.detector].tier_kind.value.replace("_", " ")
+        raise LabelValidationError(f"the project has no {kind} tier to put a "
+                                   f"{DETECTORS[proposal.detector].label.lower()} on")
+    first = proposal.start_frame if start is None else start
+    last = proposal.end_frame if end is None else end
+    value = proposal.value if proposal.value in tier.vocabulary or not tier.vocabulary else ""
+    attributes = ((PROPOSED_BY, f"{proposal.detector} v{proposal.version}"),
+                  (EVIDENCE, json.dumps(proposal.evidence.as_dict(), sort_keys=True)))
+    label = f"accept {DETECTORS[proposal.detector].label.lower()} {first}-{last}"
+    return editing.add_segment(video.id, annotator, tier.id, first, last, value,
+                               attributes=attributes, label=label)
+
+
+def reject_proposal(writer: WritePath, video: Video, proposal: Proposal) -> Changes:
+    """Remember that this span is not wanted: not proposed again for this video by this
+    detector version (one undoable step)."""
+    key = f"{REJECTED_META}{video.id}"
+
+    def build(repo: Repository) -> ChangeSet:
+        data = _rejections(repo.meta(), video)
+        entry = [proposal.detector, proposal.version, proposal.start_frame, proposal.end_frame]
+        if entry in data:
+            return ChangeSet()
+        return _meta_edit(repo, key, [*data, entry])
+
+    label = f"reject {DETECTORS[proposal.detector].label.lower()} {proposal.start_frame}-" \
+            f"{proposal.end_frame}"
+    return writer.run(label, build).changes()
 
 
 class DetectorScores(TypedDict):
@@ -178,7 +358,7 @@ def evaluate_proposals(project: ProjectLike, tier: str, annotator: str,
     human: dict[int, list[Segment]] = {}
     for s in project.repo.segments(tier_id=target.id, annotator_id=person.id):
         human.setdefault(s.video_id, []).append(s)
-    run = propose_for(project, names, settings)
+    run = propose_for(project, names, settings, keep_decided=True)
     looked: set[int]
     if names:
         looked = {v.video.id for v in run.videos}

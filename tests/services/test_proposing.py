@@ -113,3 +113,101 @@ def test_the_command(project, videos, capsys):
         ("up2", 50, 69, "Facial grammar")]
     assert cli_main(["propose", folder, "--evaluate"]) == 2
     assert "--evaluate needs --tier NAME and --annotator NAME" in capsys.readouterr().err
+
+
+def only(run, name):
+    return next(v for v in run.videos if v.video.name == name)
+
+
+def test_settings_live_in_the_project_and_undo(project, videos):
+    from emosign_desktop.services.proposing import detector_settings, set_detector_settings
+
+    set_detector_settings(project.writer, "brow_raise", threshold=50.0)
+    assert detector_settings(project)["brow_raise"].threshold == 50.0
+    assert project.writer.undo_stack.undo_label == "change the brow raise detector"
+    assert only(propose_for(project), "up1").proposals == []  # 0.1 / 0.01 = z 10 < 50
+    set_detector_settings(project.writer, "brow_raise", threshold=2.5, enabled=False)
+    assert only(propose_for(project), "up1").proposals == []
+    project.writer.undo()
+    project.writer.undo()
+    assert detector_settings(project)["brow_raise"].threshold == 2.5
+    assert project.repo.meta().get("detector_settings") is None  # defaults keep nothing
+    assert [p.detector for p in only(propose_for(project), "up1").proposals] == ["brow_raise"]
+    with pytest.raises(EmoSignError, match="detector 'brow_raise': threshold must be above 0"):
+        set_detector_settings(project.writer, "brow_raise", threshold=-1)
+    with pytest.raises(EmoSignError, match="no detector named 'smile'"):
+        set_detector_settings(project.writer, "smile", threshold=1)
+
+
+def test_a_signers_baseline_spans_their_videos(project, videos):
+    from emosign_desktop.services.proposing import set_signer, video_signers
+
+    track = raised_brows(0, FRAMES - 1, 4)  # brows up all through: its own baseline is "up"
+    track.save(cache_path("sha256:allup"))
+    add_video_record(project, "allup", "sha256:allup")
+    assert only(propose_for(project, ["allup"]), "allup").proposals == []
+    base = base_track(FRAMES, FPS)
+    base.save(cache_path("sha256:still2"))
+    add_video_record(project, "still2", "sha256:still2")
+    set_signer(project.writer, ["allup", "still", "still2"], "Signer A")
+    assert video_signers(project) == {"allup": "Signer A", "still": "Signer A",
+                                      "still2": "Signer A"}
+    spans = [(p.detector, p.start_frame, p.end_frame)
+             for p in only(propose_for(project, ["allup"]), "allup").proposals]
+    assert spans == [("brow_raise", 0, FRAMES - 1)]
+    project.writer.undo()
+    assert video_signers(project) == {}
+
+
+def test_accept_makes_a_segment_with_provenance_and_undo_offers_it_again(project, videos):
+    from emosign_desktop.services.proposing import accept_proposal
+
+    vp = only(propose_for(project, ["up1"]), "up1")
+    seg = accept_proposal(project.editing, vp.video, vp.proposals[0], "kim", start=21)
+    stored = project.repo.segment(seg.id)
+    assert (stored.start_frame, stored.end_frame, stored.value) == (21, 39, "")
+    attrs = dict(stored.attributes)
+    assert attrs["proposed_by"] == "brow_raise v1"
+    assert json.loads(attrs["evidence"])["signal"] == "brow_raise_left+brow_raise_right"
+    assert project.repo.tier(stored.tier_id).name == "Facial grammar"
+    assert project.writer.undo_stack.undo_label == "accept brow raise 21-39"
+    assert only(propose_for(project, ["up1"]), "up1").proposals == []  # decided
+    project.writer.undo()
+    assert project.repo.segments() == []
+    assert len(only(propose_for(project, ["up1"]), "up1").proposals) == 1
+
+
+def test_reject_is_remembered_per_video_and_detector_version(project, videos):
+    from emosign_desktop.services.proposing import reject_proposal
+
+    run = propose_for(project)
+    up1, up2 = only(run, "up1"), only(run, "up2")
+    reject_proposal(project.writer, up1.video, up1.proposals[0])
+    after = propose_for(project)
+    assert only(after, "up1").proposals == [] and len(only(after, "up2").proposals) == 1
+    assert project.repo.segments() == []  # a rejection is no one's label either
+    grammar = next(t for t in project.repo.tiers() if t.name == "Facial grammar")
+    project.editing.add_segment(up1.video.id, "kim", grammar.id, 20, 39,
+                                "brow raise - yes/no question")
+    # the evaluation still sees every proposal, decided or not
+    row = evaluate_proposals(project, "Facial grammar", "kim")["rows"][0]
+    assert row["detector"] == "brow_raise" and row["matched"] == 1
+    project.writer.undo()
+    project.writer.undo()
+    assert len(only(propose_for(project), "up1").proposals) == 1
+    assert up2.proposals  # untouched
+
+
+def test_settings_from_the_command_line(project, videos, capsys):
+    folder = str(project.folder)
+    project.close()
+    assert cli_main(["propose", folder, "--set", "brow_raise", "threshold=3.5",
+                     "enabled=no"]) == 0
+    out = capsys.readouterr().out
+    assert "brow_raise     enabled=False  threshold=3.5" in out
+    assert cli_main(["propose", folder, "--set", "brow_raise", "threshold"]) == 2
+    assert "'threshold' is not KEY=VALUE" in capsys.readouterr().err
+    assert cli_main(["propose", folder, "--set", "brow_raise", "colour=red"]) == 2
+    assert "unknown setting(s) colour" in capsys.readouterr().err
+    assert cli_main(["propose", folder, "--set", "brow_raise", "threshold=high"]) == 2
+    assert "settings must be numbers" in capsys.readouterr().err
