@@ -63,12 +63,16 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.activity import totals_by_annotator
     from emosign_desktop.services.summary import project_info
 
     with _open(args.dir) as session:
         info = project_info(session.project)
+        times = totals_by_annotator(session.project)
     if args.json:
-        print(json.dumps(info, indent=2, ensure_ascii=False))
+        print(json.dumps({**info, "time_on_task": {
+            name: {"seconds": round(sec, 1), "videos": n} for name, (sec, n) in times.items()}},
+            indent=2, ensure_ascii=False))
         return 0
     videos = info["videos"]
     linked = sum(1 for v in videos if v["media_path"])
@@ -91,7 +95,21 @@ def cmd_info(args: argparse.Namespace) -> int:
               f"{a['done']} done, {a['in progress']} in progress, {a['skipped']} skipped")
     print("tiers     " + ", ".join(f"{t['name']} ({t['segments']} segments)"
                                    for t in info["tiers"]))
+    if times:
+        print("time on task (active)")
+        for name, (sec, n) in times.items():
+            print(f"  {name}: {_duration(sec)} on {n} videos, {_duration(sec / n)} per video")
     return 0
+
+
+def _duration(seconds: float) -> str:
+    """``1 h 02 min``, ``4 min 05 s`` or ``12 s``."""
+    s = round(seconds)
+    if s >= 3600:
+        return f"{s // 3600} h {s % 3600 // 60:02d} min"
+    if s >= 60:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s} s"
 
 
 def cmd_import_csv(args: argparse.Namespace) -> int:

@@ -63,6 +63,14 @@ class PackTier:
 
 
 @dataclass(frozen=True)
+class PackActivity:
+    """The pack's annotator's active seconds on a video (time on task)."""
+
+    video: str
+    seconds: float
+
+
+@dataclass(frozen=True)
 class AnnotatorPack:
     """Everything one annotator did in one project."""
 
@@ -76,6 +84,7 @@ class AnnotatorPack:
     tiers: tuple[PackTier, ...] = ()
     segments: tuple[PackSegment, ...] = ()
     format_version: int = PACK_FORMAT
+    activity: tuple[PackActivity, ...] = ()  # optional in the file: older packs have none
     extra: Mapping[str, object] = field(default_factory=dict)
 
 

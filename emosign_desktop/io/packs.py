@@ -17,6 +17,7 @@ from emosign_desktop.core.packs import (
     PACK_FORMAT,
     PACK_KIND,
     AnnotatorPack,
+    PackActivity,
     PackAnnotation,
     PackSegment,
     PackTier,
@@ -51,6 +52,7 @@ def pack_to_dict(pack: AnnotatorPack) -> dict[str, Any]:
                       "start_frame": s.start_frame, "end_frame": s.end_frame, "value": s.value,
                       "note": s.note, "region": region(s.region), "created_at": s.created_at,
                       "updated_at": s.updated_at} for s in pack.segments],
+        "activity": [{"video": a.video, "seconds": round(a.seconds, 3)} for a in pack.activity],
     }
 
 
@@ -223,10 +225,23 @@ def read_pack(path: str | Path) -> AnnotatorPack:
             c.text(s, "created_at", w), c.text(s, "updated_at", w)))
     if len({s.uid for s in segments}) != len(segments):
         raise InputFileError(path, "segments: two segments share a uid")
+    activity = []
+    for n, a in enumerate(c.items(data, "activity")):  # absent from older packs
+        w = f"activity[{n}]"
+        a = c.obj(a, w)
+        video = c.text(a, "video", w, empty=False)
+        if video not in names:
+            raise c.fail(w, "names a video that the pack does not list")
+        seconds = c.number(a, "seconds", w)
+        if seconds is None or not 0 <= seconds < 1e9:
+            raise c.fail(f"{w}.seconds", "must be a number of seconds, 0 or more")
+        activity.append(PackActivity(video, seconds))
+    if len({a.video for a in activity}) != len(activity):
+        raise InputFileError(path, "activity: a video is listed twice")
     return AnnotatorPack(
         annotator=c.text(data, "annotator", "pack", empty=False), schema=schema,
         project_id=c.text(data, "project_id", "pack", optional=True),
         app_version=c.text(data, "app_version", "pack", optional=True),
         created_at=c.text(data, "created_at", "pack", optional=True),
         videos=tuple(videos), annotations=tuple(annotations), tiers=tuple(tiers),
-        segments=tuple(segments), format_version=version)
+        segments=tuple(segments), format_version=version, activity=tuple(activity))

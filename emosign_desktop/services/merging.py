@@ -73,6 +73,7 @@ class PackMerge:
         self.summary = MergeSummary(pack=name, annotator=pack.annotator)
         self.conflicts: list[dict[str, object]] = []
         self.ids = NewIds(repo)
+        self._video_ids: dict[str, VideoId] | None = None
 
     def build(self) -> ChangeSet:
         """The change set (empty when this pack file was merged before)."""
@@ -82,6 +83,7 @@ class PackMerge:
             self.summary.already_merged = True
             return ChangeSet()
         videos, video_edits = self._videos()
+        self._video_ids = videos
         who, made = find_or_add_annotator(repo, pack.annotator, self.ids)
         annotations = self._annotations(videos, who.id)
         tiers, tier_edits = self._tiers()
@@ -92,6 +94,19 @@ class PackMerge:
         return ChangeSet(annotators=made, videos=video_edits, tiers=tier_edits,
                          merges=(MergeEdit(None, record),), annotations=annotations,
                          segments=segments, log=f"merge {self.name}: {self.summary}")
+
+    def keep_activity(self) -> None:
+        """After :meth:`build` is applied (same transaction): the pack's time on task, kept
+        as the larger of the project's and the pack's figure per video (a later pack of the
+        same annotator carries their whole time, so merging it again, or an older one,
+        changes nothing).  A measurement, not an edit: not part of the undo step."""
+        if self.summary.already_merged or not self.pack.activity:
+            return
+        videos = self._video_ids or {}
+        for a in self.pack.activity:
+            vid = videos.get(a.video)
+            if vid is not None:
+                self.repo.raise_active_seconds(vid, self.pack.annotator, a.seconds)
 
     def _videos(self) -> tuple[dict[str, VideoId], tuple[VideoEdit, ...]]:
         by_fp: dict[str, VideoId] = {}

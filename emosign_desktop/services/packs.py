@@ -11,6 +11,7 @@ from emosign_desktop.core.model import Video
 from emosign_desktop.core.packs import (
     AnnotatorPack,
     MergeSummary,
+    PackActivity,
     PackAnnotation,
     PackSegment,
     PackTier,
@@ -49,6 +50,9 @@ def make_pack(repo: Repository, annotator: str) -> AnnotatorPack:
                                    s.start_frame, s.end_frame, s.value, s.note, s.region,
                                    *repo.segment_times(s.id))
                        for s in segments),
+        activity=tuple(PackActivity(videos[r.video_id].name, r.seconds)
+                       for r in repo.active_times(annotator=who.name)
+                       if r.video_id in videos and r.video_id in used),
     )
 
 
@@ -79,5 +83,6 @@ def merge_pack_files(writer: WritePath, paths: Iterable[str | Path]) -> list[Mer
             pack = read_pack(path)
             merge = PackMerge(writer.repo, pack, pack_digest(path), path.name)
             op.apply(merge.build())
+            merge.keep_activity()
             summaries.append(merge.summary)
     return summaries

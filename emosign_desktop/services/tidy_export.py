@@ -6,8 +6,9 @@ start_frame, end_frame (inclusive), start_s, end_s (the first frame's start and 
 frame's end, seconds from the first frame), region_x, region_y, region_w, region_h (0..1,
 empty without a region), note, source (the file an import took it from, empty when made
 here), attributes (JSON).  ``export-csv --long`` columns: video, annotator, annotator_kind,
-label (sentiment, each emotion, sentiment_confidence, emotion_confidence), value (protocol
-scales: emotions 0..3).
+label (sentiment, each emotion, sentiment_confidence, emotion_confidence, and
+active_seconds: the annotator's time on task on the video), value (protocol scales: emotions
+0..3; seconds to 0.1).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ SEGMENT_COLUMNS = ("video", "annotator", "annotator_kind", "tier", "tier_group",
                    "start_frame", "end_frame", "start_s", "end_s", "region_x", "region_y",
                    "region_w", "region_h", "note", "source", "attributes")
 LONG_COLUMNS = ("video", "annotator", "annotator_kind", "label", "value")
+ACTIVE_SECONDS = "active_seconds"
 
 
 def _frame_starts(project: ProjectLike, video: Video, frames: int) -> list[float] | None:
@@ -86,6 +88,11 @@ def long_rows(project: ProjectLike) -> list[list[object]]:
             value = ann.value(label)
             if value is not None:
                 rows.append([names[ann.video_id], who.name, who.kind.value, label, value])
+    kinds = {a.name: a.kind.value for a in people.values()}
+    for t in repo.active_times():  # time on task, seconds
+        if t.video_id in names:
+            rows.append([names[t.video_id], t.annotator, kinds.get(t.annotator, "human"),
+                         ACTIVE_SECONDS, round(t.seconds, 1)])
     return rows
 
 

@@ -33,6 +33,7 @@ from emosign_desktop.core.errors import EmoSignError, StaleChangeError
 from emosign_desktop.core.model import AnnotatorId, VideoId
 from emosign_desktop.core.schema import LabelSchema, schema_from_dict
 from emosign_desktop.storage import tables as t
+from emosign_desktop.storage.activity import ActivityStore
 from emosign_desktop.storage.annotations import AnnotationStore
 from emosign_desktop.storage.base import LogLine, now_iso
 from emosign_desktop.storage.engine import ServerSettings, listen_connection
@@ -52,7 +53,8 @@ _FLAGS = {"t": "tiers", "v": "videos", "n": "annotators", "m": "merges", "p": "p
           "P": "project"}
 
 
-class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore, PredictionStore):
+class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore, PredictionStore,
+                 ActivityStore):
     """Videos, annotators, annotations, tiers, segments, predictions and project metadata."""
 
     def __init__(self, engine: Engine, schema: LabelSchema, folder: Path,

@@ -205,3 +205,16 @@ merge_conflict = Table(
     Column("kept_updated_at", String, nullable=False),
     Column("discarded_updated_at", String, nullable=False),
 )
+
+# Format 8: time on task, active seconds per video and annotator (a measurement, kept apart
+# from the labels: it is added to, never edited, so it has no version and no undo).  The
+# annotator is a name: time counts from before their first edit and survives its undo.
+activity = Table(
+    "activity",
+    metadata,
+    Column("video_id", Integer, ForeignKey("video.id", ondelete="CASCADE"), primary_key=True),
+    Column("annotator", String, primary_key=True),
+    Column("seconds", Float, nullable=False, server_default="0"),
+    Column("updated_at", String, nullable=False),
+    CheckConstraint("seconds >= 0", name="activity_seconds"),
+)
