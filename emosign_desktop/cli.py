@@ -242,6 +242,20 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_blind(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.blind import blind_mode, set_blind_mode
+
+    with _open(args.dir) as session:
+        if args.state is not None:
+            set_blind_mode(session.writer, args.state == "on")
+        on = blind_mode(session.project)
+    print(f"blind mode is {'on' if on else 'off'}" + (
+        ": until an annotator finishes a video, the app hides the other annotators' labels "
+        "and segments, the consensus and model predictions from them (reviewers see "
+        "everything; this is not a security boundary)" if on else ""))
+    return 0
+
+
 def cmd_gold(args: argparse.Namespace) -> int:
     from emosign_desktop.services.gold import clear_gold, gold_videos, set_gold
 
@@ -677,6 +691,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--window", type=int, default=10, metavar="N",
                    help="with --over-time: videos per rolling window (default 10)")
     p.set_defaults(func=cmd_agreement)
+
+    p = sub.add_parser("blind", help="show or set blind mode (hide others' labels until "
+                       "an annotator finishes a video)")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("state", nargs="?", choices=("on", "off"), help="turn it on or off")
+    p.set_defaults(func=cmd_blind)
 
     p = sub.add_parser("gold", help="list, mark or unmark gold videos (known reference labels)",
                        description="A gold video's reference is one annotator's labels (a "

@@ -33,6 +33,7 @@ class UserSettings:
     high_contrast: bool = False
     positions: dict[str, dict[str, object]] = field(default_factory=dict)  # project -> place
     window_state: str = ""  # Qt's saveState, base64
+    reviewer: bool = False  # sees everything in blind mode (a role, not a security boundary)
 
     @classmethod
     def load(cls) -> UserSettings:

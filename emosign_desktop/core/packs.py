@@ -85,6 +85,7 @@ class AnnotatorPack:
     segments: tuple[PackSegment, ...] = ()
     format_version: int = PACK_FORMAT
     activity: tuple[PackActivity, ...] = ()  # optional in the file: older packs have none
+    blind_mode: bool = False  # the project was in blind mode when the pack was made
     extra: Mapping[str, object] = field(default_factory=dict)
 
 

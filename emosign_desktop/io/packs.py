@@ -53,6 +53,7 @@ def pack_to_dict(pack: AnnotatorPack) -> dict[str, Any]:
                       "note": s.note, "region": region(s.region), "created_at": s.created_at,
                       "updated_at": s.updated_at} for s in pack.segments],
         "activity": [{"video": a.video, "seconds": round(a.seconds, 3)} for a in pack.activity],
+        "blind_mode": pack.blind_mode,
     }
 
 
@@ -238,10 +239,14 @@ def read_pack(path: str | Path) -> AnnotatorPack:
         activity.append(PackActivity(video, seconds))
     if len({a.video for a in activity}) != len(activity):
         raise InputFileError(path, "activity: a video is listed twice")
+    blind = data.get("blind_mode", False)
+    if not isinstance(blind, bool):
+        raise c.fail("blind_mode", "must be true or false")
     return AnnotatorPack(
         annotator=c.text(data, "annotator", "pack", empty=False), schema=schema,
         project_id=c.text(data, "project_id", "pack", optional=True),
         app_version=c.text(data, "app_version", "pack", optional=True),
         created_at=c.text(data, "created_at", "pack", optional=True),
         videos=tuple(videos), annotations=tuple(annotations), tiers=tuple(tiers),
-        segments=tuple(segments), format_version=version, activity=tuple(activity))
+        segments=tuple(segments), format_version=version, activity=tuple(activity),
+        blind_mode=blind)

@@ -18,6 +18,7 @@ from emosign_desktop.core.packs import (
     PackVideo,
 )
 from emosign_desktop.io.packs import pack_digest, read_pack, write_pack
+from emosign_desktop.services.blind import BLIND_META
 from emosign_desktop.services.merging import PackMerge
 from emosign_desktop.services.write_path import WritePath
 from emosign_desktop.storage.base import now_iso
@@ -53,6 +54,7 @@ def make_pack(repo: Repository, annotator: str) -> AnnotatorPack:
         activity=tuple(PackActivity(videos[r.video_id].name, r.seconds)
                        for r in repo.active_times(annotator=who.name)
                        if r.video_id in videos and r.video_id in used),
+        blind_mode=repo.meta().get(BLIND_META) == "1",
     )
 
 
