@@ -458,6 +458,17 @@ def cmd_propose(args: argparse.Namespace) -> int:
 
     if args.set or args.settings:
         return _detector_settings(args)
+    if args.signer is not None:
+        from emosign_desktop.services.proposing import set_signer
+
+        if not args.video:
+            raise EmoSignError("--signer needs --video NAME (repeat for each of the signer's "
+                               "videos)")
+        with _open(args.dir) as session:
+            set_signer(session.writer, args.video, args.signer)
+        who = f"signed by {args.signer}" if args.signer.strip() else "each its own signer"
+        print(f"{len(args.video)} video(s) {who}")
+        return 0
     if args.evaluate and not (args.tier and args.annotator):
         raise EmoSignError("--evaluate needs --tier NAME and --annotator NAME (whose segments "
                            "on that tier the proposals are scored against)")
@@ -762,6 +773,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="boundaries agree within ±K frames (default 3)")
     p.add_argument("--settings", action="store_true",
                    help="print the detectors' settings in this project")
+    p.add_argument("--signer", metavar="NAME",
+                   help="say that the --video videos are signed by NAME (their baselines are "
+                   "taken together); '' makes each its own signer again")
     p.add_argument("--set", nargs="+", metavar=("DETECTOR", "KEY=VALUE"),
                    help="change a detector's settings in the project (threshold, release, "
                    "min_duration_s, max_gap_s, min_peak, enabled), e.g. --set brow_raise "

@@ -211,3 +211,17 @@ def test_settings_from_the_command_line(project, videos, capsys):
     assert "unknown setting(s) colour" in capsys.readouterr().err
     assert cli_main(["propose", folder, "--set", "brow_raise", "threshold=high"]) == 2
     assert "settings must be numbers" in capsys.readouterr().err
+
+
+def test_signer_from_the_command_line(project, videos, capsys):
+    from emosign_desktop.services.proposing import video_signers
+
+    folder = str(project.folder)
+    assert cli_main(["propose", folder, "--signer", "Ann", "--video", "up1", "--video",
+                     "still"]) == 0
+    assert "2 video(s) signed by Ann" in capsys.readouterr().out
+    assert video_signers(project) == {"up1": "Ann", "still": "Ann"}
+    assert cli_main(["propose", folder, "--signer", "Ann"]) == 2
+    assert "--signer needs --video" in capsys.readouterr().err
+    assert cli_main(["propose", folder, "--signer", "", "--video", "up1"]) == 0
+    assert video_signers(project) == {"still": "Ann"}
