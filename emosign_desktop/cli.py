@@ -63,7 +63,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from emosign_desktop.services.activity import totals_by_annotator
+    from emosign_desktop.services.activity import duration_text, totals_by_annotator
     from emosign_desktop.services.summary import project_info
 
     with _open(args.dir) as session:
@@ -98,18 +98,10 @@ def cmd_info(args: argparse.Namespace) -> int:
     if times:
         print("time on task (active)")
         for name, (sec, n) in times.items():
-            print(f"  {name}: {_duration(sec)} on {n} videos, {_duration(sec / n)} per video")
+            print(f"  {name}: {duration_text(sec)} on {n} videos, "
+                  f"{duration_text(sec / n)} per video")
     return 0
 
-
-def _duration(seconds: float) -> str:
-    """``1 h 02 min``, ``4 min 05 s`` or ``12 s``."""
-    s = round(seconds)
-    if s >= 3600:
-        return f"{s // 3600} h {s % 3600 // 60:02d} min"
-    if s >= 60:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s} s"
 
 
 def cmd_import_csv(args: argparse.Namespace) -> int:

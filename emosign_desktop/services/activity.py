@@ -57,3 +57,18 @@ def totals_by_annotator(project: ProjectLike) -> dict[str, tuple[float, int]]:
         out[row.annotator][0] += row.seconds
         out[row.annotator][1] += 1
     return {k: (v[0], int(v[1])) for k, v in sorted(out.items())}
+
+
+def times_for_video(project: ProjectLike, video_id: VideoId) -> dict[str, float]:
+    """Annotator -> active seconds on one video."""
+    return {r.annotator: r.seconds for r in project.repo.active_times(video_id=video_id)}
+
+
+def duration_text(seconds: float) -> str:
+    """``1 h 02 min``, ``4 min 05 s`` or ``12 s``."""
+    s = round(seconds)
+    if s >= 3600:
+        return f"{s // 3600} h {s % 3600 // 60:02d} min"
+    if s >= 60:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s} s"
