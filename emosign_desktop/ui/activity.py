@@ -58,7 +58,7 @@ class ActivityRecorder(QObject):
         """The application is (not) the one the person is using."""
         self.clock.set_active(active)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT:
             self.clock.input()
         return False
