@@ -5,6 +5,7 @@ changes (``services.activity``)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -74,11 +75,11 @@ class ActivityRecorder(QObject):
             assert isinstance(key, tuple)
             folder, video_id, annotator = key
             if folder == str(ws.folder):
-                try:
+                # a measurement must never break the window (e.g. the server is away: the
+                # edit path reports that, not this)
+                with contextlib.suppress(Exception):
                     record_active_time(ws.session, VideoId(int(video_id)), str(annotator),
                                        seconds)
-                except Exception:  # a measurement must never break the window (e.g. the
-                    pass  # server is away: the edit path reports that, not this)
 
     def close(self) -> None:
         """Store what is left (the window is closing)."""
