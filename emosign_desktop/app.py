@@ -212,7 +212,7 @@ def check_window(ctx: Context) -> str:
 
 
 def check_about(ctx: Context) -> str:
-    """The About box: version, playback backends, MediaPipe, licence notices."""
+    """The About box: version, playback backends, MediaPipe, libpq, licence notices."""
     from PySide6.QtWidgets import QApplication
 
     from emosign_desktop.ui.about import AboutDialog, notices_text
@@ -224,7 +224,7 @@ def check_about(ctx: Context) -> str:
     facts = dialog.facts.text()
     dialog.close()
     notices = notices_text()
-    wanted = [__version__, "PyAV", "MediaPipe"]
+    wanted = [__version__, "PyAV", "MediaPipe", "PostgreSQL server: libpq"]
     if _frozen():
         wanted += ["PySide6", "LGPL", "FFmpeg", "MediaPipe", "Apache", "NOTICE.md"]
         if "libVLC (in this installation)" in facts:

@@ -11,7 +11,9 @@ application (``emosign_desktop.app``), which may import Qt; this module may not.
 Several checks justify what the PyInstaller bundle leaves out (packaging/bundle_config.py):
 ``mediapipe`` runs Holistic without jax, OpenCV, matplotlib or PIL; ``evaluate`` runs
 scikit-learn's metrics without the SciPy subpackages left out; ``parquet`` shows what a
-bundle without pyarrow says when asked for a .parquet file.
+bundle without pyarrow says when asked for a .parquet file (without pandas, also left out);
+``postgresql`` loads the libpq psycopg finds (on Linux the system's: psycopg_binary is left
+out) and keyring's backend for server passwords.
 """
 
 from __future__ import annotations
@@ -355,6 +357,65 @@ def check_parquet(ctx: Context) -> Detail:
     raise AssertionError("wrote a .parquet file without pyarrow?")
 
 
+def _libpq_version(number: int) -> str:
+    return f"{number // 10000}.{number % 10000}" if number >= 100000 else str(number)
+
+
+def _keyring_backend() -> str:
+    """Linux: keyring's Secret Service backend loads (secretstorage, jeepney and
+    cryptography, which it encrypts with, are there); says whether a Secret Service runs."""
+    from importlib.metadata import entry_points
+
+    import keyring
+
+    names = {ep.name for ep in entry_points(group="keyring.backends")}
+    if sys.platform.startswith("linux"):
+        if "SecretService" not in names:
+            raise AssertionError(f"keyring has no Secret Service backend (only {sorted(names)})")
+        import secretstorage.util  # noqa: F401  (the D-Bus session, encrypted by cryptography)
+        from keyring.backends import SecretService
+
+        try:
+            SecretService.Keyring.priority  # noqa: B018  (asks D-Bus for the service)
+        except RuntimeError as exc:
+            if "required" in str(exc):
+                raise AssertionError(f"keyring's Secret Service backend: {exc}") from None
+            return f"keyring's Secret Service backend loads (no Secret Service here: {exc})"
+        return "keyring's Secret Service backend loads and a Secret Service answers"
+    return f"keyring: {type(keyring.get_keyring()).__name__}"
+
+
+def check_postgresql(ctx: Context) -> Detail:
+    """psycopg loads a libpq (on Linux the bundle uses the system's: psycopg_binary is left
+    out), which tries a server that is not there (a socket in an empty folder: no network,
+    no server needed) and reports it; keyring's backend for server passwords loads."""
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise AssertionError(
+            f"psycopg finds no libpq ({' '.join(str(exc).split())}); PostgreSQL projects need "
+            "the system's libpq here (Debian and Ubuntu: apt-get install libpq5)") from None
+    impl, version = psycopg.pq.__impl__, _libpq_version(psycopg.pq.version())
+    sockets = ctx.root / "no-server"
+    sockets.mkdir(exist_ok=True)
+    try:
+        psycopg.connect(host=str(sockets), port=5432, dbname="self-test", user="self-test",
+                        password="self-test", connect_timeout=5).close()
+    except psycopg.OperationalError as exc:
+        if ".s.PGSQL.5432" not in str(exc):
+            raise AssertionError(f"unexpected error: {exc}") from None
+    else:
+        raise AssertionError(f"connected to a server in {sockets}?")
+    where = ""
+    maps = Path("/proc/self/maps")
+    if maps.is_file():  # Linux: the file it loaded (the system's, or psycopg_binary's)
+        found = [line.split()[-1] for line in maps.read_text().splitlines()
+                 if "/libpq" in line]
+        where = f" ({found[0]})" if found else ""
+    return (f"psycopg {psycopg.__version__} ({impl}) on libpq {version}{where}: a server "
+            f"that is not there is reported as such; {_keyring_backend()}")
+
+
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("demo", check_demo),
     ("frame", check_frame),
@@ -366,6 +427,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("evaluate", check_evaluate),
     ("elan", check_elan),
     ("parquet", check_parquet),
+    ("postgresql", check_postgresql),
 )
 
 

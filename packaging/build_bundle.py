@@ -133,9 +133,15 @@ PARTS = {  # part -> folders or file prefixes in _internal (first match wins)
     "PIL": ("PIL", "pillow.libs"),
     "libVLC plugins": ("vlc",),
     "libVLC": ("libvlc.so", "libvlccore.so", "libvlc.dll", "libvlccore.dll"),
-    "Python": ("libpython", "base_library.zip", "lib-dynload", "python3"),
+    "PostgreSQL client (psycopg; psycopg_binary and its libpq)": (
+        "psycopg", "psycopg_binary", "psycopg_binary.libs"),
+    "cryptography (keyring's Secret Service backend)": ("cryptography",),
+    "Python": ("libpython*", "base_library.zip", "lib-dynload", "python3"),
     "the app and its resources": ("resources", "emosign_desktop"),
 }
+
+
+OTHER_LIBRARIES = "other shared libraries (system libraries: X11 and xcb, glib, SQLite, ...)"
 
 
 def size_of(path: Path) -> int:
@@ -150,16 +156,18 @@ def measure(bundle: Path) -> dict[str, int]:
     internal = bundle / "_internal" if (bundle / "_internal").is_dir() else bundle
     sizes: dict[str, int] = dict.fromkeys(PARTS, 0)
     sizes["other Python packages"] = 0
-    sizes["other shared libraries (mostly libVLC's plugins' dependencies)"] = 0
+    sizes[OTHER_LIBRARIES] = 0
     for entry in internal.iterdir():
         part = next((p for p, names in PARTS.items()
                      if entry.name in names or any(entry.name.startswith(n + ".") or
                                                    entry.name.startswith(n + "-") or
                                                    (n.endswith(".so") and
-                                                    entry.name.startswith(n))
+                                                    entry.name.startswith(n)) or
+                                                   (n.endswith("*") and
+                                                    entry.name.startswith(n[:-1]))
                                                    for n in names)), None)
         if part is None:
-            part = ("other shared libraries (mostly libVLC's plugins' dependencies)"
+            part = (OTHER_LIBRARIES
                     if ".so" in entry.name or entry.suffix in (".dll", ".dylib")
                     else "other Python packages")
         sizes[part] += size_of(entry)
@@ -177,7 +185,23 @@ def report(sizes: dict[str, int]) -> str:
 
 
 # -- the build ---------------------------------------------------------------------------------
+def libpq_note() -> str | None:
+    """Linux: the bundle's psycopg uses the system's libpq (psycopg_binary is left out);
+    a note when this machine has none (its self-test's postgresql check would fail)."""
+    import ctypes.util
+
+    if not LINUX or ctypes.util.find_library("pq"):
+        return None
+    return ("note: this machine has no libpq (Debian and Ubuntu: apt-get install libpq5). "
+            "The bundle uses the system's libpq for PostgreSQL projects: they, and its "
+            "self-test's 'postgresql' check, fail here until it is installed (the .deb "
+            "depends on libpq5)")
+
+
 def build(dist: Path, work: Path, *, vlc: bool, naive: bool) -> Path:
+    note = None if naive else libpq_note()
+    if note:
+        print(note, flush=True)
     inputs = work / "inputs"
     notices = inputs / "THIRD-PARTY-NOTICES.txt"
     vlc_docs = [Path("/usr/share/doc/libvlc5/copyright"),
@@ -235,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
             "naive": args.naive, "bytes": sizes}
     (bundle.parent / f"{NAME}.sizes.json").write_text(json.dumps(info, indent=1))
     print(f"built {bundle} in {seconds:.0f} s:\n{report(sizes)}")
+    note = None if args.naive else libpq_note()
+    if note:
+        print(note)
     total_mb = sizes["total"] / 1e6
     if total_mb > cfg.TARGET_BUNDLE_MB:
         print(f"note: {total_mb:.0f} MB is {total_mb - cfg.TARGET_BUNDLE_MB:.0f} MB over the "

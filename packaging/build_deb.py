@@ -9,7 +9,8 @@ The package installs the bundle under /opt/emosign-desktop and adds
   /usr/share/mime/packages/emosign-desktop.xml    the project file's MIME type
   /usr/share/doc/emosign-desktop/copyright        the licences
 Its Depends are found like dpkg-shlibdeps would: the libraries the bundle's files need that
-the bundle does not carry, and the Debian packages that hold them here.  Nothing is
+the bundle does not carry, and the Debian packages that hold them here; and libpq5, which
+the bundle's psycopg loads by name (LOADED_BY_NAME).  Nothing is
 downloaded; no maintainer scripts (Debian's triggers update the menu, MIME and icon caches).
 """
 
@@ -62,6 +63,19 @@ MIME = f"""<?xml version="1.0" encoding="UTF-8"?>
 #: Libraries the bundle may use from the system without a Depends line for each: the C
 #: library and the loader come with every Debian system.
 ESSENTIAL = {"libc6", "libgcc-s1", "libstdc++6"}
+
+#: Packages the bundle loads at run time by name (ctypes), which ldd cannot see: psycopg's
+#: pure-Python implementation loads the system's libpq where the bundle leaves out
+#: psycopg_binary (Linux; see bundle_config).
+LOADED_BY_NAME = {"libpq5": "psycopg_binary"}
+
+
+def loaded_by_name(bundle: Path) -> list[str]:
+    """The packages of LOADED_BY_NAME the bundle needs: those whose bundled alternative
+    (a folder in _internal) is not there."""
+    internal = bundle / "_internal"
+    return sorted(pkg for pkg, alternative in LOADED_BY_NAME.items()
+                  if not (internal / alternative).exists())
 
 
 def run(cmd: list[str], **kw: object) -> str:
@@ -192,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     root = args.work / "root"
     stage(args.bundle, root)
     depends, missing = system_dependencies(args.bundle)
+    depends = sorted(set(depends) | set(loaded_by_name(args.bundle)))
     if missing:
         print(f"note: libraries no installed package provides (plugins that will not load): "
               f"{', '.join(missing)}")

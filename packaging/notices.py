@@ -38,8 +38,9 @@ each under its own licence, whose texts follow.  In short:
 * libVLC and libVLCcore with the VLC plugins in vlc/plugins (where included): LGPL-2.1-or-later;
   see the Debian copyright files below for them and the libraries they use.
 * MediaPipe: Apache-2.0 (its Holistic models are part of the wheel).
-* numpy, SciPy, scikit-learn, pandas: BSD-3-Clause; SQLAlchemy, Alembic, Mako: MIT;
-  pyqtgraph: MIT; the other Python packages: see below.
+* numpy, SciPy, scikit-learn: BSD-3-Clause; SQLAlchemy, Alembic, Mako: MIT;
+  pyqtgraph: MIT; psycopg: LGPL-3.0 (on Linux without psycopg_binary: it loads the
+  system's libpq); cryptography: Apache-2.0 or BSD-3-Clause; the other Python packages: see below.
 * Python {python}: PSF License.
 * The demo clips in resources/demo: see resources/demo/NOTICE.md (reproduced at the end).
 """

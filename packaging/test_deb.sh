@@ -39,6 +39,7 @@ steps() {
   home=$(getent passwd "$TESTER" | cut -d: -f6)
 
   echo "== a project of the user's, made with the installed command line"
+  rm -rf "$home/my-project"  # left by an earlier run of this test
   runuser -u "$TESTER" -- env HOME="$home" emosign init "$home/my-project" >/dev/null
   before=$(sha256sum "$home/my-project/project.emosign")
 

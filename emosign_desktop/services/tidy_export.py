@@ -99,8 +99,16 @@ def long_rows(project: ProjectLike) -> list[list[object]]:
 def _write(path: Path, columns: tuple[str, ...], rows: list[list[object]]) -> int:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        import pandas as pd
-
+        # pyarrow first: an installation without it (the bundle leaves out both pyarrow and
+        # pandas) says what is missing without needing pandas to say it
+        try:
+            import pyarrow  # noqa: F401  (pandas writes Parquet through it)
+        except ImportError as exc:
+            raise EmoSignError(f"{path}: writing Parquet needs pyarrow ({exc})") from None
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise EmoSignError(f"{path}: writing Parquet needs pandas ({exc})") from None
         try:
             pd.DataFrame(rows, columns=list(columns)).to_parquet(path, index=False)
         except ImportError as exc:

@@ -64,6 +64,19 @@ def parquet_line() -> str:
             "small); export .csv instead")
 
 
+def postgresql_line() -> str:
+    """Which libpq server projects use: the bundle's psycopg loads the system's (Linux)."""
+    try:
+        import psycopg
+    except ImportError:
+        return ("Projects on a PostgreSQL server: no libpq found (Debian and Ubuntu: install "
+                "libpq5); projects on this computer are not affected")
+    number = psycopg.pq.version()
+    version = f"{number // 10000}.{number % 10000}" if number >= 100000 else str(number)
+    where = "from the system" if psycopg.pq.__impl__ == "python" else "included"
+    return f"Projects on a PostgreSQL server: libpq {version} ({where})"
+
+
 def user_folders() -> list[tuple[str, Path]]:
     from emosign_desktop.crashlog import log_dir
     from emosign_desktop.resources import user_data_dir
@@ -97,6 +110,7 @@ def about_lines() -> list[str]:
     qt = _version("PySide6_Essentials") or _version("PySide6")
     lines.append(f"Qt for Python (PySide6) {qt or ''}, LGPL-3.0".replace("  ", " "))
     lines.append(parquet_line())
+    lines.append(postgresql_line())
     lines.append("")
     lines += [f"{what}: {where}" for what, where in user_folders()]
     return lines

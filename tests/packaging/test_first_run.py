@@ -4,6 +4,7 @@ a crash that says where its report is."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,7 @@ def test_the_about_box_names_version_backends_mediapipe_and_notices(qtbot):
     assert f"EmoSign Desktop {__version__}" in facts
     assert "PyAV" in facts and "libVLC" in facts and "MediaPipe 0.10.21" in facts
     assert "Export to Parquet: available" in facts
+    assert "Projects on a PostgreSQL server: libpq " in facts
     assert "Logs and crash reports: " + os.environ["EMOSIGN_LOG_DIR"] in facts
     assert "NOTICE" in dialog.notices.toPlainText() or "demo" in dialog.notices.toPlainText()
 
@@ -113,6 +115,14 @@ def test_the_about_box_says_when_libvlc_is_missing(qtbot, monkeypatch):
     monkeypatch.setenv("EMOSIGN_PLAYBACK", "pyav")
     lines = about.playback_backends()
     assert lines[1].startswith("libVLC: not found, so videos play with PyAV")
+
+
+def test_the_about_box_says_when_there_is_no_libpq(monkeypatch):
+    from emosign_desktop.ui import about
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as psycopg does without a libpq
+    assert about.postgresql_line().startswith(
+        "Projects on a PostgreSQL server: no libpq found (Debian and Ubuntu: install libpq5)")
 
 
 def test_a_crash_at_start_writes_a_report_and_says_where(monkeypatch, capsys):

@@ -108,7 +108,8 @@ def test_parts_are_measured_by_folder(tmp_path):
     internal = tmp_path / "b" / "_internal"
     for rel, size in (("PySide6/Qt/lib/libQt6Core.so.6", 1000), ("av.libs/libavcodec.so", 500),
                       ("libvlc.so.5", 20), ("vlc/plugins/codec/libavcodec_plugin.so", 30),
-                      ("libx265.so.199", 70), ("somepkg/__init__.pyc", 5)):
+                      ("libx265.so.199", 70), ("somepkg/__init__.pyc", 5),
+                      ("libpython3.11.so.1.0", 3), ("python3.11/lib-dynload/_ssl.so", 2)):
         (internal / rel).parent.mkdir(parents=True, exist_ok=True)
         (internal / rel).write_bytes(b"x" * size)
     (tmp_path / "b" / "emosign-desktop").write_bytes(b"x" * 7)
@@ -116,9 +117,9 @@ def test_parts_are_measured_by_folder(tmp_path):
     sizes = build.measure(tmp_path / "b")
     assert sizes["PySide6 (Qt)"] == 1000 and sizes["PyAV and FFmpeg"] == 500
     assert sizes["libVLC"] == 20 and sizes["libVLC plugins"] == 30
-    assert sizes["other shared libraries (mostly libVLC's plugins' dependencies)"] == 70
+    assert sizes[build.OTHER_LIBRARIES] == 70 and sizes["Python"] == 5
     assert sizes["other Python packages"] == 5 and sizes["executables and notices"] == 7
-    assert sizes["total"] == 1632
+    assert sizes["total"] == 1637
 
 
 def test_the_notices_carry_qt_ffmpeg_mediapipe_and_the_demo_clips(tmp_path):
@@ -187,3 +188,13 @@ def test_the_spec_and_the_windows_and_macos_recipes_are_there():
     workflow = (ROOT / ".github" / "workflows" / "installers.yml").read_text()
     for needle in ("windows-latest", "macos-latest", "--self-test", "make_dmg.sh", "ISCC"):
         assert needle in workflow
+
+
+def test_the_deb_depends_on_libpq5_where_the_bundle_has_no_psycopg_binary(tmp_path):
+    deb = load("build_deb")
+    internal = tmp_path / "b" / "_internal"
+    internal.mkdir(parents=True)
+    assert deb.loaded_by_name(tmp_path / "b") == ["libpq5"]
+    (internal / "psycopg_binary").mkdir()
+    assert deb.loaded_by_name(tmp_path / "b") == []
+

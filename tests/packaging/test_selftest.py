@@ -21,8 +21,16 @@ def test_every_exclusion_names_a_check_that_exists():
     config = load("bundle_config")
     names = set(selftest.check_names(APP_CHECKS))
     for exclusion in config.EXCLUDES:
-        assert exclusion.check in names, exclusion
+        assert set(exclusion.checks) <= names, exclusion
         assert exclusion.why
+
+
+def test_exclusions_apply_to_the_platforms_they_name():
+    config = load("bundle_config")
+    [binary] = [e for e in config.EXCLUDES if e.module == "psycopg_binary"]
+    assert binary.applies("linux") and not binary.applies("win32")
+    assert not binary.applies("darwin")
+    assert all(e.applies("linux") for e in config.EXCLUDES)
 
 
 def test_a_failing_check_exits_1_and_names_it():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 
 import pytest
 
@@ -50,6 +51,18 @@ def test_parquet_reads_back_in_pandas(filled, tmp_path):
     frame = pd.read_parquet(out)
     assert list(frame.columns) == list(SEGMENT_COLUMNS) and len(frame) == 1
     assert frame.loc[0, "end_s"] == pytest.approx(0.5)
+
+
+def test_parquet_without_pyarrow_says_so_without_needing_pandas(filled, tmp_path,
+                                                               monkeypatch):
+    """The bundle leaves out pyarrow and pandas: the message names pyarrow, and pandas is
+    never imported for it."""
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow raises ImportError
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    out = tmp_path / "s.parquet"
+    with pytest.raises(EmoSignError, match="writing Parquet needs pyarrow"):
+        export_segments(filled, out)
+    assert not out.exists()
 
 
 def test_long_format(filled, tmp_path):
