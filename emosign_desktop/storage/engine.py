@@ -188,8 +188,22 @@ def server_error(settings: ServerSettings, exc: BaseException) -> ServerUnavaila
         "Nothing was changed; work resumes when the server is back.")
 
 
+def psycopg_module(settings: ServerSettings) -> Any:
+    """psycopg, or a ProjectError that says what is missing (an installation without a
+    PostgreSQL client library: the Linux bundle uses the system's libpq)."""
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise ProjectError(
+            f"this project's database is on a PostgreSQL server ({settings.label}), but this "
+            f"installation has no PostgreSQL client library ({exc}). On Debian or Ubuntu: "
+            "sudo apt install libpq5") from None
+    return psycopg
+
+
 def make_pg_engine(settings: ServerSettings) -> Engine:
     """A pooled engine on the project's PostgreSQL database (psycopg 3)."""
+    psycopg_module(settings)
     import psycopg
 
     params = connect_params(settings)
@@ -216,6 +230,7 @@ def make_pg_engine(settings: ServerSettings) -> Engine:
 
 def listen_connection(settings: ServerSettings) -> Any:
     """A separate autocommit psycopg connection (for LISTEN), or ServerUnavailableError."""
+    psycopg_module(settings)
     import psycopg
 
     try:

@@ -35,6 +35,7 @@ from emosign_desktop.storage.engine import (
     connect_params,
     make_engine,
     make_pg_engine,
+    psycopg_module,
     server_error,
 )
 from emosign_desktop.storage.repository import Repository
@@ -150,6 +151,7 @@ def write_server_settings(path: Path, server: ServerSettings) -> None:
 
 def _ensure_database(server: ServerSettings) -> None:
     """Connect once; create the database when it does not exist and we may."""
+    psycopg_module(server)
     import psycopg
     from psycopg import sql
 

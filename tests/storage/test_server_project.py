@@ -270,3 +270,22 @@ def test_the_commands_work_on_a_server_project(server, tmp_path, capsys):
                  "--annotator", "emosign-consensus"]) == 0
     assert main(["info", str(lab2)]) == 0
     assert "12" in capsys.readouterr().out
+
+
+def test_no_postgresql_client_library_is_said_plainly(tmp_path, monkeypatch):
+    import builtins
+
+    from emosign_desktop.core.errors import ProjectError
+    from emosign_desktop.storage.project import create_project, parse_server_url
+
+    real = builtins.__import__
+
+    def without_psycopg(name, *args, **kwargs):
+        if name == "psycopg" or name.startswith("psycopg."):
+            raise ImportError("no pq wrapper available")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_psycopg)
+    with pytest.raises(ProjectError, match=r"no PostgreSQL client library .*apt install libpq5"):
+        create_project(tmp_path / "lab", server=parse_server_url("postgresql://127.0.0.1:1/lab"))
+    assert not (tmp_path / "lab" / "project.emosign").exists()
