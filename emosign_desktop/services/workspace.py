@@ -113,6 +113,15 @@ class Workspace:
         ``postgresql://HOST[:PORT]/DATABASE``: its database on that server)."""
         return self._take(create_session(folder, undo=True, db=db))
 
+    def create_on_server(self, folder: str | Path, url: str,
+                         password: str | None = None) -> Session:
+        """Make (or join) the project in the database ``url`` with ``folder`` for its media,
+        and open it; ``password`` is kept in the system keyring (see
+        :func:`~emosign_desktop.services.remote.make_server_project`: all or nothing)."""
+        from emosign_desktop.services.remote import make_server_project
+
+        return self._take(make_server_project(folder, url, password=password, undo=True))
+
     def _take(self, session: Session) -> Session:
         self.close(announce=False)
         self.session = session
@@ -126,12 +135,15 @@ class Workspace:
         return session
 
     def close(self, *, announce: bool = True) -> None:
-        """Close the project (if any)."""
+        """Close the project (if any); closed even when a panel's last save fails (the
+        server went away), whose error is then raised."""
         if self.session is None:
             return
-        self.select(None)
-        self.session.close()
-        self.session = None
+        try:
+            self.select(None)  # panels save what is still being typed (which may fail)
+        finally:
+            self.session.close()
+            self.session = None
         if announce:
             self._announce(EVERYTHING)
             self._tell(self._undo)

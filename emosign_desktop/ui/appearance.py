@@ -22,7 +22,7 @@ _CURRENT = {"scale": 100, "contrast": False}
 
 FOCUS_RING = """
 QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus,
-QSpinBox:focus, QComboBox:focus, QListView:focus, QTableView:focus, QSlider:focus,
+QAbstractSpinBox:focus, QComboBox:focus, QListView:focus, QTableView:focus, QSlider:focus,
 QTabBar::tab:focus, QTextBrowser:focus, QTreeView:focus {
     outline: none; border: 3px solid %(ring)s; border-radius: 3px;
 }
@@ -33,7 +33,7 @@ QRadioButton:focus, QCheckBox:focus {
 HIGH_CONTRAST = """
 QWidget { border-color: #ffffff; }
 QPushButton, QToolButton { border: 1px solid #ffffff; padding: 3px; }
-QLineEdit, QPlainTextEdit, QTextEdit, QTextBrowser, QSpinBox, QComboBox, QListView,
+QLineEdit, QPlainTextEdit, QTextEdit, QTextBrowser, QAbstractSpinBox, QComboBox, QListView,
 QTableView { border: 1px solid #ffffff; }
 QRadioButton::indicator, QCheckBox::indicator {
     width: 0.8em; height: 0.8em; border: 2px solid #ffffff; background: #000000; }
@@ -71,6 +71,13 @@ SHORTCUTS = (
              "for its value", "player"),
     Shortcut(("R",), "draw the selected segment's region on the video", "player"),
     Shortcut(("Delete",), "delete the selected segment", "player or tier editor"),
+    Shortcut(("Ctrl+Shift+P",), "propose cues for this video / hide them"),
+    Shortcut(("N", "P"), "next / previous cue proposal (the playhead goes to its start)",
+             "player, segment rows, landmarks tab"),
+    Shortcut(("A", "X"), "accept / reject the selected cue proposal",
+             "player, segment rows, landmarks tab"),
+    Shortcut(("[", "]"), "the selected proposal starts / ends at the playhead",
+             "player, segment rows, landmarks tab"),
     Shortcut(("0", "1", "2", "3"), "choose that value", "an emotion row", native=True),
     Shortcut(("Up", "Down"), "move within a group or list", "labels, lists", native=True),
     Shortcut(("Tab", "Shift+Tab"), "next / previous control (leaves lists and tables)",

@@ -1,9 +1,11 @@
-"""The landmarks tab: what to draw on the video, the signal plot, and extraction with a
-progress bar for a video that has no landmarks yet."""
+"""The landmarks tab: what to draw on the video, the signal plot (with proposed cue spans
+when someone asks for them: ``ui.proposals``), and extraction with a progress bar for a
+video that has no landmarks yet."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,7 @@ from emosign_desktop.landmarks.track import LandmarkTrack, load_cached
 from emosign_desktop.ui.fitting import FlowLayout
 from emosign_desktop.ui.player.overlay import PART_NAMES, LandmarkOverlay
 from emosign_desktop.ui.player.player_widget import PlayerWidget
+from emosign_desktop.ui.proposed_span import ProposedSpan
 
 if TYPE_CHECKING:
     from emosign_desktop.ui.plots.signal_plot import SignalPlotWidget
@@ -89,7 +92,10 @@ def duration_text(seconds: float) -> str:
 
 
 class LandmarksPanel(QWidget):
-    """Overlay switches, signals plot, and an Extract button."""
+    """Overlay switches, signals plot, and an Extract button.  ``landmarks_ready`` carries
+    the fingerprint of a video whose extraction has just finished."""
+
+    landmarks_ready = Signal(str)
 
     def __init__(self, player: PlayerWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,6 +127,29 @@ class LandmarksPanel(QWidget):
         self._job: _Extraction | None = None
         self.progress_dialog: QProgressDialog | None = None
         self._first_frame: tuple[int, float] | None = None  # (frame, time) of this run
+        self._proposals: list[ProposedSpan] = []
+        self._side: QWidget | None = None
+        #: Called with a proposal whose edges were dragged on the plot.
+        self.on_proposal_edit: Callable[[ProposedSpan], None] | None = None
+
+    def add_bar(self, line: QWidget, side: QWidget | None = None) -> None:
+        """Put ``line`` under the overlay switches, above the plot, and ``side`` under the
+        plot's list of signals (where it takes no height from the curves)."""
+        self.layout_.insertWidget(1, line)
+        if side is not None:
+            self._side = side
+            if self.plot is not None:
+                self.plot.add_side(side)
+
+    def set_proposals(self, proposals: list[ProposedSpan]) -> None:
+        """Proposed spans for the plot (shown until others are set)."""
+        self._proposals = list(proposals)
+        if self.plot is not None:
+            self.plot.set_proposals(self._proposals)
+
+    def _proposal_edited(self, span: ProposedSpan) -> None:
+        if self.on_proposal_edit is not None:
+            self.on_proposal_edit(span)
 
     def _toggle(self, key: str, on: bool) -> None:
         self.overlay.parts[key] = on
@@ -161,6 +190,10 @@ class LandmarksPanel(QWidget):
             from emosign_desktop.ui.plots.signal_plot import SignalPlotWidget
 
             self.plot = SignalPlotWidget(self.player.playhead)
+            self.plot.on_proposal_edit = self._proposal_edited
+            self.plot.set_proposals(self._proposals)
+            if self._side is not None:
+                self.plot.add_side(self._side)
             self.layout_.addWidget(self.plot, 1)
         self.plot.set_data(compute_signals(track) if track else {}, segments, frame_count)
 
@@ -239,6 +272,7 @@ class LandmarksPanel(QWidget):
         elif job.track is not None:
             _path, _fp, segments, frames = self._video
             self._show_track(job.track, segments, frames)
+            self.landmarks_ready.emit(job.fingerprint)
 
     def _say(self, text: str) -> None:
         """One line in the status label (the whole text in its tooltip)."""

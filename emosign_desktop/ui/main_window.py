@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
 
 from emosign_desktop import __version__
 from emosign_desktop.core.changes import Changes
+from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.core.model import Region
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.settings import UserSettings
 from emosign_desktop.ui import actions
 from emosign_desktop.ui.about import show_about
+from emosign_desktop.ui.activity import ActivityRecorder
 from emosign_desktop.ui.appearance import (
     TEXT_SCALES,
     ShortcutsDialog,
@@ -37,6 +39,9 @@ from emosign_desktop.ui.appearance import (
 from emosign_desktop.ui.fitting import scrolling
 from emosign_desktop.ui.label_panel import LabelPanel
 from emosign_desktop.ui.menus import add_action, build_project_menus
+from emosign_desktop.ui.messages import show_error
+from emosign_desktop.ui.polling import ChangesPoller
+from emosign_desktop.ui.proposals import install_proposals
 from emosign_desktop.ui.tier_editor import TierEditor
 from emosign_desktop.ui.video_details import VideoDetailsPanel
 from emosign_desktop.ui.video_list import VideoListPanel
@@ -95,6 +100,8 @@ class MainWindow(QMainWindow):
         self.menus = build_project_menus(self, ws)
         self._build_menus()
         self._keys()
+        self.proposals = install_proposals(self, ws)  # the Cues menu, before View
+        self.activity = ActivityRecorder(self, ws)  # time on task, recorded without asking
         self.setAcceptDrops(True)
         self._fit_screen()
         self._save_timer = QTimer(self)
@@ -104,7 +111,10 @@ class MainWindow(QMainWindow):
         apply_appearance(self.settings.text_scale, self.settings.high_contrast)
         if self.settings.window_state:
             self.restoreState(QByteArray(base64.b64decode(self.settings.window_state)))
+        self._shown_session: object = None  # the session whose project the window went to
         ws.on_changes(self._on_changes)
+        self.poller = ChangesPoller(ws, self)  # what other annotators change, every second
+        self.poller.trouble.connect(lambda text: self.statusBar().showMessage(text, 10000))
         ws.on_video(self._update_title)
         ws.on_annotator(self._update_title)
         self._update_title()
@@ -286,7 +296,11 @@ class MainWindow(QMainWindow):
         if not changes.project:
             return
         folder = self.workspace.folder
-        if folder is not None:  # a project was opened: remember it, go back where we were
+        opened = self.workspace.session is not self._shown_session
+        self._shown_session = self.workspace.session
+        # everything may also have changed in the open project (others' bulk operations, a
+        # server back after a break): the panels reload, the window stays where it is
+        if folder is not None and opened:  # a project was opened: remember it, go back there
             self.settings.remember_project(folder)
             self.settings.save()
             self._fill_recent()
@@ -350,5 +364,9 @@ class MainWindow(QMainWindow):
         self.settings.window_state = base64.b64encode(bytes(self.saveState().data())).decode()
         self.settings.save()
         self.details.player.close_media()
-        self.workspace.close()  # the label panel saves cue text still being typed first
+        self.activity.close()  # stores the last seconds
+        try:
+            self.workspace.close()  # the label panel saves cue text still being typed first
+        except EmoSignError as exc:  # the project's server went away: closed all the same
+            show_error(self, "Closing the project", exc)
         super().closeEvent(event)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui import actions
+from emosign_desktop.ui.server_project import new_server_project
 
 
 def add_action(window: QMainWindow, menu: QMenu, text: str, slot: Callable[[], object],
@@ -53,6 +54,8 @@ def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
     file = bar.addMenu("&File")
     add_action(window, file, "&New Project...", lambda: actions.new_project(window, ws),
                QKeySequence.StandardKey.New)
+    add_action(window, file, "New &Project on a Server...",
+               lambda: new_server_project(window, ws))
     add_action(window, file, "&Open Project...", lambda: actions.open_project(window, ws),
                QKeySequence.StandardKey.Open)
     recent = file.addMenu("Open &Recent")

@@ -143,7 +143,7 @@ class VideoDetailsPanel(QWidget):
             self.side_by_side.show_annotations(queries.schema, list(review.annotations))
         if not segments:
             return
-        rows = [SegmentRow(r.title, r.segments) for r in review.rows]
+        rows = [SegmentRow(r.title, r.segments, r.annotator, r.tier) for r in review.rows]
         rows += predicted_rows(queries.predicted_cues(video.id))
         self.segment_rows.set_rows(rows, review.frame_count)
         who = queries.annotator_id(self.workspace.annotator) if self.workspace.annotator \

@@ -3,8 +3,9 @@
 Three ways in, each one click: open a project, open the demo project, or make a project
 from a folder of videos (inside that folder or beside it, with every video found in it added
 through the workspace's write path).  Recent projects are listed below.  Nothing here needs
-the network.  :func:`install_welcome` puts the screen in a window's centre and switches
-between it and the workspace as projects open and close.
+the network, except the fourth way in, for a lab: a project on a PostgreSQL server, made or
+joined (see ``server_project.py``).  :func:`install_welcome` puts the screen in a window's
+centre and switches between it and the workspace as projects open and close.
 """
 
 from __future__ import annotations
@@ -118,7 +119,14 @@ class WelcomeScreen(QWidget):
         self.folder_button = self._button("&New Project from a Folder of Videos...",
                                           self.from_folder,
                                           "Choose a folder: every video in it is added")
-        for button in (self.open_button, self.demo_button, self.folder_button):
+        self.server_button = self._button(
+            "New Project on a &Server...", self.on_server,
+            "For a lab: the labels live in a PostgreSQL database on a server, so several "
+            "annotators work at once (a project already there is joined)")
+        self.server_button.setMinimumHeight(0)
+        self.server_button.setFlat(True)
+        for button in (self.open_button, self.demo_button, self.folder_button,
+                       self.server_button):
             column.addWidget(button)
         self.recent_label = QLabel("Recent projects:")
         column.addWidget(self.recent_label)
@@ -175,6 +183,11 @@ class WelcomeScreen(QWidget):
         finally:
             QApplication.restoreOverrideCursor()
         return self._open_folder(folder)
+
+    def on_server(self) -> bool:
+        from emosign_desktop.ui.server_project import new_server_project
+
+        return new_server_project(self, self.workspace)
 
     def from_folder(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Choose the folder with your videos")

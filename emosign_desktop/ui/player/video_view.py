@@ -133,7 +133,7 @@ class VideoView(QWidget):
         painter.setPen(QPen(ring, 4))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(QRectF(self.rect()).adjusted(2, 2, -2, -2))
-        caption = "Player keys on: Space, arrows, I, O, R"
+        caption = "Player keys on: Space, arrows, I, O, R, N, P, A, X"
         metrics = painter.fontMetrics()
         box = QRectF(6, 6, metrics.horizontalAdvance(caption) + 12, metrics.height() + 6)
         painter.fillRect(box, ring)

@@ -1,6 +1,7 @@
 """Cue signals plotted on the video's frame axis: a cursor that follows the playhead (drag it,
-or click the plot, to seek), signals to choose, zoom and pan in time, and the segments of
-the tiers as shaded spans.
+or click the plot, to seek), signals to choose, zoom and pan in time, the segments of the
+tiers as shaded spans, and proposed cue spans (``ui.proposed_span``) outlined with dashed
+edges over a hatch, named at the top (the selected one's edges drag).
 
 Readable at any text size and in high contrast: the plots take their text size from the
 application font and their colours from the application palette, and follow both live
@@ -11,13 +12,23 @@ against the background."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -25,12 +36,14 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QSizePolicy,
     QStyle,
+    QVBoxLayout,
     QWidget,
 )
 
 from emosign_desktop.core.model import Segment
 from emosign_desktop.landmarks.signals import SignalDef, signal_defs
 from emosign_desktop.media.playhead import Playhead, PlayheadEvent
+from emosign_desktop.ui.proposed_span import ProposedSpan
 
 DEFAULT_SIGNALS = ("brow_raise_left", "brow_raise_right", "mouth_opening", "head_nod_energy",
                    "dominant_hand_speed")
@@ -239,14 +252,24 @@ class SignalPlotWidget(QWidget):
         self.cursor.sigPositionChanged.connect(self._on_cursor)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.plot.plotItem.vb.sigResized.connect(lambda _vb: self._fit())
+        self.plot.plotItem.vb.sigRangeChanged.connect(
+            lambda *_a: self._place_proposal_labels())
         self.spans: list = []
         self._segments: list[Segment] = []
+        #: Proposed spans shown, each a (span, pyqtgraph region, label) triple.
+        self.proposal_items: list[tuple[ProposedSpan, Any, Any]] = []
+        self._proposals: list[ProposedSpan] = []
+        #: Called with the selected proposal's new edges after one is dragged.
+        self.on_proposal_edit: Any = None
         self._titles: tuple[str, ...] = ()
         self._scaled = True  # several signals, each scaled to its range
         self._curves: list[tuple[int, str, Any]] = []  # (colour number, key, curve)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.choices)
+        self.side = QVBoxLayout()  # the list, and what others put under it (add_side)
+        self.side.setContentsMargins(0, 0, 0, 0)
+        self.side.addWidget(self.choices, 1)
+        layout.addLayout(self.side)
         layout.addWidget(self.plot, 1)
         self.frame_count = 1
         playhead.subscribe(self._on_playhead)
@@ -278,6 +301,7 @@ class SignalPlotWidget(QWidget):
             curve.setPen(pg.mkPen(style.colour(n), width=2))
         for span in self.spans:
             self._style_span(span)
+        self._draw_proposals()
         self._swatches({key: style.colour(n) for n, key, _c in self._curves})
         self._fit_list()
         self._fit()
@@ -298,6 +322,11 @@ class SignalPlotWidget(QWidget):
                      + style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
                      + style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 28)
         self.choices.setFixedWidth(max(120, min(wanted, int(self.width() * 0.38))))
+        for i in range(1, self.side.count()):
+            item = self.side.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setMaximumWidth(self.choices.width())
 
     def _fit_legend(self) -> None:
         """Put the legend where it leaves the curves the most room, never over them: in a
@@ -391,6 +420,7 @@ class SignalPlotWidget(QWidget):
             height = self.plot.plotItem.vb.height()
             pad = min(1.0, half / max(1.0, height - 2 * half)) if height > 0 else 0.06
             self.plot.setYRange(-pad, 1.0 + pad, padding=0)
+        self._place_proposal_labels()
 
     # -- data ------------------------------------------------------------------------
     def set_data(self, signals: dict[str, np.ndarray], segments: list[Segment],
@@ -415,6 +445,91 @@ class SignalPlotWidget(QWidget):
             span.setZValue(-10)
             self.plot.addItem(span)
             self.spans.append(span)
+
+    def add_side(self, widget: QWidget) -> None:
+        """Put ``widget`` under the list of signals (as wide as the list)."""
+        self.side.addWidget(widget)
+        widget.setMaximumWidth(self.choices.width())
+
+    def set_proposals(self, proposals: list[ProposedSpan]) -> None:
+        """Show these proposed spans (replacing the ones shown)."""
+        self._proposals = list(proposals)
+        self._draw_proposals()
+
+    def proposal_pen(self, span: ProposedSpan) -> QPen:
+        """A proposal's edges: dashed in the text colour, the selected one thicker."""
+        pen = pg.mkPen(self.style_.text, width=3 if span.selected else 1.5,
+                       style=Qt.PenStyle.DashLine)
+        pen.setDashPattern([3.0, 2.0])
+        return pen
+
+    def _draw_proposals(self) -> None:
+        for _span, region, label in self.proposal_items:
+            self.plot.removeItem(region)
+            self.plot.removeItem(label)
+        self.proposal_items = []
+        style = self.style_
+        hatch = QColor(style.text)
+        hatch.setAlpha(70)
+        for span in self._proposals:
+            region = pg.LinearRegionItem(values=(span.start_frame, span.end_frame + 1),
+                                         movable=False,
+                                         brush=QBrush(hatch, Qt.BrushStyle.BDiagPattern))
+            region.setZValue(-5 if not span.selected else -4)
+            pen = self.proposal_pen(span)
+            for line in region.lines:
+                line.setPen(pen)
+                line.setHoverPen(pg.mkPen(style.text, width=4))
+            if span.selected:  # its edges drag, snapped to whole frames when let go
+                for line in region.lines:
+                    line.setMovable(True)
+                region.sigRegionChangeFinished.connect(
+                    lambda r, s=span: self._proposal_moved(s, r))
+            region.setToolTip(span.tooltip)
+            fill = QColor(style.background)
+            fill.setAlpha(210)
+            text = f"▶ {span.label}" if span.selected else span.label
+            label = pg.TextItem(text, anchor=(0, 0),  # right of its start, below the top
+                                color=QColor(style.text), fill=pg.mkBrush(fill))
+            label.setZValue(20)  # over the curves
+            font = QFont(style.font)
+            font.setBold(span.selected)
+            label.setFont(font)
+            label.setToolTip(span.tooltip)
+            self.plot.addItem(region)
+            self.plot.addItem(label, ignoreBounds=True)
+            self.proposal_items.append((span, region, label))
+        self._place_proposal_labels()
+
+    def _place_proposal_labels(self) -> None:
+        """Each proposal's name at the top of the plot, right of its start; a name that
+        would run into another's goes one line lower."""
+        vb = self.plot.plotItem.vb
+        height = vb.height()
+        if not self.proposal_items or height <= 0:
+            return
+        (x0, x1), (y0, y1) = vb.viewRange()
+        per_frame = vb.width() / max(1e-9, x1 - x0)
+        per_pixel = (y1 - y0) / height
+        metrics = QFontMetricsF(self.style_.font)
+        line = metrics.height() + 4
+        lanes: list[float] = []  # where each line of names is free from (pixels)
+        for span, _region, label in sorted(self.proposal_items, key=lambda t: t[0].start_frame):
+            left = (span.start_frame - x0) * per_frame
+            width = metrics.horizontalAdvance(label.toPlainText()) * 1.15 + 8  # bold, margins
+            lane = next((i for i, free in enumerate(lanes) if left >= free), len(lanes))
+            if lane == len(lanes):
+                lanes.append(0.0)
+            lanes[lane] = left + width
+            label.setPos(span.start_frame, y1 - (lane * line + 2) * per_pixel)
+
+    def _proposal_moved(self, span: ProposedSpan, region: Any) -> None:
+        lo, hi = region.getRegion()
+        last = self.frame_count - 1
+        start = min(max(round(lo), 0), last)
+        end = min(max(round(hi) - 1, start), last)
+        if (start, end) != (span.start_frame, span.end_frame) and self.on_proposal_edit:
+            self.on_proposal_edit(replace(span, start_frame=start, end_frame=end))
 
     def checked(self) -> list[str]:
         """The keys (snake_case data names) of the signals chosen."""
@@ -458,6 +573,8 @@ class SignalPlotWidget(QWidget):
         self._fit_legend()
         self.plot.addItem(self.cursor)
         self.cursor.setValue(self.playhead.current)
+        self.proposal_items = []  # cleared with the plot
+        self._draw_proposals()
 
     # -- seeking ---------------------------------------------------------------------
     def _on_cursor(self) -> None:

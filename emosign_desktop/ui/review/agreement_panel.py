@@ -1,6 +1,8 @@
 """Agreement at a glance: alpha per label as bars, and the most disputed videos, each one
 click (or Enter) from the player.  Computed when shown, and again after labels change while
-it is visible (over a whole project it is not free).
+it is visible (over a whole project it is not free).  Two more tabs: agreement over time
+(``drift_chart``: an annotator's drift from gold and from the others) and the gold videos
+(``gold_panel``), each computed when shown.
 
 The bars lie across, one row per label named in words on the left, so no name overlaps
 another at any text size; each value is written past the end of its bar on the plot's own
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +31,8 @@ from PySide6.QtWidgets import (
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.plots.signal_plot import RESTYLE_EVENTS, PlotStyle, style_plot
+from emosign_desktop.ui.review.drift_chart import DriftChart
+from emosign_desktop.ui.review.gold_panel import GoldPanel
 
 #: The alpha axis ends at 1 (full agreement); the view goes on to 1.3 for the value
 #: written after a bar, and down to -0.25 or below the lowest alpha.
@@ -43,8 +48,16 @@ if TYPE_CHECKING:
     from emosign_desktop.services.agreement import AgreementReport
 
 
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    """A label whose mnemonic (Alt+letter) gives ``widget`` the keyboard focus."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
+
 class AgreementPanel(QWidget):
-    """Computes agreement for the open project on demand and shows it."""
+    """Computes agreement for the open project on demand and shows it: by label, over time
+    (:attr:`over_time`) and the gold videos (:attr:`gold`), a tab each."""
 
     video_chosen = Signal(str)
     _ready = False  # until built: restyling waits for the widgets
@@ -89,17 +102,35 @@ class AgreementPanel(QWidget):
         self.disputed.itemActivated.connect(self._on_item)
         self.disputed.itemClicked.connect(self._on_item)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Level:"))
+        top.addWidget(_buddy("Level:", self.level))
         top.addWidget(self.level)
         top.addWidget(self.summary, 1)
+        self.by_label = QWidget()
+        page = QVBoxLayout(self.by_label)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addLayout(top)
+        page.addWidget(self.chart, 3)
+        page.addWidget(QLabel("Most disputed videos:"))
+        page.addWidget(self.disputed, 2)
+        self.over_time = DriftChart(workspace)
+        self.over_time.video_chosen.connect(self.video_chosen)
+        self.gold = GoldPanel(workspace)
+        gold_page = QScrollArea()  # large text in a low dock: it scrolls, the dock stays
+        gold_page.setWidgetResizable(True)
+        gold_page.setFrameShape(QFrame.Shape.NoFrame)
+        gold_page.setWidget(self.gold)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)  # no Alt+letter: the window's are all taken
+        self.tabs.addTab(self.by_label, "By label")
+        self.tabs.addTab(self.over_time, "Over time")
+        self.tabs.addTab(gold_page, "Gold videos")
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.chart, 3)
-        layout.addWidget(QLabel("Most disputed videos:"))
-        layout.addWidget(self.disputed, 2)
+        layout.setContentsMargins(2, 2, 2, 2)  # the tabs are the frame
+        layout.addWidget(self.tabs)
         self.report: AgreementReport | None = None
         self._stale = False
         self.level.currentTextChanged.connect(lambda _t: self.refresh())
+        self.tabs.currentChanged.connect(lambda _i: self._catch_up())
         workspace.on_changes(self._on_changes)
         self.style_ = PlotStyle.current()
         self._ready = True
@@ -115,18 +146,27 @@ class AgreementPanel(QWidget):
         """Take the application's font and palette again and redraw."""
         self.style_ = PlotStyle.current()
         style_plot(self.plot, self.style_)
+        # in a low dock the chart and the list shrink to two lines each (they scroll), so
+        # the window fits a 768-pixel screen at 200 % text with the tabs above them
+        line = QFontMetricsF(self.style_.font).lineSpacing()
+        for view in (self.chart, self.disputed):
+            view.setMinimumHeight(int(2 * line + 8))
         self._draw()
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.project or changes.annotations or changes.segments_of or changes.tiers:
-            if self.isVisible():
+            if self.by_label.isVisible():
                 self.refresh()
             else:
                 self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Compute again what changed while the bars were not in view."""
+        if self._stale and self.by_label.isVisible():
             self.refresh()
 
     def refresh(self) -> None:

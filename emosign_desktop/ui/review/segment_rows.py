@@ -1,5 +1,8 @@
 """Segments as one row per annotator per tier, on the video's frame axis, with the playhead;
-click a row to move the playhead there."""
+click a row to move the playhead there.  Proposed cue spans (``ui.proposed_span``) show on
+the row of the tier and annotator they would become a segment of, outlined with a dashed
+border and named, never filled like a segment; the selected one's edges drag like a
+segment's."""
 
 from __future__ import annotations
 
@@ -7,24 +10,40 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from emosign_desktop.core.model import Segment
 from emosign_desktop.media.playhead import Playhead, PlayheadEvent
+from emosign_desktop.ui.proposed_span import PROPOSED, ProposedSpan
 
-ROW_H = 22
-LABEL_W = 220
+ROW_H = 22  # the least height of a row (more when the text is larger)
+LABEL_W = 220  # the least width of the row titles (more when the text is larger)
 GRAB_PX = 5  # how near an edge a press must be to drag it
 
 
 @dataclass(frozen=True)
 class SegmentRow:
-    """One row: whose segments, on which tier."""
+    """One row: whose segments, on which tier (``annotator`` and ``tier`` name them for the
+    proposals that go there; empty for rows that take none)."""
 
     title: str
     segments: tuple[Segment, ...]
+    annotator: str = ""
+    tier: str = ""
+
+
+#: What can be dragged: a segment, or the selected proposal.
+Span = Segment | ProposedSpan
 
 
 class SegmentRowsWidget(QWidget):
@@ -34,6 +53,10 @@ class SegmentRowsWidget(QWidget):
         super().__init__(parent)
         self.playhead = playhead
         self.rows: list[SegmentRow] = []
+        self.proposals: list[ProposedSpan] = []
+        #: The rows painted: :attr:`rows`, then a row for proposals whose row is not there.
+        self.shown: list[SegmentRow] = []
+        self.marks: list[list[ProposedSpan]] = []  # the proposals on each shown row
         self.frame_count = 1
         self.setAccessibleName("Segments, one row per annotator and tier")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
@@ -41,51 +64,107 @@ class SegmentRowsWidget(QWidget):
         self.setMouseTracking(True)
         self.editable: set[int] = set()  # ids of segments whose edges may be dragged
         self.on_edit: Callable[[Segment], None] | None = None
-        self._drag: tuple[int, Segment, str] | None = None  # row, segment, "start"/"end"
+        self.on_proposal_edit: Callable[[ProposedSpan], None] | None = None
+        self.on_proposal_click: Callable[[ProposedSpan], None] | None = None
+        self._drag: tuple[int, Span, str] | None = None  # row, span, "start"/"end"
         playhead.subscribe(self._on_playhead)
 
     def set_rows(self, rows: list[SegmentRow], frame_count: int) -> None:
         self.rows = rows
         self.frame_count = max(1, frame_count)
-        self.setMinimumHeight(ROW_H * max(1, len(rows)) + 4)
+        self._place()
+
+    def set_proposals(self, proposals: list[ProposedSpan]) -> None:
+        """Show these proposals (replacing the ones shown), each on its tier's row."""
+        self.proposals = list(proposals)
+        self._place()
+
+    def _place(self) -> None:
+        shown = list(self.rows)
+        marks: list[list[ProposedSpan]] = [[] for _ in shown]
+        for p in self.proposals:
+            i = next((k for k, r in enumerate(shown)
+                      if r.tier and r.tier == p.tier and r.annotator == p.annotator), None)
+            if i is None:
+                who = f"{p.annotator} · " if p.annotator else ""
+                title = f"{who}{p.tier or 'no tier for it'} ({PROPOSED})"
+                shown.append(SegmentRow(title, (), p.annotator, p.tier))
+                marks.append([])
+                i = len(shown) - 1
+            marks[i].append(p)
+        self.shown, self.marks = shown, marks
+        self._drag = None
+        self.setMinimumHeight(self.row_h * max(1, len(shown)) + 4)
         self.updateGeometry()
         self.update()
 
+    @property
+    def row_h(self) -> int:
+        return max(ROW_H, int(QFontMetricsF(self.font()).height()) + 8)
+
+    @property
+    def label_w(self) -> int:
+        wanted = max(LABEL_W, int(QFontMetricsF(self.font()).averageCharWidth() * 30))
+        return min(wanted, max(LABEL_W, int(self.width() * 0.35)))
+
     def sizeHint(self) -> QSize:
-        return QSize(600, ROW_H * max(1, len(self.rows)) + 4)
+        return QSize(600, self.row_h * max(1, len(self.shown)) + 4)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._place()
 
     def _on_playhead(self, event: PlayheadEvent) -> None:
         if event in (PlayheadEvent.FRAME, PlayheadEvent.MEDIA):
             self.update()
 
     def _x(self, frame: float) -> float:
-        width = max(1, self.width() - LABEL_W - 4)
-        return LABEL_W + frame / self.frame_count * width
+        left = self.label_w
+        width = max(1, self.width() - left - 4)
+        return left + frame / self.frame_count * width
 
     def frame_at(self, x: float) -> int:
         """The frame under x (for clicks)."""
-        width = max(1, self.width() - LABEL_W - 4)
-        frame = int((x - LABEL_W) / width * self.frame_count)  # the inverse of _x
+        left = self.label_w
+        width = max(1, self.width() - left - 4)
+        frame = int((x - left) / width * self.frame_count)  # the inverse of _x
         return min(max(frame, 0), self.frame_count - 1)
 
-    def _edge_at(self, x: float, y: float) -> tuple[int, Segment, str] | None:
-        row = int((y - 2) // ROW_H)
-        if not 0 <= row < len(self.rows):
+    def _row_at(self, y: float) -> int | None:
+        row = int((y - 2) // self.row_h)
+        return row if 0 <= row < len(self.shown) else None
+
+    def _edge_at(self, x: float, y: float) -> tuple[int, Span, str] | None:
+        row = self._row_at(y)
+        if row is None:
             return None
-        for seg in self.rows[row].segments:
-            if seg.id not in self.editable:
-                continue
-            if abs(x - self._x(seg.start_frame)) <= GRAB_PX:
-                return row, seg, "start"
-            if abs(x - self._x(seg.end_frame + 1)) <= GRAB_PX:
-                return row, seg, "end"
+        spans: list[Span] = [p for p in self.marks[row] if p.selected]  # before segments
+        spans += [s for s in self.shown[row].segments if s.id in self.editable]
+        for span in spans:
+            if abs(x - self._x(span.start_frame)) <= GRAB_PX:
+                return row, span, "start"
+            if abs(x - self._x(span.end_frame + 1)) <= GRAB_PX:
+                return row, span, "end"
         return None
+
+    def proposal_at(self, x: float, y: float) -> ProposedSpan | None:
+        """The proposal under (x, y), the selected one first."""
+        row = self._row_at(y)
+        if row is None or x < self.label_w:
+            return None
+        frame = self.frame_at(x)
+        under = [p for p in self.marks[row] if p.start_frame <= frame <= p.end_frame]
+        return next((p for p in under if p.selected), under[0] if under else None)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         x, y = event.position().x(), event.position().y()
         self._drag = self._edge_at(x, y)
-        if self._drag is None and x >= LABEL_W:
+        if self._drag is None and x >= self.label_w:
             self.playhead.seek(self.frame_at(x))
+            proposal = self.proposal_at(x, y)
+            if proposal is not None and self.on_proposal_click is not None:
+                self.on_proposal_click(proposal)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         x, y = event.position().x(), event.position().y()
@@ -93,43 +172,86 @@ class SegmentRowsWidget(QWidget):
             near = self._edge_at(x, y) is not None
             self.setCursor(Qt.CursorShape.SizeHorCursor if near else Qt.CursorShape.ArrowCursor)
             return
-        row, seg, edge = self._drag
+        row, span, edge = self._drag
         frame = self.frame_at(x)  # snapped to a whole frame
+        moved: Span
         if edge == "start":
-            moved = dataclasses.replace(seg, start_frame=min(frame, seg.end_frame))
+            moved = dataclasses.replace(span, start_frame=min(frame, span.end_frame))
         else:
-            moved = dataclasses.replace(seg, end_frame=max(frame - 1, seg.start_frame))
-        segs = tuple(moved if s.id == seg.id else s for s in self.rows[row].segments)
-        self.rows[row] = SegmentRow(self.rows[row].title, segs)
-        self._drag = (row, seg, edge)
+            moved = dataclasses.replace(span, end_frame=max(frame - 1, span.start_frame))
+        if isinstance(moved, ProposedSpan):
+            self.marks[row] = [moved if p.key == moved.key else p for p in self.marks[row]]
+        else:
+            segs = tuple(moved if s.id == moved.id else s for s in self.shown[row].segments)
+            self.shown[row] = dataclasses.replace(self.shown[row], segments=segs)
+        self._drag = (row, span, edge)
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag is None:
             return
-        row, seg, _edge = self._drag
+        row, span, _edge = self._drag
         self._drag = None
-        moved = next(s for s in self.rows[row].segments if s.id == seg.id)
-        if moved != seg and self.on_edit is not None:
+        if isinstance(span, ProposedSpan):
+            moved_p = next(p for p in self.marks[row] if p.key == span.key)
+            if moved_p != span and self.on_proposal_edit is not None:
+                self.on_proposal_edit(moved_p)  # the new edges, used when it is accepted
+            return
+        moved = next(s for s in self.shown[row].segments if s.id == span.id)
+        if moved != span and self.on_edit is not None:
             self.on_edit(moved)  # one committed, undoable edit for the whole drag
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            pos = event.pos()
+            proposal = self.proposal_at(pos.x(), pos.y())
+            if proposal is not None:
+                QToolTip.showText(event.globalPos(), proposal.tooltip, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def proposal_pen(self, span: ProposedSpan) -> QPen:
+        """A proposal's outline: dashed, in the text colour; the selected one thicker, in
+        the highlight colour."""
+        pal = self.palette()
+        colour = pal.highlight().color() if span.selected else pal.text().color()
+        pen = QPen(colour, 3 if span.selected else 1.5, Qt.PenStyle.DashLine)
+        pen.setDashPattern([3.0, 2.0])
+        return pen
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         p = QPainter(self)
         pal = self.palette()
         p.fillRect(self.rect(), pal.base())
         text = pal.text().color()
-        for i, row in enumerate(self.rows):
-            y = 2 + i * ROW_H
+        metrics = p.fontMetrics()
+        h, left = self.row_h, self.label_w
+        for i, row in enumerate(self.shown):
+            y = 2 + i * h
             p.setPen(text)
-            p.drawText(QRectF(4, y, LABEL_W - 8, ROW_H), Qt.AlignmentFlag.AlignVCenter,
-                       row.title)
+            title = metrics.elidedText(row.title, Qt.TextElideMode.ElideMiddle, left - 8)
+            p.drawText(QRectF(4, y, left - 8, h), Qt.AlignmentFlag.AlignVCenter, title)
             for s in row.segments:
                 x0, x1 = self._x(s.start_frame), self._x(s.end_frame + 1)
-                box = QRectF(x0, y + 3, max(2.0, x1 - x0), ROW_H - 6)
+                box = QRectF(x0, y + 3, max(2.0, x1 - x0), h - 6)
                 p.fillRect(box, QColor(90, 140, 220))
                 p.setPen(QColor(255, 255, 255))
                 p.drawText(box.adjusted(3, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter,
                            (s.value or "?") + (" ▣" if s.region else ""))
+            for span in sorted(self.marks[i], key=lambda m: m.selected):  # selected on top
+                x0, x1 = self._x(span.start_frame), self._x(span.end_frame + 1)
+                box = QRectF(x0 + 1, y + 1.5, max(4.0, x1 - x0 - 2), h - 3)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.setPen(self.proposal_pen(span))
+                p.drawRect(box)
+                label = metrics.elidedText(span.text, Qt.TextElideMode.ElideRight,
+                                           int(box.width()) - 6)
+                if label:
+                    p.setPen(text)
+                    p.drawText(box.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, label)
         x = self._x(self.playhead.current + 0.5)
         p.setPen(QPen(QColor(220, 30, 30), 2))
         p.drawLine(int(x), 0, int(x), self.height())

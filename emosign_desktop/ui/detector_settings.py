@@ -1,0 +1,158 @@
+"""The detector settings: for each cue detector, on or off, its threshold and the shortest
+span it proposes.  Each change is saved in the project at once as one step of Edit ▸ Undo
+(``services.proposing.set_detector_settings``); the window stays open beside the video and
+shows the project's values again after an undo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from emosign_desktop.analysis.proposals import DETECTORS
+from emosign_desktop.core.changes import Changes
+from emosign_desktop.services.proposing import detector_settings, set_detector_settings
+from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.actions import attempt
+
+#: The fields of a detector the dialog changes: (setting, column title, what it means).
+FIELDS = (
+    ("threshold", "Threshold",
+     "How far above the signer's usual value (in scales: robust standard deviations) the "
+     "signal must go for a span to start"),
+    ("min_duration_s", "Shortest span",
+     "Spans shorter than this are not proposed"),
+)
+
+
+def _spin(setting: str) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setKeyboardTracking(False)  # typing commits on Enter or leaving, not per key
+    box.setDecimals(2)
+    if setting == "threshold":
+        box.setRange(0.1, 50.0)
+        box.setSingleStep(0.1)
+        box.setSuffix(" scales")
+    else:
+        box.setRange(0.0, 10.0)
+        box.setSingleStep(0.05)
+        box.setSuffix(" s")
+    return box
+
+
+class DetectorSettingsDialog(QDialog):
+    """On/off, threshold and shortest span of every detector; one undoable step each."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle("Detector settings")
+        intro = QLabel("Each detector proposes the spans where its signal stands out from "
+                       "the signer's usual value.  A change is saved in the project at "
+                       "once and is one step of Edit ▸ Undo; the proposals shown follow it.")
+        intro.setWordWrap(True)
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setColumnStretch(0, 1)
+        header = QLabel("Detector (on / off)")
+        grid.addWidget(header, 0, 0)
+        self.enabled: dict[str, QCheckBox] = {}
+        self.spins: dict[tuple[str, str], QDoubleSpinBox] = {}
+        for col, (_setting, title, tip) in enumerate(FIELDS, start=1):
+            label = QLabel(title)
+            label.setToolTip(tip)
+            grid.addWidget(label, 0, col)
+        for row, (name, d) in enumerate(DETECTORS.items(), start=1):
+            box = QCheckBox(d.label)
+            box.setToolTip(f"{d.label}: {d.what}")
+            box.setAccessibleDescription(d.what)
+            box.toggled.connect(lambda on, n=name: self._change(n, enabled=on))
+            grid.addWidget(box, row, 0)
+            self.enabled[name] = box
+            for col, (setting, title, tip) in enumerate(FIELDS, start=1):
+                spin = _spin(setting)
+                spin.setAccessibleName(f"{d.label}: {title.lower()}")
+                spin.setToolTip(f"{d.label}: {tip}")
+                spin.valueChanged.connect(
+                    lambda v, n=name, s=setting: self._change(n, **{s: round(v, 4)}))
+                grid.addWidget(spin, row, col)
+                self.spins[(name, setting)] = spin
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(grid_host)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        self.grid_host, self.intro, self.area, self.box = grid_host, intro, scroll, layout
+        self.buttons = buttons
+        layout.addWidget(intro)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+        self.changes = 0  # steps written (tests count them)
+        workspace.on_changes(self._on_changes)
+        self.load()
+
+    def fit(self) -> None:
+        """As large as its content (the grid whole, the text wrapped to its width), within
+        the screen; the grid scrolls beyond that."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        margins = self.box.contentsMargins()
+        grid = self.grid_host.sizeHint()
+        bar = self.area.verticalScrollBar().sizeHint().width()
+        width = grid.width() + bar + margins.left() + margins.right()
+        if screen is not None:
+            width = min(width, int(screen.width() * 0.9))
+        inner = width - margins.left() - margins.right()
+        spacing = self.box.spacing()
+        height = (self.intro.heightForWidth(inner) + grid.height() + 3 * spacing
+                  + self.buttons.sizeHint().height()
+                  + margins.top() + margins.bottom() + 4)
+        if screen is not None:
+            height = min(height, int(screen.height() * 0.9))
+        self.resize(width, height)
+
+    def load(self) -> None:
+        """Show the project's settings (without writing anything)."""
+        ws = self.workspace
+        if ws.session is None:
+            self.setEnabled(False)
+            return
+        self.setEnabled(True)
+        current = detector_settings(ws.session)
+        for name, box in self.enabled.items():
+            s = current[name]
+            box.blockSignals(True)
+            box.setChecked(s.enabled)
+            box.blockSignals(False)
+            for setting, _t, _tip in FIELDS:
+                spin = self.spins[(name, setting)]
+                spin.blockSignals(True)
+                spin.setValue(float(getattr(s, setting)))
+                spin.blockSignals(False)
+
+    def _change(self, detector: str, **values: object) -> None:
+        ws = self.workspace
+        if ws.session is None:
+            return
+        now = detector_settings(ws.session)[detector]
+        if all(getattr(now, k) == v for k, v in values.items()):
+            return
+        if attempt(self, "Cannot change the detector",
+                   lambda: set_detector_settings(ws.writer, detector, **values)) is not None:
+            self.changes += 1
+        self.load()  # what the project holds now (the old value after a refusal)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.project and self.isVisible():
+            self.load()
