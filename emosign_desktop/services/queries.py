@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from emosign_desktop.core.listing import VideoQuery
 from emosign_desktop.core.model import (
     AnnotationStatus,
     Annotator,
@@ -24,7 +25,13 @@ from emosign_desktop.core.model import (
 from emosign_desktop.core.packs import AnnotatorPack
 from emosign_desktop.core.schema import LabelSchema
 from emosign_desktop.services.session import Session
-from emosign_desktop.services.summary import VideoRow, video_rows
+from emosign_desktop.services.summary import (
+    ListSummary,
+    VideoRow,
+    list_summary,
+    rows_of,
+    video_rows,
+)
 from emosign_desktop.services.videos import media_file
 
 if TYPE_CHECKING:
@@ -124,9 +131,58 @@ class Queries:
         who = self.annotator_id(annotator)
         return None if who is None else self.session.repo.annotation(video_id, who)
 
+    def video_named(self, name: str) -> Video | None:
+        """The video called ``name``, if any."""
+        return self.session.repo.video_by_name(name)
+
     # -- the video list --------------------------------------------------------------------------
     def video_rows(self) -> list[VideoRow]:
+        """Every row of the list at once (reads the whole project: reports, small lists)."""
         return video_rows(self.session.project)
+
+    def video_page(self, query: VideoQuery, offset: int, limit: int) -> list[VideoRow]:
+        """The rows of the list ``query`` asks for, from ``offset``, at most ``limit`` (only
+        these are read; their media files are looked for now)."""
+        project = self.session.project
+        return rows_of(project, project.repo.list_videos(query, offset, limit))
+
+    def video_ids(self, query: VideoQuery) -> list[VideoId]:
+        """The ids of the list of ``query`` in its order (one query; for orders and filters
+        that read every video anyway: by label status, by duration...)."""
+        return self.session.repo.list_video_ids(query)
+
+    def rows_by_id(self, ids: list[VideoId]) -> dict[VideoId, VideoRow]:
+        """The list's rows of these videos (those still there), by id."""
+        project = self.session.project
+        videos = project.repo.videos_by_id(ids)
+        return {r.video.id: r for r in rows_of(project, [videos[i] for i in ids
+                                                          if i in videos])}
+
+    def video_count(self, query: VideoQuery | None = None) -> int:
+        """How many videos ``query`` shows (every video of the project without one)."""
+        repo = self.session.repo
+        return repo.video_count() if query is None else repo.count_videos(query)
+
+    def video_position(self, query: VideoQuery, video_id: VideoId) -> int | None:
+        """Where the video is in the list of ``query`` (0 first; None: not in it)."""
+        return self.session.repo.video_position(query, video_id)
+
+    def list_summary(self) -> ListSummary:
+        """How many videos, how many each annotator is done with (aggregate queries)."""
+        return list_summary(self.session.project)
+
+    def video_id_span(self) -> tuple[int, int] | None:
+        """The lowest and highest video id (None without videos): to count a large project's
+        labels a part at a time (:meth:`done_counts`)."""
+        return self.session.repo.video_id_span()
+
+    def done_counts(self, first_video: int, last_video: int) -> dict[str, int]:
+        """How many videos with ids ``first_video..last_video`` each annotator is done with
+        (one aggregate query over that part of the project)."""
+        repo = self.session.repo
+        names = {a.id: a.name for a in repo.annotators()}
+        return {names[a]: c.get(AnnotationStatus.DONE, 0)
+                for a, c in repo.status_counts(first_video, last_video).items() if a in names}
 
     def working_annotators(self) -> list[str]:
         """Annotators who have labelled or marked something (in order of arrival)."""
@@ -137,15 +193,11 @@ class Queries:
 
     def statuses(self, keys: Iterable[tuple[VideoId, AnnotatorId]]
                  ) -> dict[tuple[VideoId, str], AnnotationStatus]:
-        """Each (video, annotator name)'s label status."""
+        """Each (video, annotator name)'s label status (one query for all of them)."""
         repo = self.session.repo
         names = {a.id: a.name for a in repo.annotators()}
-        out = {}
-        for video_id, annotator_id in keys:
-            ann = repo.annotation(video_id, annotator_id)
-            out[(video_id, names.get(annotator_id, "?"))] = (
-                ann.status(repo.schema) if ann else AnnotationStatus.NOT_STARTED)
-        return out
+        return {(video_id, names.get(annotator_id, "?")): status
+                for (video_id, annotator_id), status in repo.annotation_status_of(keys).items()}
 
     # -- tiers and segments ------------------------------------------------------------------
     def tiers(self, *, editable: bool = False) -> list[Tier]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, TypedDict
 
@@ -60,17 +60,51 @@ class VideoRow:
         }
 
 
-def video_rows(project: ProjectLike) -> list[VideoRow]:
-    """Every video with whether its media is found and each annotator's status."""
+@dataclass(frozen=True)
+class ListSummary:
+    """The line under the video list: how many videos, and how many each annotator is done
+    with (counted by aggregate queries, never by reading every video)."""
+
+    videos: int
+    done: dict[str, int]  # annotator name -> videos whose labels are complete
+
+    def text(self, you: str, annotators: list[str]) -> str:
+        """``12 videos · you (kim): 3 of 12 done · ana: 5 of 12 done``."""
+        n = self.videos
+        parts = [f"{n} videos"]
+        if you:
+            parts.append(f"you ({you}): {self.done.get(you, 0)} of {n} done")
+        parts += [f"{a}: {self.done.get(a, 0)} of {n} done" for a in annotators if a != you]
+        return " · ".join(parts)
+
+
+def list_summary(project: ProjectLike) -> ListSummary:
+    """How many videos the project has and how many each annotator is done with."""
+    repo = project.repo
+    names = {a.id: a.name for a in repo.annotators()}
+    counts = repo.status_counts()
+    return ListSummary(repo.video_count(), {
+        names[a]: c.get(AnnotationStatus.DONE, 0) for a, c in counts.items() if a in names})
+
+
+def rows_of(project: ProjectLike, videos: Sequence[Video]) -> list[VideoRow]:
+    """The list's rows of ``videos``: whether each one's media is found (looked up now) and
+    each annotator's status (one query for all of them)."""
     repo = project.repo
     names = {a.id: a.name for a in repo.annotators()}
     status: dict[int, dict[str, AnnotationStatus]] = {}
-    for ann in repo.annotations():
-        status.setdefault(ann.video_id, {})[names[ann.annotator_id]] = ann.status(repo.schema)
-    return [
-        VideoRow(v, media_file(project.folder, v) is not None, status.get(v.id, {}))
-        for v in repo.videos()
-    ]
+    for (video_id, annotator_id), s in repo.annotation_statuses(v.id for v in videos).items():
+        if annotator_id in names:
+            status.setdefault(video_id, {})[names[annotator_id]] = s
+    return [VideoRow(v, media_file(project.folder, v) is not None, status.get(v.id, {}))
+            for v in videos]
+
+
+def video_rows(project: ProjectLike) -> list[VideoRow]:
+    """Every video (in the order they were added) with whether its media is found and each
+    annotator's status.  Reads the whole project: for reports; the app's list reads pages
+    (:meth:`Queries.video_page`)."""
+    return rows_of(project, project.repo.videos())
 
 
 def project_info(project: ProjectLike) -> ProjectInfo:
@@ -78,11 +112,12 @@ def project_info(project: ProjectLike) -> ProjectInfo:
     repo = project.repo
     rows = video_rows(project)
     annotators: list[dict[str, object]] = []
+    status_counts = repo.status_counts()
     for a in repo.annotators():
-        counts = Counter(r.status[a.name].value for r in rows if a.name in r.status)
+        counts = status_counts.get(a.id, {})
         annotators.append({"name": a.name, "kind": a.kind.value,
                            "annotations": sum(counts.values()), **{
-                               s.value: counts.get(s.value, 0) for s in AnnotationStatus
+                               s.value: counts.get(s, 0) for s in AnnotationStatus
                                if s is not AnnotationStatus.NOT_STARTED}})
     tiers: list[dict[str, object]] = [
         {"name": t.name, "kind": t.kind.value, "segments": len(repo.segments(tier_id=t.id))}

@@ -37,6 +37,7 @@ from emosign_desktop.storage.activity import ActivityStore
 from emosign_desktop.storage.annotations import AnnotationStore
 from emosign_desktop.storage.base import LogLine, now_iso
 from emosign_desktop.storage.engine import ServerSettings, listen_connection
+from emosign_desktop.storage.listing import ListingStore
 from emosign_desktop.storage.merges import MergeStore
 from emosign_desktop.storage.predictions import PredictionStore
 from emosign_desktop.storage.segments import SegmentStore
@@ -54,7 +55,7 @@ _FLAGS = {"t": "tiers", "v": "videos", "n": "annotators", "m": "merges", "p": "p
 
 
 class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore, PredictionStore,
-                 ActivityStore):
+                 ListingStore, ActivityStore):
     """Videos, annotators, annotations, tiers, segments, predictions and project metadata."""
 
     def __init__(self, engine: Engine, schema: LabelSchema, folder: Path,

@@ -1,85 +1,213 @@
 """The project's video list: metadata, media state and each annotator's label status; the
-filter above it and the progress summary below.  The list shows the workspace's current
+filters above it and the progress summary below.  The list shows the workspace's current
 video and makes the one chosen current; it refreshes itself from the workspace's changes
-(only the statuses that changed, unless videos or annotators did)."""
+(only the statuses that changed, unless videos or annotators did).
+
+The list reads the project a page at a time: how many videos it shows is counted in SQL, the
+rows the view paints are read in pages of :data:`PAGE` (at most :data:`PAGES_HELD` pages are
+held), and filtering (a part of the name, your label status) and sorting are done by the
+query, never by reading every video into Python (an order other than the names' is read
+once as a list of ids).  The summary's counts are aggregate queries over a part of the
+project at a time, after the window is painted.  So opening a project and moving to the next
+video cost the same for 35,000 videos as for 200."""
 
 from __future__ import annotations
+
+import dataclasses
+import time
+from collections import OrderedDict
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelection,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
+    QTimer,
 )
-from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from emosign_desktop.core.changes import Changes
-from emosign_desktop.core.model import AnnotationStatus, VideoId
-from emosign_desktop.services.summary import VideoRow
+from emosign_desktop.core.listing import VideoQuery
+from emosign_desktop.core.model import AnnotationStatus, AnnotatorId, VideoId
+from emosign_desktop.services.summary import ListSummary, VideoRow
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.fitting import shrinkable
 
 _FIXED = ("Video", "Duration", "Frames", "FPS", "Size", "Codec", "Media")
+#: The order each fixed column sorts by (status columns: that annotator's status).
+_SORT_KEYS = ("name", "duration", "frames", "fps", "size", "codec", "media")
 _STATUS_TEXT = {
     AnnotationStatus.NOT_STARTED: "not started",
     AnnotationStatus.IN_PROGRESS: "in progress",
     AnnotationStatus.DONE: "done",
     AnnotationStatus.SKIPPED: "skipped",
 }
+#: The "Show" choices: which of your label statuses the list keeps (empty: every video).
+SHOW: tuple[tuple[str, frozenset[AnnotationStatus]], ...] = (
+    ("All videos", frozenset()),
+    ("Not done by you", frozenset({AnnotationStatus.NOT_STARTED,
+                                   AnnotationStatus.IN_PROGRESS})),
+    ("Done by you", frozenset({AnnotationStatus.DONE})),
+    ("Skipped by you", frozenset({AnnotationStatus.SKIPPED})),
+)
+PAGE = 50  # rows read at a time (a list in a tall window shows about 40)
+PAGES_HELD = 4  # pages kept; others are read again when shown
+#: The summary's counts are read for this many video ids at a time, a few parts per turn of
+#: the event loop (for at most COUNT_SECONDS), so a large project opens without waiting for
+#: them; an edit counts its part again.
+COUNT_CHUNK = 500
+COUNT_SECONDS = 0.008
+#: More changed labels than this at once: the list reads its rows again instead.
+_FEW_CHANGES = 400
 Index = QModelIndex | QPersistentModelIndex
 
 
 class VideoListModel(QAbstractTableModel):
-    """Rows are :class:`VideoRow` values; one status column per annotator."""
+    """Rows are :class:`VideoRow` values, read a page at a time from the workspace's project;
+    one status column per annotator.  :attr:`query` says which videos, in which order."""
 
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace | None = None) -> None:
         super().__init__()
-        self._rows: list[VideoRow] = []
+        self.workspace = workspace
+        self.query = VideoQuery()
+        self._count = 0
         self._annotators: list[str] = []
+        self._pages: OrderedDict[int, list[VideoRow | None]] = OrderedDict()
+        # the whole list's ids, for an order no index gives (see ``by_ids``)
+        self._ids: list[VideoId] | None = None
+        self._rows_of: dict[VideoId, int] | None = None
+        self.pages_read = 0  # tests count them
 
-    def set_rows(self, rows: list[VideoRow], annotators: list[str]) -> None:
+    # -- what it shows -------------------------------------------------------------------------
+    def reload(self, query: VideoQuery | None = None) -> None:
+        """Count the videos of ``query`` (or of the same query) again and forget the rows
+        read but the first page: the view asks again for the rows it shows (a reset)."""
         self.beginResetModel()
-        self._rows = rows
-        self._annotators = annotators
+        if query is not None:
+            self.query = query
+        ws = self.workspace
+        self._ids = self._rows_of = None
+        self._pages.clear()
+        if ws is None or not ws.has_project:
+            self._count, self._annotators = 0, []
+        else:
+            queries = ws.queries
+            self._annotators = [a.name for a in queries.annotators()]
+            if self.by_ids():
+                self._ids = queries.video_ids(self.query)
+                self._count = len(self._ids)
+            else:  # the first page now: when it is not full, it is the whole list
+                first: list[VideoRow | None] = list(queries.video_page(self.query, 0, PAGE))
+                self.pages_read += 1
+                self._pages[0] = first
+                self._count = (len(first) if len(first) < PAGE
+                               else queries.video_count(self.query))
         self.endResetModel()
 
-    def update_rows(self, rows: list[VideoRow], annotators: list[str]) -> bool:
-        """Replace the rows in place (selection kept) when the videos and annotators are
-        the same; returns False when a full reset is needed instead."""
-        if annotators != self._annotators or [r.video.id for r in rows] != [
-                r.video.id for r in self._rows]:
+    def by_ids(self) -> bool:
+        """True when the list's order is not the order of the names (which the database
+        reads along its index, a page at a time, at any size): the order of every video
+        shown is then worked out once, as a list of ids, and rows are read a page of ids at
+        a time (not the whole order again for each page)."""
+        return self.query.sort != "name" or bool(self.query.statuses)
+
+    def update_statuses(self, keys: frozenset[tuple[VideoId, AnnotatorId]]) -> bool:
+        """Show the new statuses of these (video, annotator) labels in the rows held (the
+        others are read when shown); returns False when the rows must be read again instead
+        (too many changes, or the order or the filter depends on statuses)."""
+        q = self.query
+        if q.statuses or q.sort == "status" or len(keys) > _FEW_CHANGES:
             return False
-        self._rows = rows
-        if rows:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(rows) - 1, self.columnCount() - 1))
+        held = {row.video.id: (i, row) for i, row in self._held()}
+        wanted = [(v, a) for v, a in keys if v in held]
+        if not wanted or self.workspace is None:
+            return True
+        for (video_id, name), status in self.workspace.queries.statuses(wanted).items():
+            if name not in self._annotators:
+                return False  # a new annotator: a new column
+            i, row = held[video_id]
+            row.status[name] = status
+            col = len(_FIXED) + self._annotators.index(name)
+            self.dataChanged.emit(self.index(i, col), self.index(i, col))
         return True
-
-    def set_status(self, video_id: int, annotator: str, status: AnnotationStatus) -> None:
-        """Change one video's status for one annotator (one row repainted)."""
-        if annotator not in self._annotators:
-            return
-        for i, row in enumerate(self._rows):
-            if row.video.id == video_id:
-                row.status[annotator] = status
-                col = len(_FIXED) + self._annotators.index(annotator)
-                self.dataChanged.emit(self.index(i, col), self.index(i, col))
-                return
-
-    def rows(self) -> list[VideoRow]:
-        return list(self._rows)
 
     def annotators(self) -> list[str]:
         """The annotators that have a status column."""
         return list(self._annotators)
 
-    def row(self, index: int) -> VideoRow:
-        return self._rows[index]
+    # -- rows, a page at a time ----------------------------------------------------------------
+    def _held(self) -> list[tuple[int, VideoRow]]:
+        return [(page * PAGE + k, row) for page, rows in self._pages.items()
+                for k, row in enumerate(rows) if row is not None]
 
+    def held_rows(self) -> int:
+        """How many rows are held now (at most PAGE * PAGES_HELD)."""
+        return sum(len(rows) for rows in self._pages.values())
+
+    def _page(self, page: int) -> list[VideoRow | None]:
+        rows = self._pages.get(page)
+        if rows is not None:
+            self._pages.move_to_end(page)
+            return rows
+        ws = self.workspace
+        if ws is None or not ws.has_project:
+            return []
+        if self._ids is not None:
+            ids = self._ids[page * PAGE:(page + 1) * PAGE]
+            found = ws.queries.rows_by_id(ids)
+            rows = [found.get(i) for i in ids]  # None: removed since (not heard of yet)
+        else:
+            rows = list(ws.queries.video_page(self.query, page * PAGE, PAGE))
+        self.pages_read += 1
+        self._pages[page] = rows
+        while len(self._pages) > PAGES_HELD:
+            self._pages.popitem(last=False)
+        return rows
+
+    def find(self, index: int) -> VideoRow | None:
+        """The row at ``index`` (None past the end, or when the project changed under the
+        list and it has not heard yet)."""
+        if not 0 <= index < self._count:
+            return None
+        rows = self._page(index // PAGE)
+        k = index % PAGE
+        return rows[k] if k < len(rows) else None
+
+    def row(self, index: int) -> VideoRow:
+        found = self.find(index)
+        if found is None:
+            raise IndexError(f"no row {index} in the video list")
+        return found
+
+    def position(self, video_id: VideoId, name: str | None = None) -> int | None:
+        """The row of the video (None when the list does not show it).  With its ``name``, a
+        video the text filter leaves out is known at once."""
+        for i, row in self._held():
+            if row.video.id == video_id:
+                return i
+        if name is not None and self.query.text.lower() not in name.lower():
+            return None  # (the query ignores the case of fewer letters, never of more)
+        if self._ids is not None:
+            if self._rows_of is None:
+                self._rows_of = {v: i for i, v in enumerate(self._ids)}
+            return self._rows_of.get(video_id)
+        ws = self.workspace
+        if ws is None or not ws.has_project:
+            return None
+        return ws.queries.video_position(self.query, video_id)
+
+    # -- Qt ------------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(_FIXED) + len(self._annotators)
@@ -90,17 +218,35 @@ class VideoListModel(QAbstractTableModel):
             return None
         if section < len(_FIXED):
             return _FIXED[section]
-        return self._annotators[section - len(_FIXED)]
+        if section - len(_FIXED) < len(self._annotators):
+            return self._annotators[section - len(_FIXED)]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column (in the query: the whole list, not the rows held)."""
+        if column < 0:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if column < len(_FIXED):
+            query = dataclasses.replace(self.query, sort=_SORT_KEYS[column],
+                                        descending=descending)
+        elif column - len(_FIXED) < len(self._annotators):
+            query = dataclasses.replace(self.query, sort="status", descending=descending,
+                                        sort_annotator=self._annotators[column - len(_FIXED)])
+        else:
+            return
+        if query != self.query:
+            self.reload(query)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        row = self.find(index.row())
+        if row is None:
+            return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, col)
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            return self._sort_key(row, col)
         media = row.video.media
         if role == Qt.ItemDataRole.ToolTipRole and col in (2, 6) and media is not None \
                 and media.is_truncated:
@@ -111,6 +257,10 @@ class VideoListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= col <= 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def cell_text(self, row: VideoRow, col: int) -> str:
+        """What column ``col`` shows of ``row``."""
+        return self._text(row, col)
 
     def _text(self, row: VideoRow, col: int) -> str:
         v, m = row.video, row.video.media
@@ -123,7 +273,9 @@ class VideoListModel(QAbstractTableModel):
                 return "MISSING"
             return "found, cut short" if m is not None and m.is_truncated else "found"
         if col >= len(_FIXED):
-            status = row.status.get(self._annotators[col - len(_FIXED)])
+            names = self._annotators
+            k = col - len(_FIXED)
+            status = row.status.get(names[k]) if k < len(names) else None
             return _STATUS_TEXT[status] if status else "not started"
         if m is None:
             return ""
@@ -136,148 +288,245 @@ class VideoListModel(QAbstractTableModel):
             5: m.codec,
         }[col]
 
-    def _sort_key(self, row: VideoRow, col: int) -> object:
-        m = row.video.media
-        if m is not None and 1 <= col <= 4:
-            return (m.duration, m.frame_count, m.fps, m.width * m.height)[col - 1]
-        return self._text(row, col).lower()
-
-
-class VideoFilterModel(QSortFilterProxyModel):
-    """Filters on the video name; sorts numbers as numbers."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setFilterKeyColumn(0)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setSortRole(Qt.ItemDataRole.UserRole)
-
 
 class VideoListPanel(QWidget):
-    """Filter, table and summary; follows and sets the workspace's current video."""
+    """Filters, table and summary; follows and sets the workspace's current video."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.model = VideoListModel()
-        self.proxy = VideoFilterModel()
-        self.proxy.setSourceModel(self.model)
+        self.model = VideoListModel(workspace)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter videos by name (Ctrl+F)")
         self.filter.setAccessibleName("Filter videos by name")
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self._on_filter)
+        self.show_status = QComboBox()
+        self.show_status.setAccessibleName("Show videos by your label status")
+        for text, _statuses in SHOW:
+            self.show_status.addItem(text)
+        # as narrow as the dock is (the texts are elided), at any text size
+        self.show_status.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.show_status.setMinimumContentsLength(6)
+        self.show_status.currentIndexChanged.connect(self._on_filter)
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setAccessibleName("Videos of the project")
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no row asks its height
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.model.modelAboutToBeReset.connect(self._before_reset)
+        self.model.modelReset.connect(self._after_reset)
         self.summary = QLabel()
         self.summary.setAccessibleName("Project summary")
         shrinkable(self.summary)
         box = QVBoxLayout(self)
         box.addWidget(self.filter)
+        box.addWidget(self.show_status)
         box.addWidget(self.table)
         box.addWidget(self.summary)
         self.refreshes = 0  # full reloads (tests count them)
         self._resetting = False
+        self._columns: list[str] | None = None  # the annotators the widths were fitted for
+        # the summary's counts, a part of the project at a time (see COUNT_CHUNK)
+        self._videos = 0
+        self._first_id = 0
+        self._part_count = 0
+        self._parts: dict[int, dict[str, int]] = {}  # part -> done videos of each annotator
+        self._todo: list[int] = []  # parts still to count
+        self._count_timer = QTimer(self)
+        self._count_timer.setInterval(0)
+        self._count_timer.timeout.connect(self._count_some)
         workspace.on_changes(self._on_changes)
         workspace.on_video(self._show_current)
-        workspace.on_annotator(self._update_summary)
+        workspace.on_annotator(self._on_annotator)
         self.refresh()
+
+    @property
+    def proxy(self) -> VideoListModel:
+        """The model the table shows, rows in the list's order (filtered and sorted by its
+        query: there is no proxy model in between)."""
+        return self.model
 
     # -- following the workspace ----------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload every row (in place when the videos and annotators are the same)."""
+        """Read the list again: count, columns, summary; the current video stays chosen."""
         self.refreshes += 1
         ws = self.workspace
+        self.model.reload(self._query())
         if not ws.has_project:
-            self.model.set_rows([], [])
+            self._count_timer.stop()
+            self._todo, self._parts, self._videos, self._part_count = [], {}, 0, 0
             self.summary.setText("No project open: File ▸ Open Project (Ctrl+O).")
             return
-        queries = ws.queries
-        rows = queries.video_rows()
-        names = [a.name for a in queries.annotators()]
-        if not self.model.update_rows(rows, names):
-            self._resetting = True
-            try:
-                self.model.set_rows(rows, names)
-            finally:
-                self._resetting = False
-            self.table.resizeColumnsToContents()
-        self._update_summary()
+        self._recount()
+
+    def _query(self) -> VideoQuery:
+        _text, statuses = SHOW[max(self.show_status.currentIndex(), 0)]
+        return dataclasses.replace(self.model.query, text=self.filter.text(),
+                                   annotator=self.workspace.annotator, statuses=statuses)
+
+    def _on_filter(self) -> None:
+        query = self._query()
+        if query != self.model.query and self.workspace.has_project:
+            self.model.reload(query)
+            self._update_summary()
+
+    def _before_reset(self) -> None:
+        self._resetting = True
+
+    def _after_reset(self) -> None:
+        self._resetting = False
+        columns = self.model.annotators()
+        if columns != self._columns and self.model.rowCount():
+            self._columns = columns
+            self._fit_columns()
         self._show_current()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its title and its text in the first page of rows (Qt's
+        resizeColumnsToContents would read every row of the list)."""
+        model, header = self.model, self.table.horizontalHeader()
+        cells, titles = self.table.fontMetrics(), header.fontMetrics()
+        rows = [r for r in (model.find(i) for i in range(min(PAGE, model.rowCount())))
+                if r is not None]
+        for col in range(model.columnCount()):
+            title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+            width = max([titles.horizontalAdvance(title) + 28,  # room for the sort arrow
+                         *(cells.horizontalAdvance(model.cell_text(r, col)) + 16
+                           for r in rows)])
+            header.resizeSection(col, width)
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.project or changes.videos or changes.annotators:
             self.refresh()
             return
         if changes.annotations:
-            for (video_id, name), status in self.workspace.queries.statuses(
-                    changes.annotations).items():
-                self.model.set_status(video_id, name, status)
-            self._update_summary()
+            if not self.model.update_statuses(changes.annotations):
+                self.refresh()
+                return
+            self._recount({v for v, _a in changes.annotations})
+
+    def _on_annotator(self) -> None:
+        if self.model.query.statuses and self.workspace.has_project:
+            self.model.reload(self._query())  # "by you" is someone else now
+        self._update_summary()
+
+    # -- the summary ----------------------------------------------------------------------------
+    def _recount(self, videos: set[VideoId] | None = None) -> None:
+        """Count the labels done again: of every video (a part now, the rest over the next
+        turns of the event loop), or only of the parts holding ``videos``."""
+        queries = self.workspace.queries
+        if videos is not None:
+            parts = {(v - self._first_id) // COUNT_CHUNK for v in videos}
+            if len(parts) <= 4 and all(0 <= p < self._part_count for p in parts):
+                for part in parts & self._parts.keys():  # the others are still to count
+                    self._parts[part] = self._count_part(part)
+                self._update_summary()
+                return
+        self._videos = queries.video_count()
+        span = queries.video_id_span()
+        self._parts = {}
+        self._first_id = span[0] if span else 0
+        self._part_count = (span[1] - span[0]) // COUNT_CHUNK + 1 if span else 0
+        self._todo = list(range(self._part_count))
+        self._count_some()
+
+    def _count_part(self, part: int) -> dict[str, int]:
+        first = self._first_id + part * COUNT_CHUNK
+        return self.workspace.queries.done_counts(first, first + COUNT_CHUNK - 1)
+
+    def _count_some(self) -> None:
+        """Count a few parts (at least one), then show the summary."""
+        if not self.workspace.has_project:
+            self._todo = []
+        start = time.monotonic()
+        while self._todo:
+            part = self._todo.pop(0)
+            self._parts[part] = self._count_part(part)
+            if time.monotonic() - start > COUNT_SECONDS:
+                break
+        if self._todo:
+            self._count_timer.start()
+        else:
+            self._count_timer.stop()
+        self._update_summary()
+
+    def counting(self) -> bool:
+        """True while the summary's counts are still being read."""
+        return bool(self._todo)
 
     def _update_summary(self) -> None:
-        rows = self.model.rows()
-        parts = [f"{len(rows)} videos"]
-        who = self.workspace.annotator
-        if who:
-            done = sum(1 for r in rows if r.status.get(who) is AnnotationStatus.DONE)
-            parts.append(f"you ({who}): {done} of {len(rows)} done")
-        for n in self.model.annotators():
-            if n != who:
-                done = sum(1 for r in rows if r.status.get(n) is AnnotationStatus.DONE)
-                parts.append(f"{n}: {done} of {len(rows)} done")
-        self.summary.setText(" · ".join(parts))
+        ws = self.workspace
+        if not ws.has_project:
+            return
+        shown = self.model.rowCount()
+        if self._todo:
+            text = f"{self._videos} videos · counting labels…"
+        else:
+            done: dict[str, int] = {}
+            for part in self._parts.values():
+                for name, n in part.items():
+                    done[name] = done.get(name, 0) + n
+            text = ListSummary(self._videos, done).text(ws.annotator, self.model.annotators())
+        if shown != self._videos:
+            text = f"{shown} shown · {text}"
+        self.summary.setText(text)
 
     def _show_current(self) -> None:
+        """Select the current video's row (none when the list does not show it)."""
         video = self.workspace.video
-        current = self.selected_id()
-        if video is None or video.id == current:
+        if video is None or video.id == self.selected_id():
             return
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0)).row()
-            if self.model.row(source).video.id == video.id:
-                self.table.selectRow(row)
-                return
+        row = self.model.position(video.id, video.name)
+        if row is not None:
+            self.table.selectRow(row)
+        elif self.table.selectionModel().hasSelection():
+            self.table.clearSelection()
 
     # -- choosing -------------------------------------------------------------------------------
     def selected_id(self) -> VideoId | None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row(self.proxy.mapToSource(rows[0]).row()).video.id
+        found = self.model.find(rows[0].row()) if rows else None
+        return found.video.id if found else None
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         if self._resetting:
             return
         rows = self.table.selectionModel().selectedRows()
-        if not rows and self.workspace.video is not None and self.proxy.rowCount():
-            self._show_current()  # keys (Ctrl+arrows, Ctrl+Space) never leave no video
+        if not rows:
+            if self.workspace.video is not None and self.model.rowCount():
+                self._show_current()  # keys (Ctrl+arrows, Ctrl+Space) never leave no video
             return
-        video = self.model.row(self.proxy.mapToSource(rows[0]).row()).video if rows else None
-        self.workspace.select(video)
+        found = self.model.find(rows[0].row())
+        if found is not None:
+            self.workspace.select(found.video)
 
     def select_name(self, name: str) -> bool:
-        """Make the video called ``name`` current (the filter is cleared)."""
+        """Make the video called ``name`` current (the filters are cleared)."""
         self.filter.clear()
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.index(row, 0).data() == name:
-                self.table.selectRow(row)
-                return True
-        return False
+        self.show_status.setCurrentIndex(0)
+        if not self.workspace.has_project:
+            return False
+        video = self.workspace.queries.video_named(name)
+        row = self.model.position(video.id, name) if video is not None else None
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        return True
 
     def select_next(self) -> bool:
         """The next video in the list's order; False at the end."""
         rows = self.table.selectionModel().selectedRows()
         row = rows[0].row() + 1 if rows else 0
-        if row < self.proxy.rowCount():
+        if row < self.model.rowCount():
             self.table.selectRow(row)
             return True
         return False
