@@ -15,6 +15,14 @@ from emosign_desktop.core.changes import EVERYTHING, Changes
 from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.core.model import Video, VideoId
 from emosign_desktop.core.undo import UndoStack
+from emosign_desktop.services.blind import (
+    SHOW_ALL,
+    Visibility,
+    blind_mode,
+    project_wide,
+    set_blind_mode,
+    visibility,
+)
 from emosign_desktop.services.editing import EditingService
 from emosign_desktop.services.queries import Queries
 from emosign_desktop.services.session import Session, create_session, open_session
@@ -35,6 +43,7 @@ class Workspace:
         self.session: Session | None = None
         self.annotator = annotator.strip()
         self.video: Video | None = None
+        self.reviewer = False  # sees everything in blind mode (the person's own setting)
         self._changes: list[ChangesListener] = []
         self._video: list[Listener] = []
         self._annotator: list[Listener] = []
@@ -170,6 +179,32 @@ class Workspace:
         if name != self.annotator:
             self.annotator = name
             self._tell(self._annotator)
+
+    def set_reviewer(self, on: bool) -> None:
+        """This person reviews (blind mode hides nothing from them) or not."""
+        if on != self.reviewer:
+            self.reviewer = on
+            self._tell(self._annotator)  # what they may see changed: the panels look again
+
+    def visibility(self, video_id: VideoId | None) -> Visibility:
+        """What the current annotator may be shown of a video (blind mode)."""
+        if self.session is None:
+            return SHOW_ALL
+        return visibility(self.session, video_id, self.annotator, self.reviewer)
+
+    def blind_mode(self) -> bool:
+        """Is the open project in blind mode?"""
+        return self.session is not None and blind_mode(self.session)
+
+    def set_blind_mode(self, on: bool) -> Changes:
+        """Turn the project's blind mode on or off (one undoable step)."""
+        return set_blind_mode(self.writer, on)
+
+    def project_visibility(self) -> Visibility:
+        """What may be shown of the project as a whole (agreement, model comparisons)."""
+        if self.session is None:
+            return SHOW_ALL
+        return project_wide(self.session, self.reviewer)
 
     def select(self, video: Video | None) -> None:
         """Make ``video`` the current one."""

@@ -156,9 +156,22 @@ class MainWindow(QMainWindow):
                                            "Ctrl+Shift+G")
         self.models_action = add_action(self, m.people, "Models &versus Annotators",
                                         self.show_model_review)
-        for action in (self.agreement_action, self.models_action):
+        m.people.addSeparator()
+        self.blind_action = add_action(self, m.people, "&Blind Mode (Hide Others' Work)",
+                                       self.toggle_blind_mode)
+        self.blind_action.setCheckable(True)
+        self.blind_action.setToolTip(
+            "Until an annotator finishes a video, show them only their own labels and "
+            "segments: not the others', the consensus or model predictions (for the project)")
+        self.reviewer_action = add_action(self, m.people, "I Am a &Reviewer (See Everything)",
+                                          self.toggle_reviewer)
+        self.reviewer_action.setCheckable(True)
+        self.reviewer_action.setChecked(self.settings.reviewer)
+        self.workspace.set_reviewer(self.settings.reviewer)
+        for action in (self.agreement_action, self.models_action, self.blind_action):
             m.needs_project.append(action)
             action.setEnabled(self.workspace.has_project)
+        self.workspace.on_changes(lambda _c: self._show_blind_mode())
         view = self.menuBar().addMenu("&View")
         add_action(self, view, "&Find Video", self.videos.filter.setFocus,
                    QKeySequence.StandardKey.Find)
@@ -286,6 +299,22 @@ class MainWindow(QMainWindow):
         self.settings.annotator = name
         self.settings.save()
         self.workspace.set_annotator(name)
+
+    def _show_blind_mode(self) -> None:
+        self.blind_action.setChecked(self.workspace.blind_mode())
+
+    def toggle_blind_mode(self) -> None:
+        """Turn the project's blind mode on or off (one undoable step)."""
+        if self.workspace.has_project:
+            actions.attempt(self, "Cannot change blind mode",
+                            lambda: self.workspace.set_blind_mode(self.blind_action.isChecked()))
+        self._show_blind_mode()
+
+    def toggle_reviewer(self) -> None:
+        """This person reviews: blind mode hides nothing from them (their own setting)."""
+        self.settings.reviewer = self.reviewer_action.isChecked()
+        self.settings.save()
+        self.workspace.set_reviewer(self.settings.reviewer)
 
     def open_project(self, folder: str | Path) -> bool:
         """Open the project in ``folder``; on failure show why and keep the current one."""

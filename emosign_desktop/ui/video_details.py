@@ -6,6 +6,7 @@ only."""
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
@@ -20,6 +21,8 @@ from emosign_desktop.core.model import (
     Video,
 )
 from emosign_desktop.core.schema import LabelSchema
+from emosign_desktop.services.activity import duration_text, times_for_video
+from emosign_desktop.services.blind import own_review
 from emosign_desktop.services.queries import VideoReview
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.fitting import shrinkable
@@ -74,6 +77,7 @@ class VideoDetailsPanel(QWidget):
         layout.addWidget(splitter)
         self._media: tuple[int, str | None] | None = None  # (video id, media path) loaded
         self.refreshes = 0  # review refreshes (tests count them)
+        self._seen: tuple[object, object] | None = None  # (video id, what may be shown)
         workspace.on_video(self.show_current)
         workspace.on_annotator(self.refresh)
         workspace.on_changes(self._on_changes)
@@ -138,13 +142,23 @@ class VideoDetailsPanel(QWidget):
         self.refreshes += 1
         queries = self.workspace.queries
         review = queries.review(video)
-        self.text.setHtml(labels_html(queries.schema, review))
+        seen = self.workspace.visibility(video.id)
+        if (video.id, seen) != self._seen:  # blind mode lifted (or set): show it all again
+            labels = segments = True
+            self._seen = (video.id, seen)
+        if not seen.others:  # blind mode: only their own work until they finish the video
+            review = own_review(review, self.workspace.annotator)
+        times = times_for_video(queries.session, video.id)
+        if not seen.others:
+            times = {k: v for k, v in times.items() if k == self.workspace.annotator}
+        self.text.setHtml(labels_html(queries.schema, review, times, seen.why))
         if labels:
             self.side_by_side.show_annotations(queries.schema, list(review.annotations))
         if not segments:
             return
         rows = [SegmentRow(r.title, r.segments, r.annotator, r.tier) for r in review.rows]
-        rows += predicted_rows(queries.predicted_cues(video.id))
+        if seen.predictions:
+            rows += predicted_rows(queries.predicted_cues(video.id))
         self.segment_rows.set_rows(rows, review.frame_count)
         who = queries.annotator_id(self.workspace.annotator) if self.workspace.annotator \
             else None
@@ -171,13 +185,20 @@ def predicted_rows(cues: list[PredictedCue]) -> list[SegmentRow]:
             for (model, setting), segs in runs.items()]
 
 
-def labels_html(schema: LabelSchema, review: VideoReview) -> str:
-    """The Summary tab: each annotator's labels and cues, then the segments."""
+def labels_html(schema: LabelSchema, review: VideoReview,
+                times: Mapping[str, float] | None = None, hidden: str = "") -> str:
+    """The Summary tab: each annotator's labels, cues and time on task, then the segments
+    (``hidden``: what blind mode keeps back, said in words)."""
     parts = [f"<h3>{html.escape(review.video.name)}</h3>"]
+    if hidden:
+        parts.append(f"<p><i>{html.escape(hidden)}</i></p>")
     if not review.annotations:
         parts.append("<p>No annotations yet.</p>")
+    times = dict(times or {})
     for who, ann in review.annotations:
-        parts.append(f"<p><b>{html.escape(who.name)}</b> — {ann.status(schema).value}<br>")
+        spent = times.pop(who.name, None)
+        parts.append(f"<p><b>{html.escape(who.name)}</b> — {ann.status(schema).value}"
+                     + (f" — active {duration_text(spent)}" if spent else "") + "<br>")
         if ann.sentiment is not None:
             parts.append(f"Sentiment {ann.sentiment:+d} "
                          f"({schema.sentiment.word(ann.sentiment)})<br>")
@@ -190,6 +211,8 @@ def labels_html(schema: LabelSchema, review: VideoReview) -> str:
         if ann.skipped:
             parts.append(f"Skipped: {html.escape(ann.skip_reason)}<br>")
         parts.append("</p>")
+    for name, spent in sorted(times.items()):  # time on the video, no labels yet
+        parts.append(f"<p><b>{html.escape(name)}</b> — active {duration_text(spent)}</p>")
     if review.segments:
         parts.append("<p><b>Segments</b><br>")
         for s in review.segments:

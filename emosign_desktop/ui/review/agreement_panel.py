@@ -124,14 +124,20 @@ class AgreementPanel(QWidget):
         self.tabs.addTab(self.by_label, "By label")
         self.tabs.addTab(self.over_time, "Over time")
         self.tabs.addTab(gold_page, "Gold videos")
+        self.blind_note = QLabel()  # blind mode: what is held back, and why
+        self.blind_note.setWordWrap(True)
+        self.blind_note.setAccessibleName("Agreement: hidden in blind mode")
+        self.blind_note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)  # the tabs are the frame
+        layout.addWidget(self.blind_note)
         layout.addWidget(self.tabs)
         self.report: AgreementReport | None = None
         self._stale = False
         self.level.currentTextChanged.connect(lambda _t: self.refresh())
         self.tabs.currentChanged.connect(lambda _i: self._catch_up())
         workspace.on_changes(self._on_changes)
+        workspace.on_annotator(lambda: self.refresh())  # e.g. they became a reviewer
         self.style_ = PlotStyle.current()
         self._ready = True
         self.restyle()
@@ -169,9 +175,19 @@ class AgreementPanel(QWidget):
         if self._stale and self.by_label.isVisible():
             self.refresh()
 
+    def _apply_blind_mode(self) -> bool:
+        """Hide every tab in blind mode unless this person reviews; True when hidden."""
+        seen = self.workspace.project_visibility()
+        self.blind_note.setText(seen.why)
+        self.blind_note.setVisible(not seen.consensus)
+        self.tabs.setVisible(seen.consensus)
+        return not seen.consensus
+
     def refresh(self) -> None:
         """Compute agreement again and redraw."""
         self._stale = False
+        if self._apply_blind_mode():
+            return
         self.disputed.clear()
         if not self.workspace.has_project:
             self.report = None

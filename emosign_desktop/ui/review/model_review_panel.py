@@ -120,6 +120,13 @@ class ModelReviewPanel(QWidget):
             self.report = None
             self.summary.setText("No project open.")
             return
+        seen = self.workspace.project_visibility()
+        if not seen.predictions:  # blind mode: model comparisons are for reviewers
+            self.report = None
+            self.summary.setText(seen.why)
+            self.run.clear()
+            self.videos.setRowCount(0)
+            return
         queries = self.workspace.queries
         try:
             self.report = dict(queries.evaluation())

@@ -44,6 +44,7 @@ class ModelsTab(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
         workspace.on_video(self.refresh)
+        workspace.on_annotator(self.refresh)
         workspace.on_changes(self._on_changes)
 
     def _on_changes(self, changes: Changes) -> None:
@@ -62,6 +63,13 @@ class ModelsTab(QWidget):
             self.table.setRowCount(0)
             self.table.setColumnCount(0)
             self.note.setText("Select a video to compare models with annotators.")
+            return
+        seen = self.workspace.visibility(video.id)
+        if not seen.predictions:  # blind mode, until they finish this video
+            self.comparison = None
+            self.table.setRowCount(0)
+            self.table.setColumnCount(0)
+            self.note.setText(seen.why)
             return
         c = self.comparison = self.workspace.queries.model_comparison(video)
         columns = [a for a in (c.reference, *c.answers) if a is not None]
