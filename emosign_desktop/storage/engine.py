@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,15 @@ def make_engine(path: Path, *, pooled: bool = True) -> Engine:
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        orig = context.original_exception
+        if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
+            raise ProjectError(
+                f"{path.name}: the project file stayed busy for {BUSY_TIMEOUT_MS // 1000} s "
+                "(another window or program kept writing to it); nothing was changed: try "
+                "again in a moment") from None
 
     return engine
 

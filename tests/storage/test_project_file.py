@@ -144,3 +144,26 @@ def test_migration_revisions_match_the_scripts():
     assert script.get_current_head() == project_module.HEAD_REVISION
     revisions = [r.revision for r in script.walk_revisions()]
     assert sorted(revisions) == sorted(project_module.FORMAT_REVISIONS)
+
+
+def test_a_project_file_kept_busy_refuses_the_edit_plainly(project_dir, monkeypatch):
+    import sqlite3
+
+    from emosign_desktop.core.errors import ProjectError
+    from emosign_desktop.services.session import Session
+    from emosign_desktop.storage import engine as engine_module
+    from tests.conftest import add_videos_by_name
+
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 300)
+    with Session(open_project(project_dir)) as s:
+        [v1] = add_videos_by_name(s, "v1")
+        other = sqlite3.connect(project_dir / "project.emosign", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        try:
+            with pytest.raises(ProjectError, match=r"stayed busy .*nothing was changed"):
+                s.editing.set_label(v1.id, "kim", "joy", 2)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        s.editing.set_label(v1.id, "kim", "joy", 2)  # free again: it works
+        assert s.repo.annotator_by_name("kim") is not None
