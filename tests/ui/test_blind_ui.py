@@ -38,13 +38,23 @@ def rows(w) -> list[str]:
     return [r.title for r in w.details.segment_rows.shown]
 
 
+def side_by_side(w) -> list[str]:
+    table = w.details.side_by_side
+    return [table.horizontalHeaderItem(c).text() for c in range(1, table.columnCount())]
+
+
 def test_blind_mode_hides_the_others_until_the_video_is_finished(window, qtbot):
     w = window
     assert "lee's cue text" in summary(w) and any("lee" in r for r in rows(w))
+    assert sorted(side_by_side(w)) == ["kim", "lee"]
     w.blind_action.trigger()  # Annotators ▸ Blind Mode
     assert w.blind_action.isChecked() and w.workspace.blind_mode()
     assert "lee" not in summary(w) and "Blind mode:" in summary(w)
     assert not any("lee" in r for r in rows(w))
+    assert side_by_side(w) == ["kim"]
+    models = w.details.models
+    models.refresh()
+    assert models.table.columnCount() == 0 and "Blind mode:" in models.note.text()
     w.show_agreement()
     assert w.agreement.blind_note.isVisibleTo(w.agreement)
     assert not w.agreement.tabs.isVisibleTo(w.agreement)
@@ -53,7 +63,9 @@ def test_blind_mode_hides_the_others_until_the_video_is_finished(window, qtbot):
     w.workspace.editing.set_labels(video.id, "kim", {"sentiment": 1,
                                                       **dict.fromkeys(keys, 0)})
     qtbot.waitUntil(lambda: "lee's cue text" in summary(w))  # finished: everything shows
-    assert any("lee" in r for r in rows(w))
+    assert any("lee" in r for r in rows(w)) and sorted(side_by_side(w)) == ["kim", "lee"]
+    models.refresh()
+    assert models.table.columnCount() > 0
     w.workspace.undo()
     qtbot.waitUntil(lambda: "lee" not in summary(w))
 
