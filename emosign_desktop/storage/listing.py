@@ -15,10 +15,12 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    column,
     func,
     literal_column,
     or_,
     select,
+    table,
     true,
 )
 
@@ -29,6 +31,8 @@ from emosign_desktop.storage.base import StoreBase
 from emosign_desktop.storage.videos import _video
 
 _RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
+#: Format 9's trigram index of the names on SQLite (FTS5; made where SQLite has it).
+_SEARCH = table("video_name_search", column("rowid"), column("name"))
 _NO_ONE = -1  # an annotator id no row has: everyone's status is "not started"
 
 
@@ -128,6 +132,21 @@ class ListingStore(StoreBase):
         lowered = func.lower(expr)
         return lowered.collate("C") if self.is_pg else lowered
 
+    def _searchable(self, conn: Any, text: str) -> bool:
+        """Can SQLite's trigram table find ``text`` (three characters or more) without
+        reading every name?  (PostgreSQL's index needs no help.)  The table's own ``LIKE``
+        reads ``%`` and ``_`` in the text as wildcards, so it finds a superset of the names
+        that hold the text; the exact ``LIKE`` on the name then keeps only those."""
+        if self.is_pg or len(text) < 3:
+            return False
+        known = getattr(self, "_has_search", None)
+        if known is None:
+            master = table("sqlite_master", column("name"))
+            known = conn.execute(select(func.count()).select_from(master).where(
+                master.c.name == _SEARCH.name)).scalar() > 0
+            self._has_search = known
+        return bool(known)
+
     @staticmethod
     def _by_name(query: VideoQuery) -> bool:
         """True when the list is in the order of the (unique, indexed) name: pages and
@@ -142,8 +161,12 @@ class ListingStore(StoreBase):
         where: list[ColumnElement[bool]] = []
         if query.text:
             pattern = "%" + "".join("/" + c if c in "%_/" else c for c in query.text) + "%"
+            if self._searchable(conn, query.text):  # the trigram index: no name read
+                found = _SEARCH.c.name.like(f"%{query.text}%")  # (a superset: see above)
+                where.append(v.c.id.in_(select(_SEARCH.c.rowid).where(found)))
             # SQLite's LIKE ignores the case of ASCII letters (as its lower() does): no call
-            # per row; PostgreSQL's ILIKE ignores case for every letter
+            # per row; PostgreSQL's ILIKE ignores case for every letter (and uses the
+            # trigram index where format 9 could make it)
             where.append(v.c.name.ilike(pattern, escape="/") if self.is_pg
                          else v.c.name.like(pattern, escape="/"))
         ranks: dict[str, ColumnElement[int]] = {}

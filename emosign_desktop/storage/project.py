@@ -43,8 +43,8 @@ from emosign_desktop.storage.repository import Repository
 PROJECT_FILE = "project.emosign"
 #: Alembic revision of each project format this app can open (oldest first).
 FORMAT_REVISIONS = {"f0001": 1, "f0002": 2, "f0003": 3, "f0004": 4, "f0005": 5, "f0006": 6,
-                    "f0007": 7, "f0008": 8}
-HEAD_REVISION = "f0008"
+                    "f0007": 7, "f0008": 8, "f0009": 9}
+HEAD_REVISION = "f0009"
 CURRENT_FORMAT = FORMAT_REVISIONS[HEAD_REVISION]
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: The ``kind`` of a server project's settings file.
