@@ -179,7 +179,8 @@ def dump_project(path: Path) -> list[tuple]:
     con = sqlite3.connect(path)
     try:
         tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+            "SELECT name FROM sqlite_master WHERE type='table' "
+            "AND name NOT LIKE 'video_name_search%' ORDER BY name")]  # (derived: an index)
         return [(t, *row) for t in tables
                 for row in con.execute(f"SELECT * FROM {t} ORDER BY 1")]
     finally:

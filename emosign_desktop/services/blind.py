@@ -9,12 +9,11 @@ annotator's labels, and anyone with the file (or the command line) can read them
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.changeset import ChangeSet, MetaEdit
 from emosign_desktop.core.model import AnnotationStatus, VideoId
-from emosign_desktop.services.queries import VideoReview
 from emosign_desktop.services.session import ProjectLike
 from emosign_desktop.services.write_path import WritePath
 from emosign_desktop.storage.repository import Repository
@@ -90,12 +89,3 @@ def project_wide(project: ProjectLike, reviewer: bool = False) -> Visibility:
                       "Blind mode: agreement, consensus and model comparisons are for "
                       "reviewers (Settings: I am a reviewer).")
 
-
-def own_review(review: VideoReview, annotator: str) -> VideoReview:
-    """``review`` with only ``annotator``'s labels, segments and segment rows."""
-    mine = {a.id for a, _ann in review.annotations if a.name == annotator}
-    return replace(
-        review,
-        annotations=tuple((a, ann) for a, ann in review.annotations if a.name == annotator),
-        segments=tuple(s for s in review.segments if s.annotator_id in mine),
-        rows=tuple(r for r in review.rows if r.annotator == annotator))

@@ -5,7 +5,7 @@ through these and never touch the repository."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,6 +64,16 @@ class VideoReview:
     rows: tuple[SegmentRowView, ...]
     tier_names: dict[TierId, str]
     frame_count: int
+
+    def only_of(self, annotator: str) -> VideoReview:
+        """This review with only ``annotator``'s labels, segments and segment rows (blind
+        mode, until they finish the video)."""
+        mine = {a.id for a, _ann in self.annotations if a.name == annotator}
+        return replace(
+            self,
+            annotations=tuple((a, ann) for a, ann in self.annotations if a.name == annotator),
+            segments=tuple(s for s in self.segments if s.annotator_id in mine),
+            rows=tuple(r for r in self.rows if r.annotator == annotator))
 
 
 def reference_rows(tiers: list[Tier], segments: tuple[Segment, ...]

@@ -22,7 +22,6 @@ from emosign_desktop.core.model import (
 )
 from emosign_desktop.core.schema import LabelSchema
 from emosign_desktop.services.activity import duration_text, times_for_video
-from emosign_desktop.services.blind import own_review
 from emosign_desktop.services.queries import VideoReview
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.fitting import shrinkable
@@ -147,7 +146,7 @@ class VideoDetailsPanel(QWidget):
             labels = segments = True
             self._seen = (video.id, seen)
         if not seen.others:  # blind mode: only their own work until they finish the video
-            review = own_review(review, self.workspace.annotator)
+            review = review.only_of(self.workspace.annotator)
         times = times_for_video(queries.session, video.id)
         if not seen.others:
             times = {k: v for k, v in times.items() if k == self.workspace.annotator}
