@@ -53,7 +53,8 @@ def describe(value: object) -> str:
 
 
 def driver_sql(conn: Connection, sql: str) -> str:
-    """``sql`` written with ``?`` placeholders, in the paramstyle of ``conn``'s driver."""
+    """``sql`` written with ``?`` for each parameter, in the paramstyle of ``conn``'s
+    driver."""
     if conn.dialect.paramstyle in ("format", "pyformat"):
         return sql.replace("?", "%s")
     return sql
