@@ -259,6 +259,11 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self).exec()
 
+    def _share_bottom(self, dock: QDockWidget) -> None:
+        """A review dock opened under the player takes a third of the window's height, so
+        the video and its plots keep theirs on a laptop's screen (drag the edge for more)."""
+        self.resizeDocks([dock], [max(120, self.height() // 3)], Qt.Orientation.Vertical)
+
     def show_agreement(self) -> None:
         """The agreement dock (made on first use)."""
         from emosign_desktop.ui.review.agreement_panel import AgreementPanel
@@ -268,6 +273,7 @@ class MainWindow(QMainWindow):
             self.agreement.video_chosen.connect(self.select_video)
             self.agreement_dock = self._dock("agreement-dock", "Agreement", self.agreement,
                                              Qt.DockWidgetArea.BottomDockWidgetArea)
+            self._share_bottom(self.agreement_dock)
         self.agreement_dock.show()
         self.agreement.refresh()
 
@@ -281,6 +287,7 @@ class MainWindow(QMainWindow):
             self.model_review_dock = self._dock("models-dock", "Models versus annotators",
                                                 self.model_review,
                                                 Qt.DockWidgetArea.BottomDockWidgetArea)
+            self._share_bottom(self.model_review_dock)
         self.model_review_dock.show()
         self.model_review.refresh()
 
