@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QShowEvent
+from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -49,6 +49,7 @@ from emosign_desktop.ui.plots.signal_plot import (
     fit_axis_title,
     style_plot,
 )
+from emosign_desktop.ui.refreshing import RefreshWhenShown
 
 if TYPE_CHECKING:
     from emosign_desktop.services.gold import DriftReport, DriftSeries
@@ -98,7 +99,7 @@ def _compared(points: list[dict[str, object]]) -> bool:
     return any(int(p.get("compared") or 0) > 0 for p in points)  # type: ignore[call-overload]
 
 
-class DriftChart(QWidget):
+class DriftChart(RefreshWhenShown):
     """One annotator's agreement over time, with gold and with the others."""
 
     video_chosen = Signal(str)
@@ -360,15 +361,8 @@ class DriftChart(QWidget):
     def _on_changes(self, changes: Changes) -> None:
         # labels, annotators, and gold (a project setting: announced as ``project``)
         if changes.project or changes.annotations or changes.annotators:
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True
+            self.refresh_when_shown()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     # -- data ----------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +36,7 @@ from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.messages import show_error
+from emosign_desktop.ui.refreshing import RefreshWhenShown
 
 MARK_FAILED = "Cannot mark gold: nothing was changed"
 UNMARK_FAILED = "Cannot unmark gold: nothing was changed"
@@ -52,7 +53,7 @@ def _buddy(text: str, widget: QWidget) -> QLabel:
     label.setBuddy(widget)
     return label
 
-class GoldPanel(QWidget):
+class GoldPanel(RefreshWhenShown):
     """The gold videos of the open project, and the buttons that change them."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -130,15 +131,8 @@ class GoldPanel(QWidget):
         # gold is a project setting (announced as ``project``); the reference annotators
         # are those who labelled something
         if changes.project or changes.annotations or changes.annotators:
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True
+            self.refresh_when_shown()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def refresh(self) -> None:
         """Read the gold videos and the possible reference annotators again."""

@@ -24,6 +24,7 @@ from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.fitting import FlowLayout, shrinkable
 from emosign_desktop.ui.plots.signal_plot import RESTYLE_EVENTS, PlotStyle, style_plot
+from emosign_desktop.ui.refreshing import RefreshWhenShown
 
 TASKS = (("sentiment3", "Sentiment, 3 classes"), ("sentiment7", "Sentiment, 7 classes"),
          ("emotion", "Emotion (single-expression videos)"))
@@ -39,7 +40,7 @@ class _Number(QTableWidgetItem):
         return super().__lt__(other)
 
 
-class ModelReviewPanel(QWidget):
+class ModelReviewPanel(RefreshWhenShown):
     """Scores, confusion matrix, lean and the most disputed videos, for a chosen run."""
 
     video_chosen = Signal(str)
@@ -97,15 +98,8 @@ class ModelReviewPanel(QWidget):
     # -- following the project -----------------------------------------------------------------
     def _on_changes(self, changes: Changes) -> None:
         if changes.project or changes.predictions or changes.annotations or changes.annotators:
-            if self.isVisible():
-                self.refresh()
-            else:
-                self._stale = True
+            self.refresh_when_shown()
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
