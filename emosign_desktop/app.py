@@ -41,7 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the application (or its self-test)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.annotator:
+        from emosign_desktop.core.names import name_problem
+
+        problem = name_problem(args.annotator.strip())
+        if problem is not None:
+            parser.error(f"--annotator: the name {problem}")  # exit 2, before any window
     if args.self_test:
         return self_test()
     try:

@@ -1,16 +1,24 @@
-"""Read a CSV file strictly into a header and rows, with errors naming file, row and column."""
+"""Read a CSV file strictly into a header and rows, with errors naming file, row and column;
+write one that a spreadsheet opens without running anything in it."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from emosign_desktop.core.errors import EmoSignError, InputFileError, read_text_file
 
 MAX_FIELD = 1_000_000  # characters in one cell
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection
+#: rule: equals, plus, minus, at, tab, carriage return).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -106,16 +114,48 @@ def parse_int(
     return value - offset
 
 
-def write_csv(path: str | Path, header: list[str], rows: Iterable[list[str]]) -> None:
+def neutralise_cell(text: str) -> str:
+    """``text`` as a spreadsheet shows it without running it: a cell starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return gets a single quote in front (OWASP's
+    rule), unless it is a plain number ("-3", "+1", "-0.5", "1e-3" stay as they are)."""
+    if text[:1] in FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _neutralised(cells: list[str]) -> list[str]:
+    """``cells`` through :func:`neutralise_cell` (only those whose first character asks)."""
+    return [neutralise_cell(c) if c[:1] in FORMULA_STARTS else c for c in cells]
+
+
+class _LineFeedRows:
+    """Where a ``csv.writer`` ending rows in CR LF writes (so that it quotes a cell holding a
+    carriage return, which it leaves bare when rows end in LF alone): each row, written in
+    one call, is passed on ending in LF."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, row: str) -> int:
+        return self.out.write(row.removesuffix("\r\n") + "\n")
+
+
+def write_csv(path: str | Path, header: list[str], rows: Iterable[list[str]], *,
+              raw: bool = False) -> None:
     """Write a CSV the way the released EmoSign file is written (minimal quoting, LF), via a
-    temporary file renamed into place, so a failed export never leaves half a file."""
+    temporary file renamed into place, so a failed export never leaves half a file.
+
+    Every cell (the header's too) goes through :func:`neutralise_cell` unless ``raw``.  A
+    cell holding a line break or a carriage return is quoted.
+    """
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     try:
         with tmp.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-            writer.writerow(header)
-            writer.writerows(rows)
+            writer = csv.writer(_LineFeedRows(fh), lineterminator="\r\n",
+                                quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(header if raw else _neutralised(header))
+            writer.writerows(row if raw else _neutralised(row) for row in rows)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from emosign_desktop.core.changeset import AnnotationEdit, AnnotatorEdit, VideoEdit
 from emosign_desktop.core.errors import ProjectError
 from emosign_desktop.core.model import Annotator, AnnotatorId, AnnotatorKind, Video, VideoId
+from emosign_desktop.core.names import check_name
 from emosign_desktop.storage.annotations import Key, Stored
 from emosign_desktop.storage.repository import Repository
 
@@ -31,7 +32,7 @@ def find_or_add_annotator(repo: Repository, name: str, ids: NewIds,
                           ) -> tuple[Annotator, tuple[AnnotatorEdit, ...]]:
     """The annotator called ``name``, and the edit that creates it if it is new (an
     annotator appears with their first edit, not before)."""
-    name = name.strip()
+    name = check_name("annotator", name.strip())  # before any look-up (a server refuses NUL)
     if not name:
         raise ProjectError("an annotator needs a name")
     found = repo.annotator_by_name(name)
@@ -53,7 +54,7 @@ def find_or_add_videos(repo: Repository, names: Iterable[str], ids: NewIds
             continue
         vid = known.get(name)
         if vid is None:
-            video = Video(VideoId(ids("video")), name)
+            video = Video(VideoId(ids("video")), check_name("video", name))
             added.append(VideoEdit(None, video))
             vid = video.id
         found[name] = vid

@@ -82,6 +82,6 @@ def test_any_cue_text_round_trips(empty_project_file, tmp_path_factory, texts):
     with open_session(folder) as project:
         import_released(project.writer, src)
         out = folder / "out.csv"
-        export_released(project.repo, out)
+        export_released(project.repo, out, raw=True)  # (safe exports: tests/io/test_safe_csv)
     assert out.read_bytes() == src.read_bytes()
     assert RELEASED_HEADER[0] == "video_name"
