@@ -17,7 +17,7 @@ PACK_KIND = "emosign-annotator-pack"
 PACK_FORMAT = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PackVideo:
     """A video as a pack names it."""
 
@@ -27,7 +27,7 @@ class PackVideo:
     frame_count: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PackAnnotation:
     """One video's labels by the pack's annotator (protocol scales; None = not rated)."""
 
@@ -37,7 +37,7 @@ class PackAnnotation:
     updated_at: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PackSegment:
     """A segment by the pack's annotator; ``uid`` identifies it across packs."""
 
@@ -53,7 +53,7 @@ class PackSegment:
     updated_at: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PackTier:
     """A tier as the pack's project defined it."""
 
@@ -62,7 +62,7 @@ class PackTier:
     vocabulary: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PackActivity:
     """The pack's annotator's active seconds on a video (time on task)."""
 
@@ -70,7 +70,7 @@ class PackActivity:
     seconds: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnnotatorPack:
     """Everything one annotator did in one project."""
 

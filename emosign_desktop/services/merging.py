@@ -1,18 +1,30 @@
-"""What merging one annotator pack changes, as a change set.
+"""What merging one annotator pack changes, as change sets.
 
-Videos are matched by fingerprint, then by name; unknown videos are added by name.  An item
-(one video's annotation, or one segment by its uid) that differs from the project's keeps the
-newer edit; the other version goes to the conflict log.  A pack file merged before (same
-content) changes nothing.
+A pack changes only the work of the annotator it names.  Before anything is built, a pack is
+refused whole (nothing merged, the items named) when any of its segments has the uid of a
+segment of another annotator of the project, or when it names an annotator of the project
+that an import made (``emosign-consensus``, ``reasoning-*``, reference tiers' annotators):
+those hold labels from a file, never the sender's own.  Its annotations and time on task are
+keyed by that annotator by construction.
+
+Videos are matched by fingerprint, then by name (one pack video per project video); unknown
+videos are added by name.  An item (one video's annotation, or one segment by its uid) that
+differs from the project's keeps the newer edit; the other version goes to the conflict log.
+A pack file merged before (same content) changes nothing.  A large pack is applied in parts
+of :data:`PART` items within the one transaction, so no change set of the whole pack is
+ever held.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 
 from emosign_desktop.core.changeset import (
     AnnotationEdit,
+    AnnotatorEdit,
     ChangeSet,
     MergeEdit,
     MergeRecord,
@@ -22,7 +34,11 @@ from emosign_desktop.core.changeset import (
 )
 from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.core.model import (
+    CONSENSUS_ANNOTATOR,
+    REASONING_ANNOTATORS,
+    Annotator,
     AnnotatorId,
+    AnnotatorKind,
     Segment,
     SegmentId,
     Tier,
@@ -31,11 +47,17 @@ from emosign_desktop.core.model import (
     Video,
     VideoId,
 )
+from emosign_desktop.core.names import InvalidNameError, check_name
 from emosign_desktop.core.packs import AnnotatorPack, MergeSummary, PackSegment
 from emosign_desktop.core.schema import LabelSchema
 from emosign_desktop.services.building import NewIds, find_or_add_annotator
 from emosign_desktop.storage.base import now_iso
 from emosign_desktop.storage.repository import Repository
+
+#: Items (annotations and segments) per change set applied; a smaller pack is one.
+PART = 20_000
+#: Items of other annotators named in the message that refuses a pack.
+NAMED = 5
 
 
 def _when(stamp: str) -> datetime:
@@ -66,7 +88,7 @@ def check_schema(schema: LabelSchema, pack: AnnotatorPack, name: str) -> None:
 
 
 class PackMerge:
-    """Builds the change set of merging one pack into the project as it is now."""
+    """Builds the change sets of merging one pack into the project as it is now."""
 
     def __init__(self, repo: Repository, pack: AnnotatorPack, sha256: str, name: str) -> None:
         self.repo, self.pack, self.sha256, self.name = repo, pack, sha256, name
@@ -74,29 +96,46 @@ class PackMerge:
         self.conflicts: list[dict[str, object]] = []
         self.ids = NewIds(repo)
         self._video_ids: dict[str, VideoId] | None = None
+        self._who = pack.annotator
 
-    def build(self) -> ChangeSet:
-        """The change set (empty when this pack file was merged before)."""
+    def parts(self) -> Iterator[ChangeSet]:
+        """The change sets to apply one after the other, in one transaction (none when this
+        pack file was merged before).  Each is built after the one before is applied.
+        Raises :class:`EmoSignError`, before yielding any, for a pack that may not be
+        merged."""
         repo, pack = self.repo, self.pack
         check_schema(repo.schema, pack, self.name)
         if repo.is_merged(self.sha256):
             self.summary.already_merged = True
-            return ChangeSet()
+            return
+        who, made = self._annotator()
+        self._refuse_others_segments(who.id)
         videos, video_edits = self._videos()
         self._video_ids = videos
-        who, made = find_or_add_annotator(repo, pack.annotator, self.ids)
-        annotations = self._annotations(videos, who.id)
         tiers, tier_edits = self._tiers()
-        segments = self._segments(videos, tiers, who.id)
-        record = MergeRecord(self.ids("pack_merge"), self.sha256, self.name, pack.annotator,
+        containers = ChangeSet(annotators=made, videos=video_edits, tiers=tier_edits)
+        annotations: list[AnnotationEdit] = []
+        segments: list[SegmentEdit] = []
+        part = 0
+        for edit in self._edits(videos, tiers, who.id):
+            if isinstance(edit, AnnotationEdit):
+                annotations.append(edit)
+            else:
+                segments.append(edit)
+            if len(annotations) + len(segments) >= PART:
+                part += 1
+                yield replace(containers, annotations=tuple(annotations),
+                              segments=tuple(segments), log=f"merge {self.name} (part {part})")
+                containers, annotations, segments = ChangeSet(), [], []
+        record = MergeRecord(self.ids("pack_merge"), self.sha256, self.name, who.name,
                              pack.project_id, pack.app_version, pack.created_at, now_iso(),
                              str(self.summary), tuple(self.conflicts))
-        return ChangeSet(annotators=made, videos=video_edits, tiers=tier_edits,
-                         merges=(MergeEdit(None, record),), annotations=annotations,
-                         segments=segments, log=f"merge {self.name}: {self.summary}")
+        yield replace(containers, merges=(MergeEdit(None, record),),
+                      annotations=tuple(annotations), segments=tuple(segments),
+                      log=f"merge {self.name}: {self.summary}")
 
     def keep_activity(self) -> None:
-        """After :meth:`build` is applied (same transaction): the pack's time on task, kept
+        """After :meth:`parts` are applied (same transaction): the pack's time on task, kept
         as the larger of the project's and the pack's figure per video (a later pack of the
         same annotator carries their whole time, so merging it again, or an older one,
         changes nothing).  A measurement, not an edit: not part of the undo step."""
@@ -106,41 +145,105 @@ class PackMerge:
         for a in self.pack.activity:
             vid = videos.get(a.video)
             if vid is not None:
-                self.repo.raise_active_seconds(vid, self.pack.annotator, a.seconds)
+                self.repo.raise_active_seconds(vid, self._who, a.seconds)
+
+    def _annotator(self) -> tuple[Annotator, tuple[AnnotatorEdit, ...]]:
+        """The pack's annotator (found or new).  A pack of an import's annotator (the
+        released file's ``emosign-consensus`` and ``reasoning-*``, moved to another project)
+        may bring it where it is new, as an import's; it may not change one the project
+        has: those labels came from a file, not from the pack's sender."""
+        name = self.pack.annotator.strip()
+        try:
+            check_name("annotator", name)  # before any look-up (a server refuses NUL)
+        except InvalidNameError as exc:
+            raise InvalidNameError(f"{self.name}: {exc}; nothing was merged") from None
+        found = self.repo.annotator_by_name(name)
+        imported = name in (CONSENSUS_ANNOTATOR, *REASONING_ANNOTATORS)
+        if found is not None and (imported or found.kind is AnnotatorKind.IMPORTED):
+            raise EmoSignError(
+                f"{self.name}: the pack names the annotator '{name}', whose labels in this "
+                "project were imported from a file (reference labels, not a person's work); "
+                "a pack cannot change them. Nothing was merged.")
+        who, made = find_or_add_annotator(
+            self.repo, name, self.ids, AnnotatorKind.IMPORTED if imported else
+            AnnotatorKind.HUMAN)
+        self._who = self.summary.annotator = who.name
+        return who, made
+
+    def _refuse_others_segments(self, who: AnnotatorId) -> None:
+        """Refuse the pack when a segment uid of it is another annotator's in the project
+        (for a new annotator, every uid found is someone else's)."""
+        uids = [s.uid for s in self.pack.segments]
+        count, first = self.repo.others_segments(uids, who, NAMED)
+        if not count:
+            return
+        named = "; ".join(f"segment {uid} on '{video}' by '{owner}'"
+                          for uid, video, owner in first)
+        more = f"; and {count - len(first)} more" if count > len(first) else ""
+        raise EmoSignError(
+            f"{self.name}: {count} segment{'s' if count != 1 else ''} of this pack "
+            f"{'have the ids' if count != 1 else 'has the id'} of other annotators' segments "
+            f"in the project ({named}{more}); a pack can change only the work of the "
+            f"annotator it names ('{self.pack.annotator.strip()}'). Nothing was merged.")
 
     def _videos(self) -> tuple[dict[str, VideoId], tuple[VideoEdit, ...]]:
-        by_fp: dict[str, VideoId] = {}
+        """Pack video name -> project video: the one of the same name and content, else
+        one of the same content, else of the same name, else a new one.  Each project
+        video takes one pack video at most (two pack videos on one would key two labels of
+        the annotator to one row): the pack is refused when that cannot be."""
+        by_fp: dict[str, list[VideoId]] = {}
         by_name: dict[str, VideoId] = {}
+        fingerprints: dict[VideoId, str | None] = {}
         for vid, name, fp in self.repo.video_keys():
-            by_name[name] = vid
+            by_name[name], fingerprints[vid] = vid, fp
             if fp:
-                by_fp.setdefault(fp, vid)
+                by_fp.setdefault(fp, []).append(vid)
         ids: dict[str, VideoId] = {}
+        taken: dict[VideoId, str] = {}
+        for pv in self.pack.videos:  # first the videos found under their name and content
+            same = by_name.get(pv.name)
+            if pv.fingerprint and same is not None and fingerprints[same] == pv.fingerprint \
+                    and same not in taken:
+                ids[pv.name], taken[same] = same, pv.name
         added: list[VideoEdit] = []
         for pv in self.pack.videos:
-            found = (by_fp.get(pv.fingerprint) if pv.fingerprint else None) or \
-                by_name.get(pv.name)
+            if pv.name in ids:
+                continue  # found above, or listed twice: the same video of the pack
+            found = next((v for v in by_fp.get(pv.fingerprint or "", ()) if v not in taken),
+                         None) or by_name.get(pv.name)
             if found is None:
                 video = Video(VideoId(self.ids("video")), pv.name, fingerprint=pv.fingerprint)
                 added.append(VideoEdit(None, video))
                 by_name[pv.name] = found = video.id
-            ids[pv.name] = found
+            elif found in taken:
+                here = next(n for n, v in by_name.items() if v == found)
+                raise EmoSignError(
+                    f"{self.name}: the pack's videos '{taken[found]}' and '{pv.name}' are "
+                    f"both the project's video '{here}' (by name or content), so their labels "
+                    "cannot both be kept. Nothing was merged.")
+            ids[pv.name], taken[found] = found, pv.name
         self.summary.videos_added = len(added)
         return ids, tuple(added)
 
     def _record(self, video: str, item: str, kept: object, discarded: object, kept_at: str,
                 discarded_at: str) -> None:
         self.conflicts.append({
-            "annotator": self.pack.annotator, "video": video, "item": item,
+            "annotator": self._who, "video": video, "item": item,
             "kept": json.dumps(kept), "discarded": json.dumps(discarded),
             "kept_updated_at": kept_at, "discarded_updated_at": discarded_at})
 
-    def _annotations(self, videos: dict[str, VideoId], who: int) -> tuple[AnnotationEdit, ...]:
-        aid = AnnotatorId(who)
+    def _edits(self, videos: dict[str, VideoId], tiers: dict[str, TierId], who: AnnotatorId
+               ) -> Iterator[AnnotationEdit | SegmentEdit]:
+        yield from self._annotations(videos, who)
+        uids = [s.uid for s in self.pack.segments]
+        for i in range(0, len(self.pack.segments), PART):
+            yield from self._segments(i, uids[i:i + PART], videos, tiers, who)
+
+    def _annotations(self, videos: dict[str, VideoId], aid: AnnotatorId
+                     ) -> Iterator[AnnotationEdit]:
         existing = self.repo.stored_annotations(annotator_id=aid)
         empty = self.repo.schema.empty_values()
         now = now_iso()
-        edits = []
         summary = self.summary
         for a in self.pack.annotations:
             key = (videos[a.video], aid)
@@ -148,9 +251,9 @@ class PackMerge:
             row = existing.get(key)
             if row is None:
                 summary.added += 1
-                edits.append(AnnotationEdit(key[0], aid, empty, values, existed=False,
-                                            after_stamp=a.updated_at or now,
-                                            created_stamp=a.created_at or now))
+                yield AnnotationEdit(key[0], aid, empty, values, existed=False,
+                                     after_stamp=a.updated_at or now,
+                                     created_stamp=a.created_at or now)
                 continue
             old = {**empty, **row[1]}
             if old == values:
@@ -158,12 +261,11 @@ class PackMerge:
             elif newer(a.updated_at, row[3]):
                 summary.updated += 1
                 self._record(a.video, "annotation", values, old, a.updated_at, row[3])
-                edits.append(AnnotationEdit(key[0], aid, old, values, before_stamp=row[3],
-                                            after_stamp=a.updated_at))
+                yield AnnotationEdit(key[0], aid, old, values, before_stamp=row[3],
+                                     after_stamp=a.updated_at)
             else:
                 summary.kept_newer += 1
                 self._record(a.video, "annotation", old, values, row[3], a.updated_at)
-        return tuple(edits)
 
     def _tiers(self) -> tuple[dict[str, TierId], tuple[TierEdit, ...]]:
         tiers = {t.name: t.id for t in self.repo.tiers()}
@@ -179,28 +281,26 @@ class PackMerge:
                     tiers[pt.name] = tier.id
         return tiers, tuple(added)
 
-    def _segments(self, videos: dict[str, VideoId], tiers: dict[str, TierId],
-                  who: int) -> tuple[SegmentEdit, ...]:
-        if not self.pack.segments:
-            return ()
+    def _segments(self, start: int, uids: list[str], videos: dict[str, VideoId],
+                  tiers: dict[str, TierId], who: AnnotatorId) -> Iterator[SegmentEdit]:
+        """The edits of the pack's segments ``start``.. (those with ``uids``)."""
         names = {tid: name for name, tid in tiers.items()}
-        existing = self.repo.segments_by_uid([s.uid for s in self.pack.segments])
-        edits = []
+        existing = self.repo.segments_by_uid(uids)
         summary = self.summary
-        for ps in self.pack.segments:
+        for ps in self.pack.segments[start:start + len(uids)]:
             found = existing.get(ps.uid)
-            seg = Segment(found[0].id if found else SegmentId(self.ids("segment")),
-                          found[0].video_id if found else videos[ps.video],
-                          found[0].annotator_id if found else AnnotatorId(who),
-                          tiers[ps.tier], ps.start_frame, ps.end_frame, ps.value, ps.note,
-                          ps.region, ps.uid)
             if found is None:
                 summary.added += 1
                 now = now_iso()
-                edits.append(SegmentEdit(None, seg, None,
-                                         (ps.created_at or now, ps.updated_at or now)))
+                seg = Segment(SegmentId(self.ids("segment")), videos[ps.video], who,
+                              tiers[ps.tier], ps.start_frame, ps.end_frame, ps.value, ps.note,
+                              ps.region, ps.uid)
+                yield SegmentEdit(None, seg, None, (ps.created_at or now, ps.updated_at or now))
                 continue
             old, (created, updated) = found
+            if old.annotator_id != who:  # checked for the whole pack before: never here
+                raise EmoSignError(f"{self.name}: segment {ps.uid} is another annotator's. "
+                                   "Nothing was merged.")
             incoming, current = _segment_dict(ps), _segment_dict(old, names)
             if incoming == current:
                 summary.unchanged += 1
@@ -209,12 +309,14 @@ class PackMerge:
             if newer(ps.updated_at, updated):
                 summary.updated += 1
                 self._record(ps.video, item, incoming, current, ps.updated_at, updated)
-                edits.append(SegmentEdit(old, seg, (created, updated),
-                                         (created, ps.updated_at or now_iso())))
+                seg = Segment(old.id, old.video_id, who, tiers[ps.tier], ps.start_frame,
+                              ps.end_frame, ps.value, ps.note, ps.region, ps.uid,
+                              old.attributes, old.source)  # what a pack does not carry
+                yield SegmentEdit(old, seg, (created, updated),
+                                  (created, ps.updated_at or now_iso()))
             else:
                 summary.kept_newer += 1
                 self._record(ps.video, item, current, incoming, updated, ps.updated_at)
-        return tuple(edits)
 
 
 def _segment_dict(seg: PackSegment | Segment, tier_names: dict[TierId, str] | None = None

@@ -17,7 +17,7 @@ from emosign_desktop.core.packs import (
     PackTier,
     PackVideo,
 )
-from emosign_desktop.io.packs import pack_digest, read_pack, write_pack
+from emosign_desktop.io.packs import read_pack_with_digest, write_pack
 from emosign_desktop.services.blind import BLIND_META
 from emosign_desktop.services.merging import PackMerge
 from emosign_desktop.services.write_path import WritePath
@@ -75,16 +75,20 @@ def merge_pack_files(writer: WritePath, paths: Iterable[str | Path]) -> list[Mer
     """Merge packs as one operation ("merge 3 packs"): all of them, or (if any is bad) none.
 
     Packs are read, checked and merged one at a time, in one transaction (memory stays
-    bounded however many there are); a bad pack anywhere rolls the whole merge back.
+    bounded however many there are; a large pack is applied in parts); a bad pack anywhere,
+    or one that would touch another annotator's work, rolls the whole merge back.
     """
     files = [Path(p) for p in paths]
     summaries = []
     label = f"merge {len(files)} packs" if len(files) != 1 else f"merge {files[0].name}"
     with writer.operation(label) as op:
         for path in files:
-            pack = read_pack(path)
-            merge = PackMerge(writer.repo, pack, pack_digest(path), path.name)
-            op.apply(merge.build())
+            pack, sha256 = read_pack_with_digest(path)
+            merge = PackMerge(writer.repo, pack, sha256, path.name)
+            del pack  # held by the merge only, which is dropped before the next pack is read
+            for part in merge.parts():
+                op.apply(part)
             merge.keep_activity()
             summaries.append(merge.summary)
+            del merge
     return summaries

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, func, select
 
 from emosign_desktop.core.changeset import MergeEdit
 from emosign_desktop.core.errors import StaleChangeError
+from emosign_desktop.core.model import AnnotatorId
 from emosign_desktop.storage import tables as t
 from emosign_desktop.storage.base import StoreBase
 
@@ -30,6 +31,32 @@ class MergeStore(StoreBase):
         with self._read() as conn:
             return conn.execute(select(t.pack_merge.c.id).where(
                 t.pack_merge.c.pack_sha256 == sha256)).first() is not None
+
+    def others_segments(self, uids: Sequence[str], annotator_id: AnnotatorId | None,
+                        named: int = 5) -> tuple[int, list[tuple[str, str, str]]]:
+        """Of the segments with these uids, how many belong to an annotator other than
+        ``annotator_id`` (None: to anyone), and the first ``named`` of them (in the order of
+        ``uids``) as (uid, video name, annotator name): the items a pack of that annotator
+        may not touch."""
+        s, v, a = t.segment, t.video, t.annotator
+        count = 0
+        first: list[tuple[str, str, str]] = []
+        with self._read() as conn:
+            for i in range(0, len(uids), 500):
+                batch = uids[i:i + 500]
+                where = s.c.uid.in_(batch) & (s.c.annotator_id != annotator_id) \
+                    if annotator_id is not None else s.c.uid.in_(batch)
+                if len(first) >= named:
+                    count += conn.execute(select(func.count()).select_from(s).where(where)
+                                          ).scalar_one()
+                    continue
+                rows = conn.execute(select(s.c.uid, v.c.name, a.c.name).select_from(
+                    s.join(v, v.c.id == s.c.video_id).join(a, a.c.id == s.c.annotator_id)
+                ).where(where)).all()
+                count += len(rows)
+                order = {u: n for n, u in enumerate(batch)}
+                first += sorted(((r[0], r[1], r[2]) for r in rows), key=lambda r: order[r[0]])
+        return count, first[:named]
 
     def merged_packs(self) -> list[dict[str, object]]:
         """Every merge, oldest first, with its provenance and summary."""
