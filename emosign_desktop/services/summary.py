@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from emosign_desktop.core.model import AnnotationStatus, Video
 from emosign_desktop.services.session import ProjectLike
@@ -21,6 +21,9 @@ class VideoJson(TypedDict):
     fingerprint: str | None
     media: dict[str, Any] | None  # the fields of MediaInfo (declared_frames included)
     status: dict[str, str]  # annotator name -> status
+    #: what the check of the file against its fingerprint found (``emosign info`` only)
+    media_state: NotRequired[str]
+    media_problem: NotRequired[str]
 
 
 class ProjectInfo(TypedDict):
@@ -109,8 +112,21 @@ def video_rows(project: ProjectLike) -> list[VideoRow]:
 
 def project_info(project: ProjectLike) -> ProjectInfo:
     """Everything ``emosign info`` prints, as plain data."""
+    from emosign_desktop.core.media_check import MediaState
+    from emosign_desktop.services.media_check import check_media
+
     repo = project.repo
     rows = video_rows(project)
+    checks = check_media(project, (r.video for r in rows if r.video.media_path))
+    videos = []
+    for r in rows:
+        row = r.to_json()
+        check = checks.get(r.video.id)
+        if check is not None:  # the file checked against its fingerprint, not only found
+            row["media_found"] = check.state is MediaState.FOUND
+            row["media_state"] = check.state.value
+            row["media_problem"] = check.reason
+        videos.append(row)
     annotators: list[dict[str, object]] = []
     status_counts = repo.status_counts()
     for a in repo.annotators():
@@ -126,7 +142,7 @@ def project_info(project: ProjectLike) -> ProjectInfo:
         "project": str(project.folder),
         "format_version": CURRENT_FORMAT,
         "schema": repo.schema.name,
-        "videos": [r.to_json() for r in rows],
+        "videos": videos,
         "annotators": annotators,
         "tiers": tiers,
     }

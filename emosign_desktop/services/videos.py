@@ -3,22 +3,27 @@
 Adding tells what it finds: a file cut short is added with the frames that can be decoded
 and a warning (:func:`media_warnings`); a file with the same content as a video of the
 project, or as another file of the same add, is refused (:class:`DuplicateMediaError`)
-unless duplicates are allowed.
+unless duplicates are allowed.  Adding with ``copy`` writes each copy under a temporary
+name in ``media/`` and renames it into place only when whole: a failed copy (a full disk)
+leaves nothing behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from emosign_desktop.core.changeset import ChangeSet, VideoEdit
 from emosign_desktop.core.errors import DuplicateMediaError, MediaError, ProjectError
+from emosign_desktop.core.media_check import MediaLink, MediaStamp
 from emosign_desktop.core.model import MediaInfo, Video, VideoId
-from emosign_desktop.media.fingerprint import fingerprint
+from emosign_desktop.media.fingerprint import file_stamp, fingerprint
 from emosign_desktop.media.frame_index import load_index
 from emosign_desktop.media.probe import media_info, truncation_warning
 from emosign_desktop.services.building import NewIds
@@ -37,6 +42,7 @@ class ProbedFile:
     name: str
     fingerprint: str
     media: MediaInfo
+    stamp: MediaStamp | None = None  # the file's size and time, taken before it was read
 
 
 def stored_path(project_folder: Path, media: Path) -> str:
@@ -68,17 +74,56 @@ def probe_files(paths: Iterable[str | Path],
         if progress:
             progress(i, len(todo))
         path = Path(p)
-        if not path.is_file():
-            raise MediaError(f"{path}: file not found" if not path.exists()
-                             else f"{path}: is a folder, not a video file")
-        fp = fingerprint(path)
-        media = media_info(load_index(path, fp))  # the index is cached for the player
+        stamp, fp, media = probe_file(path)
         name = path.stem
         if name in names:
             raise MediaError(f"{path}: has the same name '{name}' as {names[name]}")
         names[name] = path
-        probed.append(ProbedFile(path, name, fp, media))
+        probed.append(ProbedFile(path, name, fp, media, stamp))
     return probed
+
+
+def probe_file(path: Path) -> tuple[MediaStamp, str, MediaInfo]:
+    """A video file's stamp, fingerprint and probe; :class:`MediaError` naming the file
+    when it is missing, a folder, unreadable or not a video."""
+    stamp, fp = stamp_and_fingerprint(path)
+    return stamp, fp, media_info(load_index(path, fp))  # the index is cached for the player
+
+
+def stamp_and_fingerprint(path: Path) -> tuple[MediaStamp, str]:
+    """A file's stamp (taken first) and content fingerprint; :class:`MediaError` naming the
+    file when it is missing, a folder or unreadable."""
+    if not path.is_file():
+        raise MediaError(f"{path}: file not found" if not path.exists()
+                         else f"{path}: is a folder, not a video file")
+    try:
+        stamp = file_stamp(path)
+    except OSError as exc:
+        raise MediaError(f"{path}: cannot read the file ({exc.strerror})") from None
+    return stamp, fingerprint(path)
+
+
+def copy_into_media(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` through a temporary file beside it, renamed into place
+    only when the copy is whole (and on disk); on failure nothing is left behind and a
+    :class:`MediaError` names the file and the reason."""
+    tmp: str | None = None
+    try:
+        target.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                   suffix=".part")
+        os.close(fd)
+        shutil.copyfile(source, tmp)
+        shutil.copystat(source, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise MediaError(f"{target}: cannot copy {source} there "
+                         f"({exc.strerror or exc}); nothing was added") from None
 
 
 def media_warnings(videos: Iterable[Video]) -> list[str]:
@@ -108,8 +153,11 @@ def find_duplicates(repo: Repository, probed: Iterable[ProbedFile]) -> Duplicate
         if same:
             v = same[0]
             pairs.append((str(f.path), v.name))
+            missing = v.media_path is not None and media_file(repo.folder, v) is None
             lines.append(f"{f.path}: same content as {v.name} "
-                         f"({v.media_path or 'no media linked'})")
+                         f"({v.media_path or 'no media linked'}"
+                         + ("; its file is missing: relink it to this file instead)"
+                            if missing else ")"))
         elif f.fingerprint in earlier:
             other = earlier[f.fingerprint]
             pairs.append((str(f.path), other.name))
@@ -151,18 +199,37 @@ def add_videos(
         if duplicates is not None:
             raise duplicates
     targets = []
-    for f in probed:
-        target = f.path
-        if copy:
-            dest_dir = repo.folder / MEDIA_FOLDER
-            dest_dir.mkdir(exist_ok=True)
-            target = dest_dir / f.path.name
-            if target.resolve() != f.path.resolve():
-                if target.exists():
-                    raise ProjectError(f"{target}: a different file of that name is already there")
-                shutil.copy2(f.path, target)
-        targets.append(target)
+    copied: list[Path] = []  # removed again when the add fails: nothing is left behind
+    media_dir = repo.folder / MEDIA_FOLDER
+    made_dir = copy and not media_dir.exists()
+    try:
+        for f in probed:
+            target = f.path
+            if copy:
+                target = media_dir / f.path.name
+                if target.resolve() != f.path.resolve():
+                    if target.exists():
+                        raise ProjectError(
+                            f"{target}: a different file of that name is already there")
+                    copy_into_media(f.path, target)
+                    copied.append(target)
+            targets.append(target)
+        return _add_probed(writer, probed, targets)
+    except BaseException:
+        for path in copied:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        if made_dir:
+            with contextlib.suppress(OSError):
+                media_dir.rmdir()  # (only when empty)
+        raise
+
+
+def _add_probed(writer: WritePath, probed: list[ProbedFile], targets: list[Path]
+                ) -> list[Video]:
+    """Add the probed files, linked to ``targets`` (one operation)."""
     added: list[Video] = []
+    stamps: list[MediaLink] = []
 
     def build(repo: Repository) -> ChangeSet:
         ids = NewIds(repo)
@@ -174,11 +241,23 @@ def add_videos(
                           f.fingerprint, f.media)
             edits.append(VideoEdit(existing, video))
             added.append(video)
+            stamp = f.stamp if target == f.path else _stamp_or_none(target)
+            if stamp is not None:
+                stamps.append(MediaLink(video.id, rel, f.fingerprint, stamp))
         return ChangeSet(videos=tuple(edits))
 
     label = f"add {len(probed)} videos" if len(probed) != 1 else f"add video {probed[0].name}"
-    writer.run(label, build)
+    with writer.operation(label) as op:
+        op.apply(build(writer.repo))
+        writer.repo.set_media_stamps(stamps)  # the files' checks start from here
     return added
+
+
+def _stamp_or_none(path: Path) -> MediaStamp | None:
+    try:
+        return file_stamp(path)
+    except OSError:
+        return None
 
 
 def add_named_videos(writer: WritePath, names: Iterable[str]) -> list[Video]:

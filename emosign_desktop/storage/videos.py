@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, Row, delete, exists, select
+from sqlalchemy import Connection, Row, bindparam, delete, exists, select
+from sqlalchemy.exc import DBAPIError
 
 from emosign_desktop.core.changeset import AnnotatorEdit, VideoEdit
-from emosign_desktop.core.errors import ProjectError, StaleChangeError
+from emosign_desktop.core.errors import EmoSignError, ProjectError, StaleChangeError
+from emosign_desktop.core.media_check import MediaLink, MediaStamp
 from emosign_desktop.core.model import (
     Annotator,
     AnnotatorId,
@@ -18,8 +21,14 @@ from emosign_desktop.core.model import (
 )
 from emosign_desktop.storage import tables as t
 from emosign_desktop.storage.base import LogLine, StoreBase
+from emosign_desktop.storage.engine import WRITE
 
 _MEDIA = ("fps", "frame_count", "width", "height", "duration", "codec", "declared_frames")
+_log = logging.getLogger(__name__)
+_STAMP_UPDATE = t.video.update().where(
+    t.video.c.id == bindparam("vid"), t.video.c.media_path == bindparam("path"),
+    t.video.c.fingerprint == bindparam("fp")).values(
+    media_size=bindparam("size"), media_mtime=bindparam("mtime"))
 
 
 def _video(row: Row[tuple[object, ...]]) -> Video:
@@ -87,6 +96,69 @@ class VideoStore(StoreBase):
             return [(VideoId(i), n, f) for i, n, f in conn.execute(
                 select(v.c.id, v.c.name, v.c.fingerprint).order_by(v.c.id))]
 
+    # -- media stamps (a cache of the last check: no edit, no undo, no edit-log line) ---------
+    def media_stamps(self, ids: Iterable[VideoId]) -> dict[VideoId, MediaStamp]:
+        """The stored size and time of these videos' files (those checked since linked)."""
+        wanted = list(dict.fromkeys(ids))
+        v = t.video
+        found: dict[VideoId, MediaStamp] = {}
+        with self._read() as conn:
+            for i in range(0, len(wanted), 500):
+                rows = conn.execute(select(v.c.id, v.c.media_size, v.c.media_mtime)
+                                    .where(v.c.id.in_(wanted[i:i + 500])))
+                found.update((VideoId(i), MediaStamp(size, mtime)) for i, size, mtime in rows
+                             if size is not None and mtime is not None)
+        return found
+
+    def media_links(self, first_id: int, last_id: int) -> list[MediaLink]:
+        """The linked file, fingerprint and stored stamp of the videos with ids
+        ``first_id..last_id``, by id (only the columns a check reads)."""
+        v = t.video
+        with self._read() as conn:
+            rows = conn.execute(select(v.c.id, v.c.media_path, v.c.fingerprint, v.c.media_size,
+                                       v.c.media_mtime)
+                                .where(v.c.id.between(first_id, last_id)).order_by(v.c.id))
+            return [MediaLink(VideoId(i), path, fp, None if size is None or mtime is None
+                              else MediaStamp(size, mtime))
+                    for i, path, fp, size, mtime in rows]
+
+    def set_media_stamps(self, links: Iterable[MediaLink]) -> None:
+        """Store the stamps of files just found to match their videos' fingerprints, each
+        only where the video is still linked to that file with that fingerprint (a check
+        that raced a relink or an undo stores nothing); in the open write transaction, if
+        any."""
+        with self._write() as conn:
+            self._store_stamps(conn, links)
+
+    @staticmethod
+    def _store_stamps(conn: Connection, links: Iterable[MediaLink]) -> None:
+        rows = [{"vid": k.video_id, "path": k.media_path, "fp": k.fingerprint,
+                 "size": k.stamp.size, "mtime": k.stamp.mtime_ns}
+                for k in links if k.stamp is not None]
+        if rows:
+            conn.execute(_STAMP_UPDATE, rows)
+
+    def remember_media_stamps(self, links: Iterable[MediaLink]) -> bool:
+        """Store stamps as a check's cache: not an edit (no undo step, no edit-log line,
+        not counted as an edit), and where failing is harmless: False, and nothing stored,
+        when the project cannot be written now (read-only, busy, full); the next check
+        reads those files again."""
+        links = [k for k in links if k.stamp is not None]
+        if not links:
+            return True
+        if self._tx is not None:
+            self._store_stamps(self._tx, links)
+            return True
+        if self.read_only is not None:
+            return False
+        try:
+            with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
+                self._store_stamps(conn, links)
+        except (DBAPIError, EmoSignError) as exc:  # (a server away, too)
+            _log.info("media stamps not stored (%s): %s", type(exc).__name__, exc)
+            return False
+        return True
+
     def annotator_by_name(self, name: str) -> Annotator | None:
         """The annotator of this name, if any."""
         with self._read() as conn:
@@ -139,6 +211,9 @@ class VideoStore(StoreBase):
                 if e.before is None:
                     inserts.append({"id": e.after.id, "added_at": now, **values})
                 else:
+                    if (e.before.media_path, e.before.fingerprint) != (
+                            e.after.media_path, e.after.fingerprint):
+                        values.update(media_size=None, media_mtime=None)  # check it again
                     conn.execute(v.update().where(v.c.id == e.after.id).values(**values))
             if log is not None:
                 old, new = e.before, e.after

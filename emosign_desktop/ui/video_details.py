@@ -9,9 +9,19 @@ import html
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from emosign_desktop.core.changes import Changes
+from emosign_desktop.core.media_check import MediaState
 from emosign_desktop.core.model import (
     AnnotatorId,
     PredictedCue,
@@ -22,8 +32,10 @@ from emosign_desktop.core.model import (
 )
 from emosign_desktop.core.schema import LabelSchema
 from emosign_desktop.services.activity import duration_text, times_for_video
+from emosign_desktop.services.media_check import check_video
 from emosign_desktop.services.queries import VideoReview
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui import actions
 from emosign_desktop.ui.fitting import shrinkable
 from emosign_desktop.ui.landmarks_panel import LandmarksPanel
 from emosign_desktop.ui.player.player_widget import PlayerWidget
@@ -45,6 +57,18 @@ class VideoDetailsPanel(QWidget):
         self.message = QLabel("Select a video in the list.")
         self.message.setAccessibleName("Media status")
         shrinkable(self.message)
+        self.media_actions = QWidget()  # shown when the file is not the one labelled
+        self.relink_button = QPushButton("Relink Video File…")
+        self.relink_button.setToolTip("Choose this video's own file (moved or renamed)")
+        self.accept_button = QPushButton("Accept New Content…")
+        self.accept_button.setToolTip("This file is the same recording (re-encoded): take "
+                                      "it as the video's content")
+        row = QHBoxLayout(self.media_actions)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.relink_button)
+        row.addWidget(self.accept_button)
+        row.addStretch(1)
+        self.media_actions.hide()
         self.text = QTextBrowser()
         self.text.setAccessibleName("Labels, cues and segments of the selected video")
         self.text.setOpenLinks(False)
@@ -64,6 +88,7 @@ class VideoDetailsPanel(QWidget):
         box = QVBoxLayout(top)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.message)
+        box.addWidget(self.media_actions)
         box.addWidget(self.player, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
@@ -74,12 +99,15 @@ class VideoDetailsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
-        self._media: tuple[int, str | None] | None = None  # (video id, media path) loaded
+        # (video id, media path, fingerprint) loaded
+        self._media: tuple[int, str | None, str | None] | None = None
         self.refreshes = 0  # review refreshes (tests count them)
         self._seen: tuple[object, object] | None = None  # (video id, what may be shown)
         workspace.on_video(self.show_current)
         workspace.on_annotator(self.refresh)
         workspace.on_changes(self._on_changes)
+        self.relink_button.clicked.connect(lambda: actions.relink_video_file(self, workspace))
+        self.accept_button.clicked.connect(lambda: actions.accept_changed_file(self, workspace))
 
     # -- following the workspace ----------------------------------------------------------------
     def show_current(self) -> None:
@@ -90,32 +118,51 @@ class VideoDetailsPanel(QWidget):
             self.player.close_media()
             self.message.setText("Select a video in the list.")
             self.message.show()
+            self.media_actions.hide()
             self.text.clear()
             self.side_by_side.setRowCount(0)
             self.segment_rows.set_rows([], 1)
             self.regions.segments = []
             self.landmarks.show_video(None, None, [], 1)
             return
-        self._load_media(video)
+        playable = self._load_media(video)
         review = self.workspace.queries.review(video)
-        self.landmarks.show_video(review.media, video.fingerprint, list(review.segments),
-                                  review.frame_count)
+        self.landmarks.show_video(review.media if playable else None, video.fingerprint,
+                                  list(review.segments), review.frame_count)
         self.refresh()
 
-    def _load_media(self, video: Video) -> None:
-        self._media = (video.id, video.media_path)
-        path = self.workspace.queries.media_file(video)
-        if path is None:
+    def _load_media(self, video: Video) -> bool:
+        """Check the video's file, then show it; a file that is not the one the labels were
+        made on is refused, and the panel says why and offers to relink or accept it."""
+        self._media = (video.id, video.media_path, video.fingerprint)
+        queries = self.workspace.queries
+        check = check_video(queries.session, video)
+        path = queries.media_file(video) if check.playable else None
+        self.media_actions.setVisible(check.state in (MediaState.CHANGED,
+                                                      MediaState.MISSING))
+        self.accept_button.setVisible(check.changed)
+        self.media_actions.setEnabled(self.workspace.read_only is None)  # (they write)
+        if check.changed or check.state is MediaState.UNREADABLE:
+            self.player.refuse(f"Not shown: {check.reason}.")
+            self.message.setText(
+                f"{check.reason}. The labels are kept; the player does not show this file "
+                "until you relink the video's own file or accept this one as its new "
+                "content (File ▸ Relink Video File…, File ▸ Accept Changed Video File…)."
+                if check.changed else f"{check.reason}.")
+            self.message.show()
+        elif path is None:
             self.player.close_media()
             self.message.setText(
-                "No media linked to this video." if not video.media_path
-                else f"Media file missing: {video.media_path}")
+                "No media linked to this video." if check.state is MediaState.NOT_LINKED
+                else check.reason)
             self.message.show()
         elif self.player.open(path, video.fingerprint):
             self.message.hide()
+            return True
         else:
             self.message.setText(self.player.error or "")
             self.message.show()
+        return False
 
     def _on_changes(self, changes: Changes) -> None:
         video = self.workspace.video
@@ -123,7 +170,7 @@ class VideoDetailsPanel(QWidget):
             if changes.project:
                 self.show_current()
             return
-        if self._media != (video.id, video.media_path):  # relinked, or another project
+        if self._media != (video.id, video.media_path, video.fingerprint):  # relinked...
             self.show_current()
             return
         everything = changes.project or changes.tiers or changes.annotators

@@ -9,13 +9,21 @@ held), and filtering (a part of the name, your label status) and sorting are don
 query, never by reading every video into Python (an order other than the names' is read
 once as a list of ids).  The summary's counts are aggregate queries over a part of the
 project at a time, after the window is painted.  So opening a project and moving to the next
-video cost the same for 35,000 videos as for 200."""
+video cost the same for 35,000 videos as for 200.
+
+Each row's media file is checked against the video's fingerprint when its page is read (a
+``stat`` each; the files whose size or time changed are read on the checking thread, the row
+saying "checking…" meanwhile), and after a project opens (or its videos change) every video
+is checked, a part at a time, its files looked at on that thread
+(:class:`~emosign_desktop.services.media_check.MediaScan`): a file that is not the one the
+labels were made on shows CHANGED, and the summary counts them."""
 
 from __future__ import annotations
 
 import dataclasses
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -37,10 +45,13 @@ from PySide6.QtWidgets import (
 
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.listing import VideoQuery
-from emosign_desktop.core.model import AnnotationStatus, AnnotatorId, VideoId
+from emosign_desktop.core.media_check import MediaCheck, MediaLink, MediaState
+from emosign_desktop.core.model import AnnotationStatus, AnnotatorId, Video, VideoId
+from emosign_desktop.services.media_check import check_media, quick_checks
 from emosign_desktop.services.summary import ListSummary, VideoRow
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.fitting import shrinkable
+from emosign_desktop.ui.media_checker import MediaChecker
 
 _FIXED = ("Video", "Duration", "Frames", "FPS", "Size", "Codec", "Media")
 #: The order each fixed column sorts by (status columns: that annotator's status).
@@ -68,7 +79,11 @@ COUNT_CHUNK = 500
 COUNT_SECONDS = 0.008
 #: More changed labels than this at once: the list reads its rows again instead.
 _FEW_CHANGES = 400
+_MEDIA_COLUMN = 6
+#: What the Media column says of a file that is there but cannot be shown.
+_MEDIA_TEXT = {MediaState.CHANGED: "CHANGED", MediaState.UNREADABLE: "UNREADABLE"}
 Index = QModelIndex | QPersistentModelIndex
+MediaKey = tuple[str | None, str | None]  # (media path, fingerprint) a check was made for
 
 
 class VideoListModel(QAbstractTableModel):
@@ -86,6 +101,13 @@ class VideoListModel(QAbstractTableModel):
         self._ids: list[VideoId] | None = None
         self._rows_of: dict[VideoId, int] | None = None
         self.pages_read = 0  # tests count them
+        # the newest check of each video's file, with the link it was made for
+        self._checks: dict[VideoId, tuple[MediaKey, MediaCheck]] = {}
+        self.changed_files: set[VideoId] = set()  # videos whose file is not the one added
+        self._reading: dict[VideoId, MediaKey] = {}  # files being read (size or time changed)
+        #: Reads files off this thread (the panel's checking thread); without it the
+        #: model reads them at once.
+        self.read_files: Callable[[list[MediaLink]], None] | None = None
 
     # -- what it shows -------------------------------------------------------------------------
     def reload(self, query: VideoQuery | None = None) -> None:
@@ -108,6 +130,7 @@ class VideoListModel(QAbstractTableModel):
             else:  # the first page now: when it is not full, it is the whole list
                 first: list[VideoRow | None] = list(queries.video_page(self.query, 0, PAGE))
                 self.pages_read += 1
+                self._check_rows(first)
                 self._pages[0] = first
                 self._count = (len(first) if len(first) < PAGE
                                else queries.video_count(self.query))
@@ -144,6 +167,71 @@ class VideoListModel(QAbstractTableModel):
         """The annotators that have a status column."""
         return list(self._annotators)
 
+    # -- media checks --------------------------------------------------------------------------
+    def media_check(self, row: VideoRow) -> MediaCheck | None:
+        """The newest check of the row's file (None: not checked as it is linked now)."""
+        held = self._checks.get(row.video.id)
+        key = (row.video.media_path, row.video.fingerprint)
+        return held[1] if held is not None and held[0] == key else None
+
+    def reading(self, row: VideoRow) -> bool:
+        """True while the row's file is being read to check it."""
+        return self._reading.get(row.video.id) == (row.video.media_path, row.video.fingerprint)
+
+    def _check_rows(self, rows: list[VideoRow | None]) -> None:
+        """A ``stat`` of each row's file; those whose size or time changed are read (off this
+        thread when :attr:`read_files` is set)."""
+        ws = self.workspace
+        todo = [r.video for r in rows if r is not None and self.media_check(r) is None
+                and not self.reading(r)]
+        if not todo or ws is None or not ws.has_project:
+            return
+        if self.read_files is None:
+            found = check_media(ws.queries.session, todo)
+            self._note([(v, found[v.id]) for v in todo])
+            return
+        checks, to_read = quick_checks(ws.queries.session, todo)
+        self._note([(v, checks[v.id]) for v in todo if v.id in checks])
+        if to_read:
+            self._reading.update((k.video_id, (k.media_path, k.fingerprint)) for k in to_read)
+            self.read_files(to_read)
+
+    def stop_reading(self, links: list[MediaLink]) -> None:
+        """These files were not read after all (their rows say what they said before)."""
+        for link in links:
+            self._reading.pop(link.video_id, None)
+
+    def _note(self, checked: list[tuple[Video | MediaLink, MediaCheck]]) -> None:
+        for link, check in checked:
+            self._checks[check.video_id] = ((link.media_path, link.fingerprint), check)
+            if check.changed:
+                self.changed_files.add(check.video_id)
+            else:
+                self.changed_files.discard(check.video_id)
+
+    def note_checks(self, checked: list[tuple[MediaLink, MediaCheck]]) -> None:
+        """Take these checks (of the whole project's, a part at a time): rows held whose
+        Media cell says something else now are repainted."""
+        if not checked:
+            return
+        before = {c.video_id: self._checks.get(c.video_id) for _link, c in checked}
+        for link, _c in checked:
+            if self._reading.get(link.video_id) == (link.media_path, link.fingerprint):
+                del self._reading[link.video_id]
+        self._note(list(checked))
+        held = {row.video.id: i for i, row in self._held()}
+        for _link, check in checked:
+            old = before[check.video_id]
+            if check.video_id in held and (old is None or old[1] != check):
+                cell = self.index(held[check.video_id], _MEDIA_COLUMN)
+                self.dataChanged.emit(cell, cell)
+
+    def forget_checks(self) -> None:
+        """Forget every check (another project)."""
+        self._checks.clear()
+        self.changed_files.clear()
+        self._reading.clear()
+
     # -- rows, a page at a time ----------------------------------------------------------------
     def _held(self) -> list[tuple[int, VideoRow]]:
         return [(page * PAGE + k, row) for page, rows in self._pages.items()
@@ -168,6 +256,7 @@ class VideoListModel(QAbstractTableModel):
         else:
             rows = list(ws.queries.video_page(self.query, page * PAGE, PAGE))
         self.pages_read += 1
+        self._check_rows(rows)
         self._pages[page] = rows
         while len(self._pages) > PAGES_HELD:
             self._pages.popitem(last=False)
@@ -248,6 +337,10 @@ class VideoListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, col)
         media = row.video.media
+        check = self.media_check(row)
+        if role == Qt.ItemDataRole.ToolTipRole and col == _MEDIA_COLUMN and check is not None \
+                and check.reason and check.state is not MediaState.NOT_LINKED:
+            return check.reason
         if role == Qt.ItemDataRole.ToolTipRole and col in (2, 6) and media is not None \
                 and media.is_truncated:
             return (f"only {media.frame_count} of the {media.declared_frames} frames its "
@@ -266,10 +359,16 @@ class VideoListModel(QAbstractTableModel):
         v, m = row.video, row.video.media
         if col == 0:
             return v.name
-        if col == 6:
+        if col == _MEDIA_COLUMN:
+            check = self.media_check(row)
             if not v.media_path:
                 return "not linked"
-            if not row.media_found:
+            if check is None and self.reading(row):
+                return "checking…"
+            if check is not None and check.state in _MEDIA_TEXT:
+                return _MEDIA_TEXT[check.state]
+            if not row.media_found or (check is not None and
+                                       check.state is MediaState.MISSING):
                 return "MISSING"
             return "found, cut short" if m is not None and m.is_truncated else "found"
         if col >= len(_FIXED):
@@ -344,10 +443,16 @@ class VideoListPanel(QWidget):
         self._count_timer = QTimer(self)
         self._count_timer.setInterval(0)
         self._count_timer.timeout.connect(self._count_some)
+        # every video's file checked, the files on a thread of their own
+        self.checker = MediaChecker(workspace, self)
+        self.checker.checked.connect(self._on_checked)
+        self.checker.dropped.connect(self.model.stop_reading)
+        self.model.read_files = self.checker.read
         workspace.on_changes(self._on_changes)
         workspace.on_video(self._show_current)
         workspace.on_annotator(self._on_annotator)
         self.refresh()
+        self.checker.start()
 
     @property
     def proxy(self) -> VideoListModel:
@@ -367,6 +472,17 @@ class VideoListPanel(QWidget):
             self.summary.setText("No project open: File ▸ Open Project (Ctrl+O).")
             return
         self._recount()
+
+    # -- checking every video's file --------------------------------------------------------
+    def _on_checked(self, checked: list[tuple[MediaLink, MediaCheck]]) -> None:
+        changed = len(self.model.changed_files)
+        self.model.note_checks(checked)
+        if changed != len(self.model.changed_files) or not self.checker.busy():
+            self._update_summary()
+
+    def checking(self) -> bool:
+        """True while the project's media files are still being checked."""
+        return self.checker.busy()
 
     def _query(self) -> VideoQuery:
         _text, statuses = SHOW[max(self.show_status.currentIndex(), 0)]
@@ -405,8 +521,12 @@ class VideoListPanel(QWidget):
             header.resizeSection(col, width)
 
     def _on_changes(self, changes: Changes) -> None:
+        if changes.project:
+            self.model.forget_checks()
         if changes.project or changes.videos or changes.annotators:
             self.refresh()
+            if changes.project or changes.videos:
+                self.checker.start()
             return
         if changes.annotations:
             if not self.model.update_statuses(changes.annotations):
@@ -478,6 +598,9 @@ class VideoListPanel(QWidget):
             text = ListSummary(self._videos, done).text(ws.annotator, self.model.annotators())
         if shown != self._videos:
             text = f"{shown} shown · {text}"
+        changed = len(self.model.changed_files)
+        if changed:
+            text += f" · {changed} file{'s' if changed > 1 else ''} CHANGED (Media column)"
         self.summary.setText(text)
 
     def _show_current(self) -> None:

@@ -8,15 +8,15 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 
 from emosign_desktop.core.model import AnnotationStatus
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA
-from emosign_desktop.services.demo import ensure_demo_project
 from emosign_desktop.settings import UserSettings
 from emosign_desktop.storage import open_project
 from emosign_desktop.ui.main_window import MainWindow
+from tests.conftest import demo_copy
 
 
 @pytest.fixture
 def demo(tmp_path):
-    return ensure_demo_project(tmp_path / "demo")
+    return demo_copy(tmp_path)
 
 
 @pytest.fixture
@@ -260,7 +260,7 @@ def test_tiers_and_vocabularies_are_editable_and_undoable(window, demo, qtbot):
         assert [t.name for t in p.repo.tiers()][1:] == ["Emotion cue"]
 
 
-def test_relink_missing_media_by_fingerprint(window, demo, tmp_path, monkeypatch):
+def test_relink_missing_media_by_fingerprint(window, demo, tmp_path, monkeypatch, qtbot):
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     moved = tmp_path / "moved"
@@ -274,8 +274,8 @@ def test_relink_missing_media_by_fingerprint(window, demo, tmp_path, monkeypatch
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
     window.menus.relink.trigger()
-    assert "Found 1" in shown[0]
-    assert window.videos.proxy.index(row, 6).data() == "found"
+    assert "Found 1" in shown[0]  # (its file is checked again on the checking thread)
+    qtbot.waitUntil(lambda: window.videos.proxy.index(row, 6).data() == "found", timeout=5000)
     with open_project(demo) as p:
         assert p.repo.video_by_name("pose_sample_video").media_path.endswith("renamed.mp4")
 

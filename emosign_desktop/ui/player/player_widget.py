@@ -175,6 +175,20 @@ class PlayerWidget(QWidget):
         self.playhead.set_media(index.frame_count, index.fps)
         return True
 
+    def refuse(self, reason: str) -> None:
+        """Show no video, and say why in words where the picture would be (a file that is
+        not the one the labels were made on is never shown beside them)."""
+        self.close_media()
+        self.error = None
+        self.view.set_notice(reason)
+        self._refresh_controls()
+
+    @property
+    def refused(self) -> str:
+        """Why no video is shown (empty unless :meth:`refuse` was called since the last
+        :meth:`open`)."""
+        return self.view.notice
+
     def close_media(self) -> None:
         """Stop playback and release the video."""
         self.playhead.set_playing(False)
@@ -288,7 +302,8 @@ class PlayerWidget(QWidget):
         self.speed.blockSignals(False)
         self.play_button.setText("❚❚ Pause" if ph.playing else "▶ Play")
         if self.reader is None:
-            self.frame_label.setText(self.error or "No video")
+            self.frame_label.setText("Video not shown" if self.refused
+                                     else self.error or "No video")
             self.time_label.setText("")
             return
         index = self.reader.index

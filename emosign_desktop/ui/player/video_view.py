@@ -43,6 +43,7 @@ class VideoView(QWidget):
         self.picture: NDArray[np.uint8] | None = None
         self._image: QImage | None = None
         self.overlays: list = []  # objects with .active and .paint(painter, rect, frame)
+        self.notice = ""  # said in words where the picture would be (no picture shown)
 
     def set_picture(self, index: int, picture: NDArray[np.uint8]) -> None:
         """Show ``picture`` as frame ``index``."""
@@ -61,6 +62,12 @@ class VideoView(QWidget):
 
     def clear(self) -> None:
         self.shown_index = self.picture = self._image = None
+        self.set_notice("")
+
+    def set_notice(self, text: str) -> None:
+        """Say ``text`` in words on the empty picture area (why no picture is shown)."""
+        self.notice = text
+        self.setAccessibleDescription(text)
         self.update()
 
     def image_rect(self) -> QRectF:
@@ -121,6 +128,11 @@ class VideoView(QWidget):
             if self._drag is not None:
                 painter.setPen(QPen(QColor(255, 230, 0), 2, Qt.PenStyle.DashLine))
                 painter.drawRect(QRectF(self._drag[0], self._drag[1]).normalized())
+        elif self.notice:
+            painter.setPen(QColor(255, 255, 255))
+            painter.drawText(QRectF(self.rect()).adjusted(16, 16, -16, -16),
+                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                             self.notice)
         if self.hasFocus():
             self._paint_focus(painter)
         painter.end()
