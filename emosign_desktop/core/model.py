@@ -163,6 +163,8 @@ class Tier:
     coding scheme): ``read_only``, shown beside ours under its ``group`` (e.g. "Facial
     grammar (reference)"), under its ``parent`` tier when it depends on one, and its
     ``source`` names the file it came from (importing that file again replaces it).
+    ``origin`` keeps what the files it came from say of it (JSON: per file, e.g. an ELAN
+    tier's linguistic type and vocabulary), so it can be written back as it came.
     """
 
     id: TierId
@@ -173,6 +175,7 @@ class Tier:
     group: str = ""
     parent_id: TierId | None = None
     source: str = ""
+    origin: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,39 +1,39 @@
-"""ELAN annotation files (``.eaf``, EAF 2.7 to 3.0): read safely, and written with pympi-ling.
+"""ELAN annotation files (``.eaf``, EAF 2.7 to 3.0), read safely (writing:
+:mod:`emosign_desktop.io.eaf_writer`).
 
-Reading parses the whole file with defusedxml (no entity declarations, no external
-references, at most :data:`MAX_EAF_BYTES`), checks every reference in it (linguistic types,
-parent tiers, time slots, referenced annotations) and gives each annotation its span in
-milliseconds of the annotation timeline:
+Reading parses the whole file with defusedxml (no document type declaration, so no
+entities; nothing fetched; at most :data:`MAX_EAF_BYTES`), checks every reference in it
+(linguistic types, parent tiers, time slots, referenced annotations) and gives each
+annotation its span in milliseconds of the annotation timeline:
 
 * an alignable annotation spans its two time slots; a time slot without a value (ELAN leaves
   them in time subdivisions) is spread evenly between the aligned slots at the two ends of
   its chain of annotations, as ELAN shows it, or failing that between the aligned slots
   before and after it in the file's time order;
 * a reference annotation (symbolic subdivision or association) spans its parent's span;
-  symbolic subdivisions keep their order (``PREVIOUS_ANNOTATION``).
+  symbolic subdivisions keep their order (``PREVIOUS_ANNOTATION``);
+* every annotation on a dependent tier names its parent annotation: the one it refers to,
+  or for time subdivisions and included-in tiers the parent tier's annotation it lies in.
 
-Writing (:func:`write_eaf`) makes an EAF 3.0 file: one ELAN tier per tier of ours and
-annotator (a second, third... lane when segments overlap, which one ELAN tier cannot
-hold), its linguistic type ``EmoSign: <tier>`` carrying the controlled vocabulary, the
-tier's ``ANNOTATOR`` and ``PARTICIPANT``, and two dependent symbolic-association tiers for
-what ELAN has no place for: ``<tier> note`` (the segment's note) and ``<tier> region``
-(``x=.. y=.. w=.. h=..`` in 0..1 image coordinates), each only where a segment has one.
-This module knows milliseconds only; frames are the services' business.
+What the file says of each tier besides its annotations (its linguistic type and constraint,
+its controlled vocabulary with descriptions and languages, participant, annotator, locale)
+is kept, so the tier can be written back as it came (:func:`tier_definition`).  This module
+knows milliseconds only; frames are the services' business.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterable, Sequence
+import bisect
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote, unquote, urlparse
+from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
 
-from emosign_desktop.core.errors import EmoSignError, InputFileError
-from emosign_desktop.io.safe_xml import read_xml_file
+from emosign_desktop.core.errors import InputFileError
+from emosign_desktop.io.safe_xml import parse_xml, too_large
 
 #: Larger files are refused before they are parsed.
 MAX_EAF_BYTES = 64 * 1024 * 1024
@@ -46,10 +46,8 @@ REGION_TYPE = "EmoSign region"
 VIDEO_PROPERTY = "emosign:video"
 CONSTRAINTS = ("Time_Subdivision", "Symbolic_Subdivision", "Symbolic_Association",
                "Included_In")
-SCHEMA_URL = "http://www.mpi.nl/tools/elan/EAFv3.0.xsd"
-MIME_TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime",
-              ".mkv": "video/x-matroska", ".webm": "video/webm", ".avi": "video/x-msvideo",
-              ".mpg": "video/mpeg", ".mpeg": "video/mpeg", ".mts": "video/mp2t"}
+#: Constraints whose annotations refer to a parent annotation instead of time slots.
+SYMBOLIC = ("Symbolic_Subdivision", "Symbolic_Association")
 
 
 # -- what a file holds ---------------------------------------------------------------------------
@@ -95,7 +93,42 @@ class EafAnnotation:
     begin_ms: float
     end_ms: float
     value: str
-    parent: str | None = None  # the annotation a reference annotation refers to
+    #: The annotation it depends on: the one a reference annotation refers to, or the parent
+    #: tier's annotation an alignable one on a dependent tier lies in (None: none).
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class EafType:
+    """A linguistic type: its constraint (None for a top-level type) and flags."""
+
+    id: str
+    constraint: str | None = None
+    time_alignable: bool = True
+    graphic_references: bool = False
+
+
+@dataclass(frozen=True)
+class EafEntry:
+    """A controlled vocabulary's entry: its value in each language, (value, language,
+    description); the language is "" in an EAF 2.x file."""
+
+    id: str
+    values: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class EafVocabulary:
+    """A controlled vocabulary: its descriptions, (language, text), and entries."""
+
+    id: str
+    descriptions: tuple[tuple[str, str], ...] = ()
+    entries: tuple[EafEntry, ...] = ()
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """Every value (all languages), each once, in the file's order."""
+        return tuple(dict.fromkeys(v for e in self.entries for v, _, _ in e.values if v))
 
 
 @dataclass(frozen=True)
@@ -110,17 +143,24 @@ class EafTier:
     constraint: str | None = None
     vocabulary: tuple[str, ...] = ()
     annotations: tuple[EafAnnotation, ...] = ()
+    type: EafType | None = None  # the whole linguistic type
+    cv: EafVocabulary | None = None  # the whole controlled vocabulary
+    locale: str = ""  # DEFAULT_LOCALE
+    language: str = ""  # LANG_REF
 
 
 @dataclass(frozen=True)
 class EafDocument:
-    """What an ELAN file holds."""
+    """What an ELAN file holds (``sha256``: of its bytes)."""
 
     path: Path
     version: str
     media: tuple[EafMedia, ...] = ()
     properties: tuple[tuple[str, str], ...] = ()
     tiers: tuple[EafTier, ...] = ()
+    sha256: str = ""
+    #: ``LANGUAGE`` definitions: id -> (LANG_DEF, LANG_LABEL).
+    languages: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def header_property(self, name: str) -> str | None:
         """The value of the header property ``name``, if the file has it."""
@@ -137,21 +177,23 @@ def read_eaf(path: str | Path) -> EafDocument:
     """Read and check an ELAN file; any problem is an :class:`InputFileError` naming the file
     and what is wrong with it."""
     path = Path(path)
-    root = _parse(path)
-    return _Reader(path, root).document()
-
-
-def _parse(path: Path) -> ElementTree.Element:
-    root = read_xml_file(path, kind="ELAN", max_bytes=MAX_EAF_BYTES)
+    try:
+        size = path.stat().st_size
+        if size > MAX_EAF_BYTES:
+            raise InputFileError(path, too_large("ELAN", size, MAX_EAF_BYTES))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
+    root = parse_xml(data, path, kind="ELAN", max_bytes=MAX_EAF_BYTES)
     if root.tag != "ANNOTATION_DOCUMENT":
         raise InputFileError(path, f"not an ELAN file: its root element is <{root.tag}>, not "
                              "<ANNOTATION_DOCUMENT>")
-    return root
+    return _Reader(path, root).document(hashlib.sha256(data).hexdigest())
 
 
 @dataclass
 class _Type:
-    constraint: str | None
+    type: EafType
     vocabulary: str | None
 
 
@@ -182,7 +224,7 @@ class _Reader:
     def fail(self, problem: str) -> InputFileError:
         return InputFileError(self.path, problem)
 
-    def document(self) -> EafDocument:
+    def document(self, sha256: str = "") -> EafDocument:
         root = self.root
         header = root.find("HEADER")
         if header is None:
@@ -211,19 +253,25 @@ class _Reader:
                 a.span = (begin, max(begin, end))
         for a in annotations.values():
             self._span(a, annotations)
+        _parents_by_time(tiers)
+        languages = {lang.get("LANG_ID", ""): (lang.get("LANG_DEF", ""),
+                                               lang.get("LANG_LABEL", ""))
+                     for lang in root.iter("LANGUAGE") if lang.get("LANG_ID")}
         out = []
         for tier_id, raw in tiers.items():
             attrs = raw.attrs
             kind = types[attrs["LINGUISTIC_TYPE_REF"]]
-            vocabulary = vocabularies.get(kind.vocabulary or "", ())
-            ordered = _in_order(raw.annotations, kind.constraint)
+            cv = vocabularies.get(kind.vocabulary or "")
+            ordered = _in_order(raw.annotations, kind.type.constraint)
             out.append(EafTier(
                 tier_id, attrs["LINGUISTIC_TYPE_REF"], attrs.get("PARENT_REF") or None,
-                attrs.get("ANNOTATOR", ""), attrs.get("PARTICIPANT", ""), kind.constraint,
-                vocabulary,
+                attrs.get("ANNOTATOR", ""), attrs.get("PARTICIPANT", ""), kind.type.constraint,
+                cv.values if cv else (),
                 tuple(EafAnnotation(a.id, *a.span or (0.0, 0.0), a.value, a.ref)
-                      for a in ordered)))
-        return EafDocument(self.path, root.get("VERSION", ""), media, properties, tuple(out))
+                      for a in ordered),
+                kind.type, cv, attrs.get("DEFAULT_LOCALE", ""), attrs.get("LANG_REF", "")))
+        return EafDocument(self.path, root.get("VERSION", ""), media, properties, tuple(out),
+                           sha256, languages)
 
     def _media(self, m: ElementTree.Element) -> EafMedia:
         origin = m.get("TIME_ORIGIN")
@@ -268,19 +316,29 @@ class _Reader:
             if constraint is not None and constraint not in CONSTRAINTS:
                 raise self.fail(f"the linguistic type '{name}' has the unknown constraint "
                                 f"'{constraint}'")
-            types[name] = _Type(constraint, lt.get("CONTROLLED_VOCABULARY_REF") or None)
+            kind = EafType(name, constraint, lt.get("TIME_ALIGNABLE", "true") != "false",
+                           lt.get("GRAPHIC_REFERENCES", "false") == "true")
+            types[name] = _Type(kind, lt.get("CONTROLLED_VOCABULARY_REF") or None)
         return types
 
-    def _vocabularies(self) -> dict[str, tuple[str, ...]]:
+    def _vocabularies(self) -> dict[str, EafVocabulary]:
         out = {}
         for cv in self.root.iter("CONTROLLED_VOCABULARY"):
-            values: list[str] = []
-            for entry in cv:
+            descriptions = [(d.get("LANG_REF", ""), d.text or "")
+                            for d in cv.findall("DESCRIPTION")]
+            if cv.get("DESCRIPTION"):  # EAF 2.x: one description, as an attribute
+                descriptions.append(("", cv.get("DESCRIPTION", "")))
+            entries: list[EafEntry] = []
+            for n, entry in enumerate(cv, 1):
                 if entry.tag == "CV_ENTRY":  # EAF 2.x: the value is the text
-                    values.append(entry.text or "")
+                    entries.append(EafEntry(entry.get("CVE_ID", "") or f"cveid{n}", (
+                        (entry.text or "", "", entry.get("DESCRIPTION", "")),)))
                 elif entry.tag == "CV_ENTRY_ML":  # EAF 3.0: a value per language
-                    values.extend(v.text or "" for v in entry.iter("CVE_VALUE"))
-            out[cv.get("CV_ID", "")] = tuple(dict.fromkeys(v for v in values if v))
+                    entries.append(EafEntry(entry.get("CVE_ID", "") or f"cveid{n}", tuple(
+                        (v.text or "", v.get("LANG_REF", ""), v.get("DESCRIPTION", ""))
+                        for v in entry.iter("CVE_VALUE"))))
+            out[cv.get("CV_ID", "")] = EafVocabulary(cv.get("CV_ID", ""), tuple(descriptions),
+                                                     tuple(entries))
         return out
 
     def _tiers(self, types: dict[str, _Type]) -> dict[str, _RawTier]:
@@ -344,6 +402,30 @@ class _Reader:
         for child in chain:
             child.span = node.span
         return node.span
+
+
+def _parents_by_time(tiers: dict[str, _RawTier]) -> None:
+    """Alignable annotations on a dependent tier: the parent tier's annotation they lie in
+    (whose span holds their middle)."""
+    for raw in tiers.values():
+        parent = tiers.get(raw.attrs.get("PARENT_REF") or "")
+        aligned = [a for a in raw.annotations if a.slots is not None and a.span is not None]
+        if parent is None or not aligned:
+            continue
+        spans = sorted((a.span[0], a.span[1], a.id) for a in parent.annotations
+                       if a.span is not None)
+        begins = [b for b, _, _ in spans]
+        for a in aligned:
+            assert a.span is not None
+            begin, end = a.span
+            i = bisect.bisect_right(begins, begin) - 1  # parents do not overlap on a tier
+            if i < 0 or spans[i][1] < end:  # not inside one: the one holding its middle
+                middle = (begin + end) / 2
+                i = bisect.bisect_right(begins, middle) - 1
+                if i >= 0 and spans[i][1] < middle:
+                    i = -1
+            if i >= 0:
+                a.ref = spans[i][2]
 
 
 def _in_order(annotations: list[_Raw], constraint: str | None) -> list[_Raw]:
@@ -417,7 +499,47 @@ def _slot_times(slots: dict[str, int | None],
     return times
 
 
-# -- writing -------------------------------------------------------------------------------------
+# -- a tier's definition, kept to write it back ----------------------------------------------------
+
+def tier_definition(tier: EafTier, languages: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+    """What the file says of ``tier`` besides its annotations, as plain data (JSON): enough
+    for :func:`tier_from_definition` to give it back, with the languages it uses."""
+    kind = tier.type or EafType(tier.linguistic_type, tier.constraint)
+    cv = tier.cv
+    used = {tier.language} | {lang for _, lang, _ in (
+        v for e in (cv.entries if cv else ()) for v in e.values)} | {
+        lang for lang, _ in (cv.descriptions if cv else ())}
+    return {
+        "tier": tier.id, "parent": tier.parent, "participant": tier.participant,
+        "annotator": tier.annotator, "locale": tier.locale, "language": tier.language,
+        "type": {"id": kind.id, "constraint": kind.constraint,
+                 "time_alignable": kind.time_alignable,
+                 "graphic_references": kind.graphic_references},
+        "cv": None if cv is None else {
+            "id": cv.id, "descriptions": [list(d) for d in cv.descriptions],
+            "entries": [[e.id, [list(v) for v in e.values]] for e in cv.entries]},
+        "languages": {k: list(v) for k, v in languages.items() if k in used},
+    }
+
+
+def tier_from_definition(data: Mapping[str, Any]) -> tuple[EafTier, dict[str, tuple[str, str]]]:
+    """The tier (without annotations) and languages :func:`tier_definition` describes."""
+    kind = data["type"]
+    cv_data = data.get("cv")
+    cv = None if not cv_data else EafVocabulary(
+        cv_data["id"], tuple((str(a), str(b)) for a, b in cv_data.get("descriptions", ())),
+        tuple(EafEntry(str(eid), tuple((str(v), str(lang), str(d)) for v, lang, d in values))
+              for eid, values in cv_data.get("entries", ())))
+    eaf_type = EafType(kind["id"], kind.get("constraint"), bool(kind.get("time_alignable", True)),
+                       bool(kind.get("graphic_references", False)))
+    tier = EafTier(data["tier"], eaf_type.id, data.get("parent"), data.get("annotator", ""),
+                   data.get("participant", ""), eaf_type.constraint, cv.values if cv else (),
+                   (), eaf_type, cv, data.get("locale", ""), data.get("language", ""))
+    languages = {str(k): (str(v[0]), str(v[1])) for k, v in data.get("languages", {}).items()}
+    return tier, languages
+
+
+# -- regions -------------------------------------------------------------------------------------
 
 def region_text(x: float, y: float, w: float, h: float) -> str:
     """A region as the value of a region annotation (exact: shortest round-trip floats)."""
@@ -431,147 +553,3 @@ def parse_region_text(text: str) -> tuple[float, float, float, float] | None:
         return (float(parts["x"]), float(parts["y"]), float(parts["w"]), float(parts["h"]))
     except (KeyError, ValueError):
         return None
-
-
-@dataclass(frozen=True)
-class ExportSpan:
-    """A segment to write: milliseconds ``begin_ms`` (inclusive) to ``end_ms``."""
-
-    begin_ms: int
-    end_ms: int
-    value: str = ""
-    note: str = ""
-    region: str = ""  # :func:`region_text`, or ""
-
-
-@dataclass(frozen=True)
-class ExportTier:
-    """One of our tiers for one annotator."""
-
-    tier: str  # our tier's name
-    annotator: str
-    participant: str
-    vocabulary: tuple[str, ...] = ()
-    spans: tuple[ExportSpan, ...] = ()
-
-    @property
-    def elan_id(self) -> str:
-        return f"{self.tier}@{self.annotator}"
-
-
-@dataclass(frozen=True)
-class ExportMedia:
-    """The media to link: its absolute path and the path relative to the EAF's folder."""
-
-    path: Path
-    relative: str
-
-    @property
-    def mime_type(self) -> str:
-        return MIME_TYPES.get(self.path.suffix.lower(), "video/*")
-
-
-def relative_media_url(media: Path, eaf_folder: Path) -> str:
-    """``RELATIVE_MEDIA_URL`` as ELAN writes it: ``./clip.mp4``, ``../media/clip.mp4``."""
-    try:
-        rel = Path(os.path.relpath(media.resolve(), eaf_folder.resolve())).as_posix()
-    except ValueError:  # another drive
-        return ""
-    return quote(rel if rel.startswith("../") else f"./{rel}")
-
-
-def lanes(spans: Iterable[ExportSpan]) -> list[list[ExportSpan]]:
-    """Spans spread over as few lanes as needed for none to overlap within a lane (one ELAN
-    tier holds no overlapping annotations)."""
-    out: list[list[ExportSpan]] = []
-    for span in sorted(spans, key=lambda s: (s.begin_ms, s.end_ms)):
-        lane = next((lane for lane in out if lane[-1].end_ms <= span.begin_ms), None)
-        if lane is None:
-            out.append([span])
-        else:
-            lane.append(span)
-    return out or [[]]
-
-
-def write_eaf(path: str | Path, tiers: Sequence[ExportTier], *, media: ExportMedia | None,
-              video: str, author: str = "EmoSign Desktop") -> int:
-    """Write ``tiers`` as an EAF 3.0 file (atomically); returns the annotations written."""
-    from pympi.Elan import Eaf, to_adocument
-
-    path = Path(path)
-    eaf = Eaf(author=author)
-    eaf.adocument.update({"VERSION": "3.0", "FORMAT": "3.0",
-                          "xsi:noNamespaceSchemaLocation": SCHEMA_URL})
-    eaf.remove_tier("default")
-    eaf.remove_linguistic_type("default-lt")
-    eaf.header = {"MEDIA_FILE": "", "TIME_UNITS": "milliseconds"}
-    eaf.add_language("und", "http://cdb.iso.org/lg/CDB-00130975-001", "undetermined (und)")
-    if media is not None:
-        eaf.add_linked_file(media.path.resolve().as_uri(), relpath=media.relative or None,
-                            mimetype=media.mime_type)
-    eaf.add_linguistic_type(NOTE_TYPE, "Symbolic_Association", timealignable=False)
-    eaf.add_linguistic_type(REGION_TYPE, "Symbolic_Association", timealignable=False)
-    for tier in tiers:
-        _add_type(eaf, tier)
-    count = 0
-    for tier in tiers:
-        count += _add_tier(eaf, tier)
-    eaf.properties = [("URN", f"urn:nl-mpi-tools-elan-eaf:{uuid.uuid4()}"),
-                      (VIDEO_PROPERTY, video), ("lastUsedAnnotationId", str(eaf.maxaid))]
-    document = ElementTree.ElementTree(to_adocument(eaf, pretty=True))
-    tmp = path.with_name(path.name + ".part")
-    try:
-        document.write(str(tmp), xml_declaration=True, encoding="UTF-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise EmoSignError(f"{path}: cannot write the file ({exc.strerror})") from None
-    return count
-
-
-def _add_type(eaf: Any, tier: ExportTier) -> None:
-    lt = OWN_TYPE_PREFIX + tier.tier
-    if lt in eaf.linguistic_types:
-        return
-    eaf.add_linguistic_type(lt, timealignable=True)
-    if tier.vocabulary:
-        cv = tier.tier
-        eaf.add_controlled_vocabulary(cv)
-        eaf.add_cv_description(cv, "und", f"Values of the EmoSign tier '{tier.tier}'")
-        for i, value in enumerate(tier.vocabulary):
-            eaf.add_cv_entry(cv, f"cveid{i}", [(value, "und", f"{tier.tier}: {value}")])
-        eaf.linguistic_types[lt]["CONTROLLED_VOCABULARY_REF"] = cv
-
-
-def _add_tier(eaf: Any, tier: ExportTier) -> int:
-    """The tier's lanes, each with its note and region tiers where needed.  Annotations go in
-    through pympi's tables directly: its add_ref_annotation finds the parent by time, which
-    is linear per call and ambiguous where two segments touch."""
-    lt = OWN_TYPE_PREFIX + tier.tier
-    count = 0
-    for n, lane in enumerate(lanes(tier.spans), 1):
-        name = tier.elan_id if n == 1 else f"{tier.elan_id} ({n})"
-        eaf.add_tier(name, ling=lt, part=tier.participant, ann=tier.annotator)
-        children: dict[str, list[tuple[str, str]]] = {"note": [], "region": []}
-        for span in lane:
-            aid = eaf.generate_annotation_id()
-            begin, end = eaf.generate_ts_id(span.begin_ms), eaf.generate_ts_id(span.end_ms)
-            eaf.tiers[name][0][aid] = (begin, end, span.value, None)
-            eaf.annotations[aid] = name
-            count += 1
-            if span.note:
-                children["note"].append((aid, span.note))
-            if span.region:
-                children["region"].append((aid, span.region))
-        for kind, child_type in (("note", NOTE_TYPE), ("region", REGION_TYPE)):
-            if not children[kind]:
-                continue
-            child = f"{name} {kind}"
-            eaf.add_tier(child, ling=child_type, parent=name, part=tier.participant,
-                         ann=tier.annotator)
-            for parent_aid, text in children[kind]:
-                aid = eaf.generate_annotation_id()
-                eaf.tiers[child][1][aid] = (parent_aid, text, None, None)
-                eaf.annotations[aid] = child
-                count += 1
-    return count

@@ -20,7 +20,8 @@ and both ends are the *start* of a frame: the last frame an annotation covers st
 ``E`` (adjacent annotations are one frame apart).  Values 400000-400002 of every field are
 the phases HOLD, ONSET and OFFSET: an ONSET belongs to the event that follows it on its
 track, an OFFSET or a HOLD to the one before it; such an annotation takes that event's value
-and keeps its phase (``"onset"``...), or no value when its track has no such event.
+and keeps its phase (``"onset"``...), or no value when its track has no such event.  Free
+text (glosses, translations) is kept exactly as written, spaces included.
 
 The XML is parsed with defusedxml: a DOCTYPE (and so any entity, internal or external) is
 refused, nothing is fetched, and files over :data:`MAX_FILE_BYTES` are not read.
@@ -28,13 +29,14 @@ refused, nothing is fetched, and files over :data:`MAX_FILE_BYTES` are not read.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from emosign_desktop.core.errors import InputFileError
-from emosign_desktop.io.safe_xml import parse_xml, read_xml_file
+from emosign_desktop.io.safe_xml import parse_xml, too_large
 
 ROOT = "SIGNSTREAM-DATABASE"
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -94,12 +96,13 @@ class Utterance:
 
 @dataclass(frozen=True)
 class SignStreamFile:
-    """What a file holds (fields in the file's order)."""
+    """What a file holds (fields in the file's order; ``sha256``: of its bytes)."""
 
     path: Path
     fields: tuple[Field, ...]
     utterances: tuple[Utterance, ...]
     participants: dict[str, str] = field(default_factory=dict)
+    sha256: str = ""
 
     @property
     def annotation_count(self) -> int:
@@ -119,14 +122,23 @@ def read_signstream(path: str | Path) -> SignStreamFile:
     """Read and check a SignStream XML file, or raise :class:`InputFileError` naming the file
     and the problem."""
     path = Path(path)
-    return _Reader(path).read(read_xml_file(path, kind="SignStream", max_bytes=MAX_FILE_BYTES))
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputFileError(path, too_large("SignStream", size, MAX_FILE_BYTES))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file ({exc.strerror})") from None
+    return parse_signstream(data, path)
 
 
 def parse_signstream(data: bytes, path: str | Path) -> SignStreamFile:
     """Parse the bytes of a SignStream XML file (``path`` names it in errors)."""
     path = Path(path)
-    return _Reader(path).read(parse_xml(data, path, kind="SignStream",
+    file = _Reader(path).read(parse_xml(data, path, kind="SignStream",
                                         max_bytes=MAX_FILE_BYTES))
+    return SignStreamFile(file.path, file.fields, file.utterances, file.participants,
+                          hashlib.sha256(data).hexdigest())
 
 
 class _Reader:
@@ -247,7 +259,7 @@ class _Reader:
                 raise self.fail(f"{where}, field '{f.name}': an annotation ends (E={e}) before "
                                 f"it starts (S={s})")
             vid = (a.get("VID") or "").strip()
-            text = " ".join((a.text or "").split())
+            text = a.text or ""  # verbatim: double and outer spaces kept
             if vid in PHASES:
                 raw.append((s, e, "", PHASES[vid]))
             elif vid:

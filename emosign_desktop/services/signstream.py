@@ -16,13 +16,19 @@ from the utterance's start in that file), else on the one video whose name ends 
 (an EmoSign clip, ``10-Ben-Conclusion_24363254``: times from the clip's start; when several
 end in it, the one whose name also holds the file's name, ``biker_15`` for ``biker.xml``), or
 where the caller says.  Utterances with no such video, or several, are listed and left out, never
-guessed.  Importing the same file again replaces what it brought for the utterances it
-places; all of it is one operation, one undo step.
+guessed.  Importing the same file again (the same name, or the same content under another
+name) replaces what it brought for the utterances it places, on whichever videos it went;
+all of it is one operation, one undo step.
+
+Frames: an ``A`` runs from the start of its first frame ``S`` to the start of its last ``E``,
+so it is the span ``[S, E + one frame)``, and its frames are those whose middle lies in it,
+the rule every import in milliseconds follows
+(:func:`~emosign_desktop.media.frame_times.frames_in_span`).  A tier named like a reference
+tier the project has already is that tier (``tier_prefix`` keeps them apart).
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -32,12 +38,20 @@ from emosign_desktop.core.changeset import ChangeSet, SegmentEdit
 from emosign_desktop.core.errors import EmoSignError, MediaError
 from emosign_desktop.core.model import Segment, TierKind, Video, VideoId
 from emosign_desktop.io.signstream import Field, SignStreamFile, Utterance, read_signstream
-from emosign_desktop.media.frame_times import frame_starts_ms, nominal_starts_ms
+from emosign_desktop.media.frame_times import (
+    frame_middles_ms,
+    frame_starts_ms,
+    frames_of_annotation,
+    nominal_starts_ms,
+)
 from emosign_desktop.services.reference_import import (
     ImportCounts,
     SpanSpec,
     TierSpec,
     build_import,
+    earlier_imports,
+    joined_text,
+    replaced_text,
 )
 from emosign_desktop.services.videos import media_file
 from emosign_desktop.services.write_path import WritePath
@@ -120,6 +134,8 @@ class SignStreamImport:
     placed: list[Placement] = field(default_factory=list)
     unplaced: list[Placement] = field(default_factory=list)
     counts: ImportCounts = field(default_factory=ImportCounts)
+    sha256: str = ""
+    replaced_what: str = ""  # what the import replaced, in words
 
     @property
     def videos(self) -> list[str]:
@@ -137,8 +153,10 @@ class SignStreamImport:
             videos = len(self.videos)
             out.append(f"imported {c.segments:,} segments from {placed} of {self.utterances} "
                        f"utterances into {videos} video{'s' if videos != 1 else ''}, on "
-                       f"{c.reference_tiers} reference tiers ({c.tiers_added} new); replaced "
-                       f"{c.replaced:,} segments of an earlier import")
+                       f"{c.reference_tiers} reference tiers ({c.tiers_added} new)")
+            out.append(self.replaced_what or "replaced nothing (no earlier import of this file)")
+            if joined_text(c):
+                out.append(joined_text(c))
         if self.unplaced:
             out.append(f"not imported: {len(self.unplaced)} utterances (listed above)")
         return out
@@ -162,8 +180,9 @@ def field_tier(f: Field, extra_values: Sequence[str] = ()) -> TierSpec:
     return TierSpec(f.name, TierKind.FREE, vocabulary, OTHER_GROUP)
 
 
-def tier_specs(file: SignStreamFile) -> dict[str, TierSpec]:
-    """The reference tier of each field (by field id), names made unique within the file."""
+def tier_specs(file: SignStreamFile, prefix: str = "") -> dict[str, TierSpec]:
+    """The reference tier of each field (by field id), names made unique within the file,
+    ``prefix`` before each."""
     extra: dict[str, list[str]] = {}
     for u in file.utterances:
         for a in u.annotations:
@@ -180,7 +199,7 @@ def tier_specs(file: SignStreamFile) -> dict[str, TierSpec]:
             if name in taken:
                 name = f"{f.name} (field {f.id})"
         taken.add(name)
-        specs[f.id] = replace(spec, name=name)
+        specs[f.id] = replace(spec, name=prefix + name)
     return specs
 
 
@@ -189,18 +208,19 @@ TIER_SOURCE = "signstream"
 
 
 def plan_signstream_import(repo: Repository, path: str | Path, *, utterance: str | None = None,
-                           video: str | None = None) -> SignStreamImport:
+                           video: str | None = None, tier_prefix: str = "") -> SignStreamImport:
     """Read ``path`` and place its utterances on the project's videos, without writing
     anything: the plan :func:`import_signstream` carries out (a dialog can show it first).
 
     ``utterance`` limits the import to that utterance; ``video`` places it on that video
-    (with no ``utterance``, only for a file of one utterance).  A malformed file raises
+    (with no ``utterance``, only for a file of one utterance); ``tier_prefix`` goes before
+    the tiers' names.  A malformed file raises
     :class:`~emosign_desktop.core.errors.InputFileError`."""
     file = read_signstream(path)
-    specs = tier_specs(file)
+    specs = tier_specs(file, tier_prefix)
     result = SignStreamImport(file.path, signstream_source(file.path), len(file.utterances),
                               len(file.fields), file.annotation_count,
-                              tuple(specs.values()))
+                              tuple(specs.values()), sha256=file.sha256)
     chosen = list(file.utterances)
     if utterance is not None:
         chosen = [u for u in file.utterances if u.id == utterance.strip()]
@@ -233,11 +253,12 @@ def plan_signstream_import(repo: Repository, path: str | Path, *, utterance: str
 
 
 def import_signstream(writer: WritePath, path: str | Path, *, utterance: str | None = None,
-                      video: str | None = None) -> SignStreamImport:
+                      video: str | None = None, tier_prefix: str = "") -> SignStreamImport:
     """Import a SignStream file's annotations as reference tiers on the project's videos
     (see the module's description): one operation, one undo step ("import biker.xml").
     Raises :class:`NoUtterancePlaced` (nothing imported) when no utterance has a video."""
-    result = plan_signstream_import(writer.repo, path, utterance=utterance, video=video)
+    result = plan_signstream_import(writer.repo, path, utterance=utterance, video=video,
+                                    tier_prefix=tier_prefix)
     if not result.placed:
         raise NoUtterancePlaced(result, _nothing_placed(result))
     source = result.source
@@ -249,21 +270,30 @@ def import_signstream(writer: WritePath, path: str | Path, *, utterance: str | N
     counts = result.counts
     with writer.operation(f"import {result.path.name}") as op:
         repo = writer.repo
-        old = [s for s in repo.segments() if s.source == source and _utterance_of(s) in ids]
-        op.apply(ChangeSet(segments=tuple(SegmentEdit(s, None, repo.segment_times(s.id))
-                                          for s in old)))
+        earlier = earlier_imports(repo, source, result.sha256,
+                                  forget_renamed=utterance is None)
+        old = [s for s in repo.segments(sources=earlier.sources) if _utterance_of(s) in ids]
+        stamps = repo.segments_times([s.id for s in old])
+        op.apply(ChangeSet(segments=tuple(SegmentEdit(s, None, stamps[s.id]) for s in old),
+                           meta=earlier.meta))
         counts.replaced = len(old)
+        counts.replaced_on = {s.video_id for s in old}
         for video_id, spans in by_video.items():
             part = ImportCounts()
+            # what the file brought before is replaced above, utterance by utterance
             changes = build_import(repo, video_id=video_id, source=source, annotator=ANNOTATOR,
                                    tiers=result.tiers, spans=spans, counts=part,
-                                   tier_source=TIER_SOURCE)
-            # what the file brought before is replaced above, utterance by utterance
-            op.apply(replace(changes, segments=tuple(e for e in changes.segments
-                                                     if e.before is None)))
+                                   tier_source=TIER_SOURCE, replacing=(),
+                                   forget=earlier.renamed if utterance is None else ())
+            op.apply(changes)
             counts.segments += part.segments
             counts.tiers_added += part.tiers_added
             counts.reference_tiers = part.reference_tiers
+            counts.joined = list(dict.fromkeys((*counts.joined, *part.joined)))
+            counts.values_added += part.values_added
+    names = {v.id: v.name for v in writer.repo.videos()} if counts.replaced else {}
+    result.replaced_what = replaced_text(counts, earlier.renamed, names,
+                                         what="an earlier import")
     return result
 
 
@@ -316,16 +346,6 @@ def _frame_starts(folder: Path, video: Video) -> list[float] | None:
     return None
 
 
-def _nearest_frame(starts: Sequence[float], ms: float) -> int:
-    """The frame whose start is nearest ``ms`` (SignStream writes frame starts, rounded to
-    the millisecond), clamped to the video."""
-    n = len(starts) - 1
-    i = bisect.bisect_left(starts, ms, 0, n)
-    if i > 0 and (i == n or ms - starts[i - 1] <= starts[i] - ms):
-        i -= 1
-    return min(max(i, 0), n - 1)
-
-
 def _spans(u: Utterance, place: Placement, starts: list[float] | None,
            specs: dict[str, TierSpec], people: dict[str, str]) -> Placement:
     if starts is None or len(starts) < 2:
@@ -339,6 +359,8 @@ def _spans(u: Utterance, place: Placement, starts: list[float] | None,
                              f"but video {place.video} is {duration:,.0f} ms long")
     spans: list[SpanSpec] = []
     cut = 0
+    middles = frame_middles_ms(starts)
+    frame_ms = (starts[-1] - starts[0]) / (len(starts) - 1)  # SignStream's E: a frame start
     for a in u.annotations:
         begin, end = place.offset_ms + a.start_ms, place.offset_ms + a.end_ms
         cut += end > duration
@@ -348,8 +370,9 @@ def _spans(u: Utterance, place: Placement, starts: list[float] | None,
         attributes.append(("utterance", u.id))
         if a.participant and people:
             attributes.append(("participant", people.get(a.participant, a.participant)))
-        spans.append(SpanSpec(specs[a.field_id].name, _nearest_frame(starts, begin),
-                              _nearest_frame(starts, end), a.value,
+        first, last, _ = frames_of_annotation(starts, middles, begin,
+                                              max(end, begin) + frame_ms)
+        spans.append(SpanSpec(specs[a.field_id].name, first, last, a.value,
                               attributes=tuple(attributes)))
     return replace(place, spans=tuple(spans), cut=cut)
 

@@ -30,13 +30,14 @@ def _tier(row: Row[tuple[object, ...]]) -> Tier:
     parent = m["parent_id"]
     return Tier(TierId(m["id"]), m["name"], TierKind(m["kind"]),
                 tuple(json.loads(m["vocabulary"])), bool(m["read_only"]), m["grp"],
-                None if parent is None else TierId(parent), m["source"])
+                None if parent is None else TierId(parent), m["source"], m["origin"])
 
 
 def _tier_values(tier: Tier) -> dict[str, object]:
     return {"name": tier.name, "kind": tier.kind.value,
             "vocabulary": json.dumps(list(tier.vocabulary)), "read_only": tier.read_only,
-            "grp": tier.group, "parent_id": tier.parent_id, "source": tier.source}
+            "grp": tier.group, "parent_id": tier.parent_id, "source": tier.source,
+            "origin": tier.origin}
 
 
 def _segment(row: Row[tuple[object, ...]]) -> Segment:
@@ -108,6 +109,18 @@ class SegmentStore(StoreBase):
                 t.segment.c.id == segment_id)).one()
         return row.created_at, row.updated_at
 
+    def segments_times(self, segment_ids: Sequence[int]) -> dict[int, Stamps]:
+        """When each of these segments was created and last changed (by id)."""
+        s = t.segment
+        found: dict[int, Stamps] = {}
+        ids = list(segment_ids)
+        with self._read() as conn:
+            for i in range(0, len(ids), 500):
+                for row in conn.execute(select(s.c.id, s.c.created_at, s.c.updated_at).where(
+                        s.c.id.in_(ids[i:i + 500]))):
+                    found[row.id] = (row.created_at, row.updated_at)
+        return found
+
     def segments_by_uid(self, uids: Sequence[str]) -> dict[str, tuple[Segment, Stamps]]:
         """The segments with these uids, with their time stamps."""
         s = t.segment
@@ -124,13 +137,16 @@ class SegmentStore(StoreBase):
         video_id: VideoId | None = None,
         annotator_id: AnnotatorId | None = None,
         tier_id: TierId | None = None,
+        sources: Sequence[str] | None = None,
     ) -> list[Segment]:
-        """Segments, filtered, ordered by start frame."""
+        """Segments, filtered (``sources``: brought by an import of one of these files),
+        ordered by start frame."""
         s = t.segment
         cond = [c for c in (
             s.c.video_id == video_id if video_id is not None else None,
             s.c.annotator_id == annotator_id if annotator_id is not None else None,
             s.c.tier_id == tier_id if tier_id is not None else None,
+            s.c.source.in_(list(sources)) if sources is not None else None,
         ) if c is not None]
         with self._read() as conn:
             rows = conn.execute(select(s).where(and_(True, *cond))

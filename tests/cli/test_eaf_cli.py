@@ -8,6 +8,7 @@ import pytest
 
 from emosign_desktop.cli import build_parser
 from emosign_desktop.core.model import Region
+from emosign_desktop.io.eaf import read_eaf
 from emosign_desktop.services.session import open_session
 from emosign_desktop.storage import PROJECT_FILE
 from tests.cli.test_cli import emosign
@@ -92,3 +93,25 @@ def test_missing_media_is_reported_and_video_overrides(folder, tmp_path):
                                      "tiers, left out 9 annotations after the video's end")
     r = emosign("export-eaf", folder, "no_such_video", "-o", tmp_path / "x.eaf")
     assert r.returncode == 2 and "no video named 'no_such_video'" in r.stderr
+
+
+def test_only_ours_and_tier_prefix(folder, tmp_path):
+    field = tmp_path / "field.eaf"
+    field.write_text(field_eaf(media="./clip.mp4"), encoding="utf-8")
+    r = emosign("import-eaf", folder, field, "--video", "sample_clip", "--tier-prefix", "A ")
+    assert r.returncode == 0, r.stderr
+    with open_session(folder) as session:
+        assert {t.name for t in session.repo.tiers() if t.read_only} == {
+            "A gloss", "A words", "A tokens", "A pos", "A brows", "A gesture"}
+    out = tmp_path / "all.eaf"
+    r = emosign("export-eaf", folder, "sample_clip", "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == (f"wrote {out}: video sample_clip, 2 segments on 1 tier (kim), "
+                                "and 1 annotation on 6 reference tiers as their files defined "
+                                "them")  # the gesture inside the clip; the file's other tiers
+    assert "gesture" in {t.id for t in read_eaf(out).tiers}
+    r = emosign("export-eaf", folder, "sample_clip", "-o", out, "--only-ours")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == f"wrote {out}: video sample_clip, 2 segments on 1 tier (kim)"
+    assert [t.id for t in read_eaf(out).tiers if not t.parent] == [
+        "Facial grammar@kim", "Emotion cue@kim"]

@@ -70,3 +70,22 @@ def test_bad_files_and_no_match_exit_2_and_change_nothing(folder, tmp_path):
     r = emosign("import-signstream", folder, other, "--utterance", "8")
     assert r.returncode == 2 and "no utterance '8' (it has 7)" in r.stderr
     assert dump_project(folder / "project.emosign") == before
+
+
+def test_tier_prefix_keeps_a_files_tiers_apart(folder, tmp_path):
+    first = write_signstream(tmp_path / "a.xml")
+    second = write_signstream(tmp_path / "b.xml", participants=(("0", "Ben"),))
+    assert emosign("import-signstream", folder, first).returncode == 0
+    r = emosign("import-signstream", folder, second)  # the same coding scheme: same tiers
+    assert r.returncode == 0, r.stderr
+    assert "added to 7 tiers other files brought too (eye brows, " in r.stdout
+    r = emosign("import-signstream", folder, second, "--tier-prefix", "b/")
+    assert r.returncode == 0, r.stderr
+    assert "replaced 5 segments of an earlier import on 10-Ben-Conclusion_24363254" in r.stdout
+    with open_session(folder) as session:
+        names = {t.name for t in session.repo.tiers() if t.read_only}
+        assert {"wh question", "b/wh question"} <= names
+        by_tier = {t.id: t.name for t in session.repo.tiers()}
+        assert sorted({by_tier[s.tier_id] for s in session.repo.segments()
+                       if s.source == "signstream:b.xml"}) == [
+            "b/main gloss", "b/mouth", "b/wh question"]

@@ -5,6 +5,8 @@ against the official EAF 3.0 schema."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -12,13 +14,20 @@ import pytest
 from emosign_desktop.core.errors import InputFileError
 from emosign_desktop.io import eaf as eaf_io
 from emosign_desktop.io.eaf import (
-    ExportMedia,
-    ExportSpan,
-    ExportTier,
-    lanes,
+    EafType,
     parse_region_text,
     read_eaf,
     region_text,
+    tier_definition,
+    tier_from_definition,
+)
+from emosign_desktop.io.eaf_writer import (
+    ExportMedia,
+    ExportSpan,
+    ExportTier,
+    ForeignAnnotation,
+    ForeignTier,
+    lanes,
     relative_media_url,
     write_eaf,
 )
@@ -298,3 +307,69 @@ def test_a_file_that_cannot_be_written_is_named(tmp_path):
 
     with pytest.raises(EmoSignError, match=r"no_folder/x\.eaf: cannot write the file"):
         write_eaf(tmp_path / "no_folder" / "x.eaf", [], media=None, video="v")
+
+
+@pytest.mark.parametrize("version", ["2.7", "3.0"])
+def test_what_a_file_says_of_its_tiers_is_kept(tmp_path, version):
+    doc = read_eaf(write(tmp_path / "field.eaf", field_eaf(version)))
+    tiers = {t.id: t for t in doc.tiers}
+    assert len(doc.sha256) == 64
+    assert tiers["pos"].type == EafType("pos-lt", "Symbolic_Association", False, False)
+    assert tiers["words"].type == EafType("words-lt", "Time_Subdivision", True, False)
+    lang = "eng" if version == "3.0" else ""
+    gesture = tiers["gesture"].cv
+    assert gesture is not None and gesture.id == "Gesture"
+    assert [e.values for e in gesture.entries] == [
+        (("prep", lang, "preparation"),), (("stroke", lang, "stroke"),),
+        (("retr", lang, "retraction"),)]
+    assert gesture.descriptions == ((lang, "Gesture"),)
+    assert dict(doc.languages) == ({"eng": ("http://cdb.iso.org/lg/CDB-00138502-001",
+                                            "English (eng)")} if version == "3.0" else {})
+    # every annotation of a dependent tier names its parent: by reference, or by time
+    assert {t: [a.parent for a in tiers[t].annotations] for t in
+            ("gloss", "words", "tokens", "pos", "brows", "gesture")} == {
+        "gloss": [None], "words": ["a1", "a1", "a1"], "tokens": ["a1", "a1"], "pos": ["a5"],
+        "brows": ["a1", "a1"], "gesture": [None]}
+    # the definition survives JSON and comes back whole
+    for tier in doc.tiers:
+        data = json.loads(json.dumps(tier_definition(tier, doc.languages)))
+        back, languages = tier_from_definition(data)
+        assert back == dataclasses.replace(tier, annotations=())
+        assert set(languages) <= set(doc.languages)
+
+
+def test_reference_tiers_are_written_as_they_came(tmp_path):
+    """Foreign tiers through the writer: types, vocabularies, parents, shared slots of a time
+    subdivision, references in order; valid EAF 3.0; read back the same."""
+    import xmlschema
+
+    doc = read_eaf(write(tmp_path / "field.eaf", field_eaf("3.0")))
+    tiers = {t.id: t for t in doc.tiers}
+    keys = {}
+
+    def key(aid: str) -> int:
+        return keys.setdefault(aid, len(keys) + 1)
+
+    foreign = [ForeignTier(t, tuple(
+        ForeignAnnotation(key(a.id), a.value, round(a.begin_ms), round(a.end_ms),
+                          key(a.parent) if a.parent else None) for a in t.annotations))
+        for t in doc.tiers]
+    out = tmp_path / "out.eaf"
+    assert write_eaf(out, [ExportTier("Emotion cue", "kim", "clip", ("x",), (
+        ExportSpan(0, 40, "x"),))], media=None, video="clip", foreign=foreign,
+        languages=doc.languages) == 11
+    xmlschema.XMLSchema(SCHEMA).validate(out)
+    back = read_eaf(out)
+    again = {t.id: t for t in back.tiers}
+    assert list(again) == ["Emotion cue@kim", *tiers]
+    for name, tier in tiers.items():
+        found = again[name]
+        assert (found.type, found.cv, found.parent, found.annotator, found.participant) == (
+            tier.type, tier.cv, tier.parent, tier.annotator, tier.participant), name
+        assert [(a.begin_ms, a.end_ms, a.value) for a in found.annotations] == [
+            (round(a.begin_ms), round(a.end_ms), a.value) for a in tier.annotations], name
+    assert [a.value for a in again["tokens"].annotations] == ["HOU", "SE"]
+    assert [a.parent for a in again["pos"].annotations] == [again["tokens"].annotations[0].id]
+    # the subdivision shares the parent's slots: one value between each two neighbours
+    text = out.read_text(encoding="utf-8")
+    assert text.count('TIME_VALUE="1400"') == 1 and text.count('TIME_VALUE="1000"') == 1

@@ -116,6 +116,22 @@ def test_fields_values_phases_texts_and_media(tmp_path):
         ("14", "cha", "offset"), ("17", "q/wh", "onset")}
 
 
+def test_free_text_is_kept_verbatim(tmp_path):
+    """Translations and glosses keep double spaces and spaces at either end, as written
+    (the NCSLGR files have "Did John read the book?  Yes, he did." and texts ending in
+    spaces); the file's hash names its content."""
+    texts = ["Did John read the book?  Yes, he did.", "Mother should not have bought a car.   ",
+             "  two  spaces  ", "line one\nline two"]
+    u = {"id": "1", "S": 0, "E": 9000, "media": (), "tracks": {
+        "20001": [(i * 1000, i * 1000 + 900, t) for i, t in enumerate(texts)]}}
+    path = write_signstream(tmp_path / "a.xml", utterances=(u,))
+    f = read_signstream(path)
+    assert [a.value for a in f.utterances[0].annotations] == texts
+    import hashlib
+
+    assert f.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_a_phase_with_no_event_has_no_value(tmp_path):
     u = {"id": "1", "S": 0, "E": 900, "media": (), "tracks": {
         "10": [(0, 100, "3"), (133, 400, "400001")],  # an onset of nothing: not guessed

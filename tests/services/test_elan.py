@@ -220,7 +220,7 @@ def test_field_files_come_in_as_reference_tiers(project, tmp_path, version):
             result.reference_tiers) == ("clip", 0, 10, 6)
     tiers = {t.name: t for t in project.repo.tiers() if t.read_only}
     assert set(tiers) == {"gloss", "words", "tokens", "pos", "brows", "gesture"}
-    assert {(t.group, t.source) for t in tiers.values()} == {("ELAN field.eaf",
+    assert {(t.group, t.source) for t in tiers.values()} == {("ELAN (reference)",
                                                               "elan:field.eaf")}
     parent = {name: t.parent_id for name, t in tiers.items()}
     assert parent == {"gloss": None, "gesture": None, "words": tiers["gloss"].id,
@@ -239,7 +239,8 @@ def test_field_files_come_in_as_reference_tiers(project, tmp_path, version):
     assert on("words") == [(25, 34, "h"), (35, 44, "ou"), (45, 54, "se")]  # unaligned slots
     assert on("tokens") == [(25, 54, "HOU"), (25, 54, "SE")]  # the parent's span, in order
     assert on("pos") == [(25, 54, "n")]
-    assert on("brows") == [(30, 39, "raised"), (47, 51, "raised")]
+    # 1900-2050 ms: the frames whose middle (20 ms into each) lies inside, 47..50
+    assert on("brows") == [(30, 39, "raised"), (47, 50, "raised")]
     assert on("gesture") == [(10, 19, "stroke")]
     assert {s.annotator_id for s in project.repo.segments()} == {elan.id}
 

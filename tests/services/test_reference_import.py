@@ -3,11 +3,19 @@ our own tiers coming back, re-import replaces, one undo step."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 import pytest
 
 from emosign_desktop.core.errors import LabelValidationError
 from emosign_desktop.core.model import TierKind
-from emosign_desktop.services.reference_import import SpanSpec, TierSpec, build_import
+from emosign_desktop.services.reference_import import (
+    ImportCounts,
+    SpanSpec,
+    TierSpec,
+    build_import,
+)
 from tests.conftest import add_videos_by_name
 
 GLOSS = TierSpec("main gloss", TierKind.FREE)
@@ -70,3 +78,28 @@ def test_own_tiers_come_back_to_their_annotator(project):
     with pytest.raises(LabelValidationError, match="not in the vocabulary"):
         run(project, [SpanSpec("Emotion cue", 1, 2, "sneezing", annotator="kim")],
             tiers=(own,), source="elan:v.eaf")
+
+
+def test_one_tier_per_name_with_what_each_file_said_of_it(project):
+    [video] = add_videos_by_name(project, "v")
+    run(project, [SpanSpec("main gloss", 0, 10, "A", key="k1"),
+                  SpanSpec("eye brows", 2, 8, "raised", key="k2", parent="k1")],
+        tiers=(replace(GLOSS, origin='{"said": "a"}'), BROWS))
+    brows = next(t for t in project.repo.tiers() if t.name == "eye brows")
+    [parent] = project.repo.segments(tier_id=next(
+        t.id for t in project.repo.tiers() if t.name == "main gloss"))
+    [child] = project.repo.segments(tier_id=brows.id)
+    assert dict(child.attributes) == {"parent": parent.uid}
+    counts = ImportCounts()
+    project.writer.run("import b.xml", lambda repo: build_import(
+        repo, video_id=video.id, source="signstream:b.xml", annotator="signstream",
+        tiers=(replace(GLOSS, origin='{"said": "b"}'),
+               replace(BROWS, vocabulary=("raised", "squint"))),
+        spans=[SpanSpec("eye brows", 9, 9, "squint")], counts=counts))
+    tiers = {t.name: t for t in project.repo.tiers() if t.read_only}
+    assert set(tiers) == {"main gloss", "eye brows"}  # one tier per name
+    assert tiers["eye brows"].vocabulary == ("raised", "lowered", "squint")
+    assert json.loads(tiers["main gloss"].origin) == {"signstream:a.xml": {"said": "a"},
+                                                      "signstream:b.xml": {"said": "b"}}
+    assert (counts.joined, counts.values_added) == (["main gloss", "eye brows"], 1)
+    assert len(project.repo.segments(tier_id=tiers["eye brows"].id)) == 2

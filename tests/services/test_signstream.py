@@ -222,8 +222,9 @@ def test_the_real_files(project, name, utterances, fields, annotations):
 
 def test_an_id_shared_by_two_files_goes_to_the_video_naming_the_file(project, tmp_path):
     u = {"id": "15", "S": 0, "E": 900, "media": (), "tracks": {"10": [(0, 100, "2")]}}
+    other = {**u, "tracks": {"10": [(0, 100, "3")]}}  # another file: other content
     biker = write_signstream(tmp_path / "biker.xml", utterances=(u,))
-    ncslgr = write_signstream(tmp_path / "ncslgr10a.xml", utterances=(u,))
+    ncslgr = write_signstream(tmp_path / "ncslgr10a.xml", utterances=(other,))
     b, n = add_clip(project, "biker_15", 30), add_clip(project, "ncslgr10a_15", 30)
     assert [p.video for p in import_signstream(project.writer, biker).placed] == ["biker_15"]
     assert [p.video for p in import_signstream(project.writer, ncslgr).placed] == [
@@ -234,3 +235,11 @@ def test_an_id_shared_by_two_files_goes_to_the_video_naming_the_file(project, tm
     # the second file shares the tiers (one coding scheme); its segments are its own
     assert [tiers[s.tier_id].name for s in project.repo.segments(video_id=n.id)] == [
         "eye brows"]
+
+
+def test_translations_are_stored_verbatim(project, tmp_path):
+    clip = add_clip(project, "clip_7", 90)
+    text = "Did John read the book?  Yes, he did.  "
+    u = {"id": "7", "S": 0, "E": 2900, "media": (), "tracks": {"20001": [(0, 2000, text)]}}
+    import_signstream(project.writer, write_signstream(tmp_path / "t.xml", utterances=(u,)))
+    assert [v for _a, _b, v, _attrs in spans(project, clip, "English translation")] == [text]
