@@ -10,7 +10,7 @@ from emosign_desktop.analysis.aggregate import aggregate
 from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.core.model import VideoId
 from emosign_desktop.core.schema import EMOTION_CONFIDENCE, SENTIMENT, SENTIMENT_CONFIDENCE
-from emosign_desktop.io.emosign_csv import write_released
+from emosign_desktop.io.emosign_csv import RELEASED_OFFSET, write_released
 from emosign_desktop.services.agreement import raters
 from emosign_desktop.services.session import ProjectLike
 
@@ -36,9 +36,11 @@ def aggregated_labels(project: ProjectLike, method: str = "majority"
     return dict(out)
 
 
-def export_aggregated(project: ProjectLike, path: str | Path, method: str = "majority") -> int:
+def export_aggregated(project: ProjectLike, path: str | Path, method: str = "majority", *,
+                      raw: bool = False, offset: int = RELEASED_OFFSET) -> int:
     """Write the released format from the annotators' aggregated labels; Reasoning_1..3 are
-    the annotators' cue texts, annotators in name order."""
+    the annotators' cue texts, annotators in name order (neutralised for spreadsheets
+    unless ``raw``); emotions coded protocol value + ``offset`` (1..4 by default)."""
     labels = aggregated_labels(project, method)
     if not labels:
         raise EmoSignError("no annotator has rated any video yet: nothing to aggregate "
@@ -51,4 +53,4 @@ def export_aggregated(project: ProjectLike, path: str | Path, method: str = "maj
                 cues[ann.video_id].append(ann.cues)
     rows = [(v.name, labels[v.id], cues.get(v.id, [])) for v in project.repo.videos()
             if v.id in labels]
-    return write_released(path, project.schema, rows)
+    return write_released(path, project.schema, rows, raw=raw, offset=offset)

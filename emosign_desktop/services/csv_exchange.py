@@ -84,10 +84,13 @@ def import_annotator_csv(writer: WritePath, path: str | Path, annotator: str, *,
                    ImportSummary(rows=len(rows)))
 
 
-def export_released(repo: Repository, path: str | Path) -> int:
+def export_released(repo: Repository, path: str | Path, *, raw: bool = False,
+                    offset: int = RELEASED_OFFSET) -> int:
     """Write the consensus labels and reasoning texts in the released format; returns rows.
 
-    Importing the released file and exporting it gives the same bytes.
+    Importing the released file and exporting it gives the same bytes.  A text a
+    spreadsheet would run as a formula gets a quote in front unless ``raw``.  Emotions are
+    coded protocol value + ``offset``: 1..4 like the released file, or 0..3 with 0.
     """
     consensus = repo.annotator_by_name(CONSENSUS_ANNOTATOR)
     if consensus is None:
@@ -108,14 +111,18 @@ def export_released(repo: Repository, path: str | Path) -> int:
         ann = labels.get(video.id) or VideoAnnotation(video.id, consensus.id)
         values = {SENTIMENT: ann.sentiment, **ann.emotions}
         rows.append((video.name, values, [t.get(video.id, "") for t in texts]))
-    return write_released(path, repo.schema, rows)
+    return write_released(path, repo.schema, rows, raw=raw, offset=offset)
 
 
-def export_annotator_csv(repo: Repository, path: str | Path, annotator: str) -> int:
-    """Write one annotator's ratings in the annotator format (emotions coded 1..4)."""
+def export_annotator_csv(repo: Repository, path: str | Path, annotator: str, *,
+                         raw: bool = False, offset: int = RELEASED_OFFSET) -> int:
+    """Write one annotator's ratings in the annotator format (emotions coded protocol value
+    + ``offset``: 1..4 by default, as the annotator gave them with 0); texts a spreadsheet
+    would run get a quote in front unless ``raw``."""
     who = repo.annotator_by_name(annotator)
     if who is None:
         raise EmoSignError(f"the project has no annotator named '{annotator}'")
     names = {v.id: v.name for v in repo.videos()}
     return write_annotator_rows(path, repo.schema, [
-        (names[ann.video_id], ann) for ann in repo.annotations(annotator_id=who.id)])
+        (names[ann.video_id], ann) for ann in repo.annotations(annotator_id=who.id)], raw=raw,
+        offset=offset)

@@ -21,6 +21,11 @@ intensities (a tie goes to the first tied label in the paper's label order).
 segments of a tier (``tier``, default the first emotion-cue tier), per video and annotator.
 
 All scores are percent with 2 decimals; alpha is Krippendorff's (ordinal), 3 decimals.
+
+**Provenance**: a report to be written (``emosign evaluate --json``/``--html``) goes through
+:func:`with_provenance`: the app's version, the time (UTC), the project and every run's
+prediction files with their SHA-256 (``services.provenance``).  :func:`evaluate` itself
+depends on the project alone.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import TypedDict
+from typing import NotRequired, TypedDict, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +66,7 @@ from emosign_desktop.core.schema import SENTIMENT
 from emosign_desktop.core.tiers import EMOTION_CUE
 from emosign_desktop.services.aggregation import aggregated_labels
 from emosign_desktop.services.agreement import label_fields, raters, rating_matrices
+from emosign_desktop.services.provenance import Provenance, report_provenance
 from emosign_desktop.services.session import ProjectLike
 
 MAJORITY = "majority"
@@ -109,8 +115,10 @@ class RunReport(TypedDict):
 
 
 class EvaluationReport(TypedDict):
-    """What :func:`evaluate` returns (and ``emosign evaluate --json`` prints)."""
+    """What :func:`evaluate` returns (and ``emosign evaluate --json`` prints, with its
+    ``provenance``: :func:`with_provenance`)."""
 
+    provenance: NotRequired[Provenance]
     reference: str
     reference_kind: str
     tasks: TaskSizes
@@ -359,6 +367,13 @@ def evaluate_with_videos(project: ProjectLike, reference: str | None = None,
     videos = _disagreements(project, data, limit) if any(r.predictions for r in data.runs) \
         else []
     return report, videos
+
+
+def with_provenance(project: ProjectLike, report: EvaluationReport) -> EvaluationReport:
+    """``report`` with its provenance first: the app's version, now (UTC), the project and
+    the prediction files of its runs with their SHA-256 (``services.provenance``)."""
+    rest = {k: v for k, v in report.items() if k != "provenance"}
+    return cast(EvaluationReport, {"provenance": report_provenance(project), **rest})
 
 
 def _check_frames(boundary_frames: int) -> None:

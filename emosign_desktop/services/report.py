@@ -1,8 +1,10 @@
 """The evaluation as text tables (``emosign evaluate``) and as one self-contained HTML file
 (``--html``): tables, a confusion-matrix picture per run and task (cells shaded *and*
 numbered), bias bars (predicted against true label counts) and the annotators' agreement as
-the human ceiling beside the models.  Pictures are inline SVG drawn here: no network, no
-external style sheet or script, no plotting library.  Every name is escaped."""
+the human ceiling beside the models, and (when the report carries it) where it comes from:
+the app's version, the time, the project and the prediction files with their SHA-256.
+Pictures are inline SVG drawn here: no network, no external style sheet or script, no
+plotting library.  Every name is escaped."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from emosign_desktop.services.evaluation import (
     RunReport,
     VideoDisagreement,
 )
+from emosign_desktop.services.provenance import Provenance
 
 TASKS = (("sentiment3", "Sentiment, 3 classes"), ("sentiment7", "Sentiment, 7 classes"),
          ("emotion", "Emotion, single-expression set"))
@@ -155,6 +158,7 @@ caption{text-align:left;font-weight:600;padding:.2rem 0}
 figure{margin:0}figcaption{font-size:.9rem;max-width:32rem}
 .note{font-size:.9rem;color:#333}
 svg text{font-family:system-ui,sans-serif}
+td.hash{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-all;text-align:left}
 """
 
 _ids = itertools.count(1)
@@ -324,6 +328,43 @@ def _human_html(h: HumanAgreement | None) -> str:
             "agreement, 0 chance.</figcaption></figure></div></section>")
 
 
+NOT_KEPT = "not recorded (imported before the app kept prediction files)"
+
+
+def _made_by(p: Provenance) -> str:
+    return (f'<p class="note">Made by {_e(p["app"])} {_e(p["app_version"])} on '
+            f'{_e(p["created_at"])} (UTC) from the project {_e(p["project"]["file"])}; '
+            "the prediction files it scores are listed, with their SHA-256, under "
+            "“Where this report comes from” at the end.</p>")
+
+
+def _provenance_html(p: Provenance) -> str:
+    """Where the report comes from: the app, the time, the project, the prediction files."""
+    place = p["project"]
+    rows = [["app", f"{p['app']} {p['app_version']}"], ["made (UTC)", p["created_at"]],
+            ["project folder", place["folder"]], ["project file", place["file"]]]
+    if place["database"]:
+        rows.append(["database", place["database"]])
+    rows.append(["project id", place["id"]])
+    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in (
+        "run", "carries", "file", "SHA-256", "bytes", "imported (UTC)"))
+    body = []
+    for f in p["prediction_files"]:
+        run = f"{f['model']} ({f['setting']})"
+        carries = ", ".join(f["carries"])
+        if f["file"] is None:
+            cells = f'<td colspan="4">{_e(NOT_KEPT)}</td>'
+        else:
+            cells = (f"<td>{_e(f['file'])}</td><td class=\"hash\">{_e(f['sha256'])}</td>"
+                     f"<td>{f['bytes']}</td><td>{_e(f['imported_at'])}</td>")
+        body.append(f'<tr><th scope="row">{_e(run)}</th><td>{_e(carries)}</td>{cells}</tr>')
+    files = (f"<table><caption>Prediction files</caption><thead><tr>{head}</tr></thead>"
+             f"<tbody>{''.join(body)}</tbody></table>" if body else
+             '<p class="note">No prediction files.</p>')
+    return ('<section aria-label="provenance"><h2>Where this report comes from</h2>'
+            + _html_table("Report", ["item", "value"], rows) + files + "</section>")
+
+
 def render_html(report: EvaluationReport,
                 disagreements: Sequence[VideoDisagreement] = ()) -> str:
     """The whole evaluation as one self-contained HTML page."""
@@ -331,8 +372,12 @@ def render_html(report: EvaluationReport,
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            "<title>EmoSign evaluation: models versus humans</title>",
+           *([f'<meta name="generator" content="{_e(report["provenance"]["app"])} '
+              f'{_e(report["provenance"]["app_version"])}">']
+             if "provenance" in report else []),
            f"<style>{_CSS}</style></head><body>",
            "<h1>EmoSign evaluation: models versus humans</h1>",
+           *([_made_by(report["provenance"])] if "provenance" in report else []),
            f"<p>Reference: <strong>{_e(report['reference'])}</strong> "
            f"({_e(report['reference_kind'])}). Videos with reference labels: {t['videos']}; "
            f"sentiment: {t['sentiment']}; single-expression: {t['single_expression']}; "
@@ -402,6 +447,8 @@ def render_html(report: EvaluationReport,
                    "the reference's labels; the video's score is the mean over runs.</p>")
         out.append(_html_table("Videos by disagreement", [
             "video", "score", "reference sentiment", "reference emotion", "answers"], rows))
+    if "provenance" in report:
+        out.append(_provenance_html(report["provenance"]))
     out.append("</body></html>")
     return "\n".join(out)
 

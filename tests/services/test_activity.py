@@ -127,7 +127,8 @@ def test_the_long_export_has_active_seconds(project, tmp_path):
     export_long(project, out)
     rows = list(csv.DictReader(out.open()))
     assert {"video": "v1", "annotator": "kim", "annotator_kind": "human",
-            "label": "active_seconds", "value": "83.3"} in rows
+            "label": "active_seconds", "value": "83.3", "cues": "", "skipped": "False",
+            "skip_reason": ""} in rows
 
 
 def test_info_shows_time_on_task(project, capsys):

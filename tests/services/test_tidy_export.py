@@ -69,9 +69,10 @@ def test_long_format(filled, tmp_path):
     out = tmp_path / "l.csv"
     assert export_long(filled, out) == 3
     rows = [tuple(r.values()) for r in csv.DictReader(out.open())]
-    assert rows == [("sample_clip", "kim", "human", "sentiment", "-2"),
-                    ("sample_clip", "kim", "human", "joy", "1"),
-                    ("sample_clip", "kim", "human", "sentiment_confidence", "70")]
+    assert rows == [("sample_clip", "kim", "human", "sentiment", "-2", "", "False", ""),
+                    ("sample_clip", "kim", "human", "joy", "1", "", "False", ""),
+                    ("sample_clip", "kim", "human", "sentiment_confidence", "70", "", "False",
+                     "")]
     assert tuple(csv.DictReader(out.open()).fieldnames) == LONG_COLUMNS
 
 
