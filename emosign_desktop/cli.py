@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from emosign_desktop import __version__
-from emosign_desktop.core.errors import EmoSignError
+from emosign_desktop.core.errors import EmoSignError, plain_text
 
 if TYPE_CHECKING:
     from emosign_desktop.services.session import Session
@@ -62,6 +62,21 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_relink(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.relinking import DifferentMediaError, relink_video
+
+    with _open(args.dir) as session:
+        try:
+            done = relink_video(session.writer, args.video, args.file,
+                                accept_changed=args.accept_changed)
+        except DifferentMediaError as exc:
+            raise EmoSignError(f"{exc} (--accept-changed takes it as the video's new "
+                               "content)") from None
+    for line in done.lines():
+        print(line)
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     from emosign_desktop.services.activity import duration_text, totals_by_annotator
     from emosign_desktop.services.summary import project_info
@@ -79,6 +94,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     found = sum(1 for v in videos if v["media_found"])
     print(f"project   {info['project']} (format {info['format_version']}, "
           f"schema {info['schema']})")
+    if session.project.read_only is not None:
+        print(f"read-only {session.project.read_only}")
     print(f"videos    {len(videos)}: {linked} with media ({found} found), "
           f"{len(videos) - linked} by name only")
     for v in videos:
@@ -87,7 +104,10 @@ def cmd_info(args: argparse.Namespace) -> int:
             "declared_frames") else ""
         desc = (f"{m['frame_count']} frames{declared}, {m['fps']:g} fps, "
                 f"{m['width']}x{m['height']}" if m else "no media linked")
-        missing = "" if v["media_found"] or not v["media_path"] else "  [media missing]"
+        state = v.get("media_state", "missing")
+        missing = "" if v["media_found"] or not v["media_path"] else (
+            f"  [media {state}: {v['media_problem']}]" if v.get("media_problem")
+            else f"  [media {state}]")
         print(f"  {v['name']}: {desc}{missing}")
     print(f"annotators {len(info['annotators'])}")
     for a in info["annotators"]:
@@ -119,22 +139,27 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
 
 
 def cmd_export_csv(args: argparse.Namespace) -> int:
+    from emosign_desktop.io.emosign_csv import emotion_offset
     from emosign_desktop.services.aggregation import export_aggregated
     from emosign_desktop.services.csv_exchange import export_annotator_csv, export_released
 
     if sum(map(bool, (args.annotator, args.aggregate, args.long))) > 1:
         raise EmoSignError("give one of --annotator, --aggregate and --long")
+    # as before unless chosen: the released coding (1..4), and 0..3 in the long format
+    offset = emotion_offset(args.emotion_coding or ("protocol" if args.long else "released"))
     with _open(args.dir) as session:
         if args.long:
             from emosign_desktop.services.tidy_export import export_long
 
-            n = export_long(session, args.file)
+            n = export_long(session, args.file, raw=args.raw, offset=offset)
         elif args.annotator:
-            n = export_annotator_csv(session.repo, args.file, args.annotator)
+            n = export_annotator_csv(session.repo, args.file, args.annotator, raw=args.raw,
+                                     offset=offset)
         elif args.aggregate:
-            n = export_aggregated(session.project, args.file, args.aggregate)
+            n = export_aggregated(session.project, args.file, args.aggregate, raw=args.raw,
+                                  offset=offset)
         else:
-            n = export_released(session.repo, args.file)
+            n = export_released(session.repo, args.file, raw=args.raw, offset=offset)
     print(f"wrote {n} rows to {args.file}")
     return 0
 
@@ -143,7 +168,7 @@ def cmd_export_segments(args: argparse.Namespace) -> int:
     from emosign_desktop.services.tidy_export import export_segments
 
     with _open(args.dir) as session:
-        n = export_segments(session, args.output)
+        n = export_segments(session, args.output, raw=args.raw)
     print(f"wrote {n} segments to {args.output}")
     return 0
 
@@ -351,7 +376,7 @@ def cmd_signals(args: argparse.Namespace) -> int:
         t = index.time_of(i) if index is not None else i / (track.fps or 30.0)
         rows.append([str(i), f"{t:.6f}", *("" if math.isnan(signals[n][i]) else
                                          f"{signals[n][i]:.6g}" for n in names)])
-    write_csv(args.output, ["frame", "time_s", *names], rows)
+    write_csv(args.output, ["frame", "time_s", *names], rows, raw=args.raw)
     print(f"wrote {len(rows)} frames x {len(names)} signals to {args.output}")
     return 0
 
@@ -385,7 +410,7 @@ def cmd_import_signstream(args: argparse.Namespace) -> int:
     with _open(args.dir) as session:
         try:
             result = import_signstream(session.writer, args.file, utterance=args.utterance,
-                                       video=args.video)
+                                       video=args.video, tier_prefix=args.tier_prefix)
         except NoUtterancePlaced as exc:
             print("\n".join(exc.result.lines()))
             raise
@@ -397,7 +422,8 @@ def cmd_export_eaf(args: argparse.Namespace) -> int:
     from emosign_desktop.services.elan import export_eaf
 
     with _open(args.dir) as session:
-        summary = export_eaf(session.repo, args.video, args.output, annotator=args.annotator)
+        summary = export_eaf(session.repo, args.video, args.output, annotator=args.annotator,
+                             only_ours=args.only_ours)
     print(summary)
     return 0
 
@@ -407,13 +433,17 @@ def cmd_import_eaf(args: argparse.Namespace) -> int:
 
     with _open(args.dir) as session:
         summary = import_eaf(session.writer, args.file, video=args.video,
-                             annotator=args.annotator)
+                             annotator=args.annotator, tier_prefix=args.tier_prefix)
     print(summary)
     return 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from emosign_desktop.services.evaluation import evaluate, evaluate_with_videos
+    from emosign_desktop.services.evaluation import (
+        evaluate,
+        evaluate_with_videos,
+        with_provenance,
+    )
     from emosign_desktop.services.report import text_report, write_html
 
     with _open(args.dir) as session:
@@ -422,6 +452,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                                                  args.boundary_frames, limit=50)
         else:
             report = evaluate(session.project, args.reference, args.tier, args.boundary_frames)
+        report = with_provenance(session.project, report)  # version, time, project, files
     if args.html:
         write_html(args.html, report, worst)
     if args.json:
@@ -433,11 +464,62 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.safety import check_project
+
+    report = check_project(args.dir)
+    if report.sound:
+        print(f"{report.file}: sound (SQLite's full integrity and foreign-key checks pass)")
+        return 0
+    print(f"{report.file}: DAMAGED", file=sys.stderr)
+    for line in report.problems:
+        print(f"  {line}", file=sys.stderr)
+    if report.backup is not None:
+        print(f"the newest good backup is {report.backup.describe()}: restore it with "
+              f"'emosign restore {Path(args.dir)}'", file=sys.stderr)
+    else:
+        print("there is no good backup in the project's backups/ folder", file=sys.stderr)
+    return 2
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.safety import backup_now, backups_of
+
+    if not args.list:
+        made = backup_now(args.dir)
+        print(f"backed up to {made.path} ({made.size / 1e6:.1f} MB)")
+        return 0
+    found = backups_of(args.dir)
+    for b in found:
+        print(f"{b.path}  {b.describe()}")
+    if not found:
+        print("no backups yet")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from emosign_desktop.services.safety import restore_backup
+
+    done = restore_backup(args.dir, args.source)
+    print(f"restored {done.backup.describe()}")
+    for line in done.differences:
+        print(f"  {line}")
+    if done.kept_as is not None:
+        print(f"the file it replaced is kept as {done.kept_as}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from emosign_desktop.services.demo import ensure_demo_project
 
     print(f"demo project: {ensure_demo_project(Path(args.dir) if args.dir else None)}")
     return 0
+
+
+#: ``--raw`` of the commands that write CSV.
+RAW_HELP = ("write every cell as stored; by default a text starting with =, +, -, @, a tab or "
+            "a carriage return (not a plain number) gets a ' in front, so a spreadsheet "
+            "shows it instead of running it as a formula")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -466,6 +548,17 @@ def build_parser() -> argparse.ArgumentParser:
                    "has the same content")
     p.set_defaults(func=cmd_add)
 
+    p = sub.add_parser("relink", help="link a video to its moved or renamed file (its "
+                       "content is checked)")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("video", help="the video's name in the project")
+    p.add_argument("file", help="the video's file, where it is now")
+    p.add_argument("--accept-changed", action="store_true",
+                   help="link the file even when its content differs from the file the "
+                   "labels were made on (re-encoded, trimmed): its frame count, rate and "
+                   "size are stored; labels and segments are kept")
+    p.set_defaults(func=cmd_relink)
+
     p = sub.add_parser("info", help="videos, annotators and label counts")
     p.add_argument("dir", help="project folder")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -492,8 +585,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one label per video from all annotators (majority: the paper's rule, "
                    "ties to the most confident annotator)")
     p.add_argument("--long", action="store_true",
-                   help="one row per video, annotator and label (for pandas or R); a .parquet "
-                   "file name writes Parquet")
+                   help="one row per video, annotator and label, with each annotator's cue "
+                   "text and skip (for pandas or R); a .parquet file name writes Parquet")
+    p.add_argument("--emotion-coding", choices=("released", "protocol"),
+                   help="emotions coded 1..4 like the released file (the default, but for "
+                   "--long) or 0..3 as the annotators gave them (the default of --long)")
+    p.add_argument("--raw", action="store_true", help=RAW_HELP)
     p.set_defaults(func=cmd_export_csv)
 
     p = sub.add_parser("export-segments", help="one row per segment, for analysis",
@@ -503,6 +600,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", help="project folder")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help=".csv or .parquet")
+    p.add_argument("--raw", action="store_true", help=RAW_HELP)
     p.set_defaults(func=cmd_export_segments)
 
     p = sub.add_parser("pack", help="write one annotator's work as a pack file")
@@ -567,6 +665,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", help="project folder")
     p.add_argument("video", help="video name")
     p.add_argument("-o", "--output", required=True, metavar="CSV")
+    p.add_argument("--raw", action="store_true", help=RAW_HELP)
     p.set_defaults(func=cmd_signals)
 
     p = sub.add_parser("predictions", help="model predictions: import, list, remove",
@@ -592,36 +691,48 @@ def build_parser() -> argparse.ArgumentParser:
         "goes on the video named after one of its media files (times from the utterance's "
         "start in it) or the one whose name ends in the utterance ID (times from the clip's "
         "start). Utterances with no video are listed, not guessed. Importing the file again "
-        "replaces what it brought.")
+        "(same name, or same content) replaces what it brought, wherever it went. A field "
+        "named like a reference tier already in the project adds to that tier.")
     p.add_argument("dir", help="project folder")
     p.add_argument("file", help="SignStream XML file")
     p.add_argument("--utterance", metavar="ID", help="only this utterance")
     p.add_argument("--video", metavar="NAME", help="put the utterance on this video")
+    p.add_argument("--tier-prefix", metavar="TEXT", default="",
+                   help="put TEXT before each tier's name (keeps this file's tiers apart)")
     p.set_defaults(func=cmd_import_signstream)
 
     p = sub.add_parser(
         "export-eaf", help="write a video's tiers as an ELAN file (.eaf)",
         description="Each of the project's tiers, per annotator, becomes an ELAN tier "
         "'TIER@ANNOTATOR' with its controlled vocabulary; notes and regions go to dependent "
-        "tiers; times are the frames' presentation times; the media is linked.")
+        "tiers; times are the frames' presentation times; the media is linked. Reference "
+        "tiers (imported from ELAN or SignStream) are written beside them as their files "
+        "defined them, unless --only-ours.")
     p.add_argument("dir", help="project folder")
     p.add_argument("video", help="video name")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the .eaf file")
     p.add_argument("--annotator", metavar="NAME",
                    help="only this annotator's tiers (default: everyone with segments)")
+    p.add_argument("--only-ours", action="store_true",
+                   help="leave the reference tiers out")
     p.set_defaults(func=cmd_export_eaf)
 
     p = sub.add_parser(
         "import-eaf", help="import an ELAN file (.eaf) onto a video",
         description="Tiers exported by EmoSign come back to their tiers and annotators; "
         "other tiers come in as read-only reference tiers. The video is the one the file's "
-        "media names (by relative path or file name) unless --video. Importing the same "
-        "file name again replaces what it brought.")
+        "media names (by relative path or file name) unless --video; media matching several "
+        "videos need --video. Importing the same file again (same name, or same content) "
+        "replaces what it brought, wherever it went. A tier named like a reference tier "
+        "already in the project adds to that tier.")
     p.add_argument("dir", help="project folder")
     p.add_argument("file", help="the .eaf file (EAF 2.7 to 3.0)")
     p.add_argument("--video", metavar="NAME", help="the video to import onto")
     p.add_argument("--annotator", metavar="NAME",
                    help="annotator of the project's own tiers whose ELAN tier names none")
+    p.add_argument("--tier-prefix", metavar="TEXT", default="",
+                   help="put TEXT before each reference tier's name (keeps this file's tiers "
+                   "apart)")
     p.set_defaults(func=cmd_import_eaf)
 
     p = sub.add_parser(
@@ -630,7 +741,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="The paper's tasks (sentiment 3- and 7-class, single-label emotion, the "
         "multi-expression hit rate, cue grounding) for every imported run, against the "
         "reference labels (emosign-consensus, else the majority of the annotators), beside "
-        "the annotators' agreement. A video a run gives no answer for counts as wrong.")
+        "the annotators' agreement. A video a run gives no answer for counts as wrong. The "
+        "JSON and the HTML state their provenance: the app's version, the time (UTC), the "
+        "project and each run's prediction files with their SHA-256.")
     p.add_argument("dir", help="project folder")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
@@ -644,17 +757,70 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cue boundaries agree within ±K frames (default 2)")
     p.set_defaults(func=cmd_evaluate)
 
+    p = sub.add_parser("check", help="full integrity check of a project file (exit 2 when "
+                       "damaged, naming the newest good backup)")
+    p.add_argument("dir", help="project folder")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("backup", help="back up the project into its backups/ folder now")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("--list", action="store_true", help="list the backups instead")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="put a backup in place of the project file (the "
+                       "replaced file is kept beside it)")
+    p.add_argument("dir", help="project folder")
+    p.add_argument("--from", dest="source", metavar="BACKUP",
+                   help="the backup file (default: the newest that passes the check)")
+    p.set_defaults(func=cmd_restore)
+
     p = sub.add_parser("demo", help="create (or find) the demo project")
     p.add_argument("dir", nargs="?", help="folder (default: in the user's data folder)")
     p.set_defaults(func=cmd_demo)
     return parser
 
 
+#: Exit status when the reader of standard output went away (``emosign info DIR | head -1``):
+#: 128 + SIGPIPE, what a shell shows for any program its pipe's reader left.
+PIPE_CLOSED = 141
+
+
+def _discard_stdout() -> None:
+    """Send the rest of standard output nowhere: its reader went away, and the interpreter's
+    last flush at exit must not complain about it."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout
+        pass
+
+
+def _flush_stdout() -> bool:
+    """Flush standard output now (not at exit); False when its reader went away."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``emosign`` console script."""
-    args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        args = build_parser().parse_args(argv)
+    except SystemExit:  # --help, --version or a usage error: its text may meet a closed pipe
+        _flush_stdout()
+        raise
+    try:
+        code = int(args.func(args))
+        return code if _flush_stdout() else PIPE_CLOSED
+    except BrokenPipeError:  # quietly, like any program whose reader went away
+        _discard_stdout()
+        return PIPE_CLOSED
     except EmoSignError as exc:
         print(f"emosign {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -665,8 +831,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from emosign_desktop.crashlog import write_crash_log
 
         log = write_crash_log(exc)
-        print(f"emosign {args.command}: unexpected error: {exc} (details in {log})",
-              file=sys.stderr)
+        print(f"emosign {args.command}: unexpected error: {plain_text(exc)} (details in "
+              f"{log})", file=sys.stderr)
         return 1
 
 

@@ -21,6 +21,30 @@ class ProjectTooNewError(ProjectError):
     """The project file was written by a newer version of the app."""
 
 
+class NotSavedError(ProjectError):
+    """A write failed where storage met it (read-only file, no permission, disk full, I/O
+    error, a server gone, a lock held too long): the message names the file and the reason
+    in plain words, and says the change was NOT saved.  Nothing of it was written."""
+
+    #: Whether the project can still be read, so that whoever shows it can read back what
+    #: it holds (not when its server is away: they read again when it is back).
+    can_read_back = True
+
+
+class ReadOnlyProjectError(NotSavedError):
+    """The project was opened read-only (it cannot be written): every write is refused
+    before it starts."""
+
+
+class ProjectDamagedError(ProjectError):
+    """An integrity check found the project file damaged.  ``backup`` is the newest backup
+    that passes the check (None when there is none)."""
+
+    def __init__(self, message: str, backup: Path | None = None) -> None:
+        self.backup = backup
+        super().__init__(message)
+
+
 class MediaError(EmoSignError):
     """A media file is missing, unreadable, or not a video."""
 
@@ -77,3 +101,14 @@ def read_text_file(path: Path) -> str:
 class StaleChangeError(EmoSignError):
     """An undo or redo whose target changed since the step was recorded: refused, and the
     message names the field with the value found and the value the step expected."""
+
+
+def plain_text(exc: BaseException) -> str:
+    """An unexpected error's first line, without the SQL text, parameters or background
+    link a database library appends (those go to the log, never to the user)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    for marker in (" [SQL:", "[SQL:", " (Background on this error"):
+        text = text.split(marker)[0]
+    if text.startswith("(") and ")" in text:  # "(sqlite3.OperationalError) reason"
+        text = text[text.index(")") + 1:].strip() or text
+    return text[:300]

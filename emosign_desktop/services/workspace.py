@@ -12,8 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from emosign_desktop.core.changes import EVERYTHING, Changes
-from emosign_desktop.core.errors import EmoSignError
+from emosign_desktop.core.errors import EmoSignError, NotSavedError
 from emosign_desktop.core.model import Video, VideoId
+from emosign_desktop.core.names import check_name
 from emosign_desktop.core.undo import UndoStack
 from emosign_desktop.services.blind import (
     SHOW_ALL,
@@ -48,6 +49,7 @@ class Workspace:
         self._video: list[Listener] = []
         self._annotator: list[Listener] = []
         self._undo: list[Listener] = []
+        self._damage_told = False
 
     # -- subscribing -------------------------------------------------------------------------
     def on_changes(self, listener: ChangesListener) -> None:
@@ -76,6 +78,8 @@ class Workspace:
         if self.video is not None and (changes.videos or changes.project):
             try:
                 self.video = self.queries.video(self.video.id)
+            except NotSavedError:  # cannot be read now (the server is away): kept
+                pass
             except EmoSignError:  # the video is gone (its addition was undone)
                 self.video = None
                 self._tell(self._video)
@@ -109,6 +113,31 @@ class Workspace:
         return self._session().editing
 
     @property
+    def read_only(self) -> str | None:
+        """Why the open project cannot be written (None when it can, or none is open)."""
+        return self.session.project.read_only if self.session else None
+
+    @property
+    def journal_warning(self) -> str | None:
+        """Set when another program deleted the project's journal while it was open, or
+        when the integrity check (run on its own thread for a large file) found it
+        damaged."""
+        if self.session is None:
+            return None
+        project = self.session.project
+        return project.damage_warning or project.journal_warning
+
+    def stored_check(self) -> str | None:
+        """After an unexpected error: a sentence saying the project's edits are stored,
+        given only when a fresh read of the project file finds it sound and writable and
+        holding the newest edit this window made (None when that cannot be said)."""
+        if self.session is None:
+            return None
+        from emosign_desktop.services.safety import verify_stored
+
+        return verify_stored(self.session.project)
+
+    @property
     def undo_stack(self) -> UndoStack | None:
         return self.session.writer.undo_stack if self.session else None
 
@@ -134,6 +163,7 @@ class Workspace:
     def _take(self, session: Session) -> Session:
         self.close(announce=False)
         self.session = session
+        self._damage_told = False
         session.writer.subscribe(self._announce)
         session.repo.watch_external_changes()
         stack = session.writer.undo_stack
@@ -166,6 +196,11 @@ class Workspace:
         reads the edit log past the last line it saw)."""
         if self.session is None:
             return None
+        project = self.session.project
+        if project.damage_warning is not None and not self._damage_told:
+            self._damage_told = True  # found by the check on its own thread: say so once
+            self._announce(EVERYTHING)
+            return EVERYTHING
         changes = self.session.repo.external_changes()
         if not changes:
             return None
@@ -174,8 +209,9 @@ class Workspace:
 
     # -- who and where -----------------------------------------------------------------------
     def set_annotator(self, name: str) -> None:
-        """Someone else is annotating (their edits are attributed to ``name``)."""
-        name = name.strip()
+        """Someone else is annotating (their edits are attributed to ``name``); a name with
+        a control character or over 255 characters is refused (``InvalidNameError``)."""
+        name = check_name("annotator", name.strip())
         if name != self.annotator:
             self.annotator = name
             self._tell(self._annotator)

@@ -14,10 +14,12 @@ merging hundreds of packs) clear the undo history instead, and the Edit menu say
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from emosign_desktop.core.changes import EVERYTHING, Changes
 from emosign_desktop.core.changeset import ChangeSet
+from emosign_desktop.core.errors import EmoSignError, NotSavedError
+from emosign_desktop.core.names import check_new_names
 from emosign_desktop.core.undo import Step, UndoStack
 from emosign_desktop.storage.repository import Repository
 
@@ -41,9 +43,11 @@ class Operation:
         self.changes = Changes()
 
     def apply(self, changes: ChangeSet) -> ChangeSet:
-        """Apply ``changes`` now (inside the operation's transaction)."""
+        """Apply ``changes`` now (inside the operation's transaction); a new name with a
+        control character or over 255 characters is refused and the operation undone."""
         if not changes:
             return changes
+        check_new_names(changes)
         self.repo.apply(changes)
         self.size += changes.size
         if self.parts is not None:
@@ -99,11 +103,24 @@ class WritePath:
         try:
             with self.repo.transaction():
                 yield op
+        except NotSavedError as exc:
+            self._current = None
+            if exc.can_read_back:
+                self._show_stored()
+            raise
         finally:
             self._current = None
         if op.size:
             self._record(label, op, merge_key)
         self._emit(op.changes)
+
+    def _show_stored(self) -> None:
+        """After a write that was not saved: whoever shows the project reads it again, so
+        no widget keeps showing a value that is not stored.  A read that fails too (the
+        disk is gone) is left to the error already on its way."""
+        for listener in list(self._listeners):
+            with suppress(EmoSignError):
+                listener(EVERYTHING)
 
     def run(self, label: str, build: Build, merge_key: Hashable | None = None) -> ChangeSet:
         """Build a change set from the project as it is (inside the write transaction), apply

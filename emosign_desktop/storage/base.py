@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import TypeAlias
 
 from sqlalchemy import Connection, Engine, func, select
 
+from emosign_desktop.core.errors import ReadOnlyProjectError
 from emosign_desktop.core.schema import LabelSchema
 from emosign_desktop.storage import tables as t
 from emosign_desktop.storage.engine import WRITE
@@ -74,6 +75,13 @@ class StoreBase:
         self._tx: Connection | None = None
         self._seen: dict[SeenKey, Seen] = {}
         self._pending: dict[SeenKey, Seen | None] | None = None
+        #: Why the project cannot be written (None: it can); every write is then refused
+        #: before it starts.
+        self.read_only: str | None = None
+        #: True while the newest write transaction has not committed (it failed).
+        self.last_write_failed = False
+        #: Called after every committed write transaction (backups, journal checks).
+        self.after_commit: list[Callable[[], None]] = []
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -82,14 +90,26 @@ class StoreBase:
         if self._tx is not None:
             yield
             return
+        if self.read_only is not None:
+            raise ReadOnlyProjectError(f"{self.where_name}: the project cannot be written: "
+                                       f"{self.read_only}; nothing was changed")
         pending: dict[SeenKey, Seen | None] = {}
+        self.last_write_failed = True  # until the commit returns
         with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
             self._tx, self._pending = conn, pending
             try:
                 yield
             finally:
                 self._tx, self._pending = None, None
+        self.last_write_failed = False
         self._commit_seen(pending)
+        for hook in list(self.after_commit):
+            hook()
+
+    @property
+    def where_name(self) -> str:
+        """The project file's name (or the server's database), for messages."""
+        return "the project's database" if self.is_pg else "project.emosign"
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:

@@ -22,12 +22,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import NullPool
 
-from emosign_desktop.core.errors import ProjectError, StaleChangeError
+from emosign_desktop.core.errors import NotSavedError, ProjectError, StaleChangeError
 
 BUSY_TIMEOUT_MS = 5000
 #: The keyring service under which PostgreSQL passwords are kept.
@@ -37,9 +38,12 @@ CONNECT_TIMEOUT_S = 5
 DEFAULT_PORT = 5432
 
 
-class ServerUnavailableError(ProjectError):
+class ServerUnavailableError(NotSavedError):
     """The project's database server cannot be reached (or went away during a statement):
-    the message names the server; nothing of the interrupted transaction was written."""
+    the message names the server; nothing of the interrupted transaction was written (a
+    write that met it was NOT saved)."""
+
+    can_read_back = False
 
 
 class ConcurrentChangeError(StaleChangeError):
@@ -69,19 +73,31 @@ class ServerSettings:
         return f"{user or self.user()}@{self.host}:{self.port}/{self.database}"
 
 
-def make_engine(path: Path, *, pooled: bool = True) -> Engine:
-    """An SQLite engine on ``path``; writers should use :data:`WRITE` to lock up front."""
-    kwargs = {} if pooled else {"poolclass": NullPool}
-    engine = create_engine(f"sqlite:///{path}", **kwargs)
+def make_engine(path: Path, *, pooled: bool = True, read_only: bool = False) -> Engine:
+    """An SQLite engine on ``path``; writers should use :data:`WRITE` to lock up front.
+
+    ``read_only`` opens a file that cannot be written without creating anything beside it:
+    as immutable when its write-ahead log is empty (no locks, no side files), else in
+    SQLite's read-only mode, which reads the log that is there."""
+    from emosign_desktop.storage.failures import translate, wal_has_content
+
+    kwargs: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
+    if read_only:
+        mode = "mode=ro" if wal_has_content(path) else "immutable=1"
+        url = f"sqlite:///file:{quote(str(path))}?{mode}&uri=true"
+    else:
+        url = f"sqlite:///{path}"
+    engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_conn.isolation_level = None  # we send BEGIN ourselves (see _on_begin)
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
-        # FULL: a commit that returned survives power loss, not only a process crash.
-        cur.execute("PRAGMA synchronous = FULL")
+        if not read_only:
+            cur.execute("PRAGMA journal_mode = WAL")
+            # FULL: a commit that returned survives power loss, not only a process crash.
+            cur.execute("PRAGMA synchronous = FULL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
 
@@ -93,13 +109,26 @@ def make_engine(path: Path, *, pooled: bool = True) -> Engine:
     @event.listens_for(engine, "handle_error")
     def _on_error(context: ExceptionContext) -> None:
         orig = context.original_exception
+        if not isinstance(orig, sqlite3.Error) or isinstance(orig, sqlite3.IntegrityError):
+            return
+        writing = _writing(context)
         if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
-            raise ProjectError(
+            kind = NotSavedError if writing else ProjectError
+            raise kind(
                 f"{path.name}: the project file stayed busy for {BUSY_TIMEOUT_MS // 1000} s "
-                "(another window or program kept writing to it); nothing was changed: try "
-                "again in a moment") from None
+                "(another window or program kept writing to it); nothing was changed"
+                f"{' (the change was NOT saved)' if writing else ''}: try again in a "
+                "moment") from None
+        raise translate(path, orig, writing=writing) from None
 
     return engine
+
+
+def _writing(context: ExceptionContext) -> bool:
+    """True when the failed statement belongs to a write transaction (see :data:`WRITE`)."""
+    conn = context.connection
+    return conn is not None and not conn.closed and (
+        conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE")
 
 
 #: Execution options for a write transaction: take the write lock at BEGIN, so the busy
@@ -234,6 +263,15 @@ def make_pg_engine(settings: ServerSettings) -> Engine:
                 "changed: look at it again and repeat the change") from None
         if context.is_disconnect or isinstance(orig, psycopg.OperationalError | OSError):
             raise server_error(settings, orig) from None
+        refused = {psycopg.errors.InsufficientPrivilege: "you have no permission to write it",
+                   psycopg.errors.DiskFull: "the server's disk is full",
+                   psycopg.errors.ReadOnlySqlTransaction: "the server is read-only"}
+        for kind, reason in refused.items():
+            if isinstance(orig, kind):
+                if _writing(context):
+                    raise NotSavedError(f"{settings.label}: the change was NOT saved: "
+                                        f"{reason}") from None
+                raise ProjectError(f"{settings.label}: cannot be read: {reason}") from None
 
     return engine
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,10 +23,11 @@ from sqlalchemy import Connection, Engine, func, inspect, select, text
 from sqlalchemy.exc import DatabaseError
 
 from emosign_desktop import __version__
-from emosign_desktop.core.errors import ProjectError, ProjectTooNewError
+from emosign_desktop.core.errors import ProjectDamagedError, ProjectError, ProjectTooNewError
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA, LabelSchema, schema_from_dict
 from emosign_desktop.core.tiers import DEFAULT_TIERS
 from emosign_desktop.storage import tables as t
+from emosign_desktop.storage.backups import AutoBackup, newest_good_backup, quick_check
 from emosign_desktop.storage.base import now_iso
 from emosign_desktop.storage.engine import (
     DEFAULT_PORT,
@@ -38,15 +40,20 @@ from emosign_desktop.storage.engine import (
     psycopg_module,
     server_error,
 )
+from emosign_desktop.storage.failures import check_readable, unwritable_reason
 from emosign_desktop.storage.repository import Repository
 
 PROJECT_FILE = "project.emosign"
 #: Alembic revision of each project format this app can open (oldest first).
 FORMAT_REVISIONS = {"f0001": 1, "f0002": 2, "f0003": 3, "f0004": 4, "f0005": 5, "f0006": 6,
-                    "f0007": 7, "f0008": 8, "f0009": 9}
-HEAD_REVISION = "f0009"
+                    "f0007": 7, "f0008": 8, "f0009": 9, "f0010": 10, "f0011": 11}
+HEAD_REVISION = "f0011"
 CURRENT_FORMAT = FORMAT_REVISIONS[HEAD_REVISION]
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Project files up to this size are checked (SQLite's quick check) before they open, in
+#: about 50 ms at this size; larger ones are checked on a thread of their own while the
+#: project is open (about 0.65 s at 175 MB, 35,000 videos; see BENCHMARKS.md "Backups").
+CHECK_WHILE_OPENING = 10 * 1024 * 1024
 #: The ``kind`` of a server project's settings file.
 SERVER_KIND = "EmoSign Desktop project on a PostgreSQL server"
 _CREATE_LOCK = 0x454D5F43  # advisory lock: one client at a time creates the tables
@@ -56,12 +63,92 @@ class Project:
     """An open project: its folder, its database engine and its repository."""
 
     def __init__(self, folder: Path, engine: Engine, schema: LabelSchema,
-                 server: ServerSettings | None = None) -> None:
+                 server: ServerSettings | None = None, *, read_only: str | None = None) -> None:
         self.folder = folder
         self.path = folder / PROJECT_FILE
         self.engine = engine
         self.server = server
         self.repo = Repository(engine, schema, folder, server)
+        self.repo.read_only = read_only
+        #: Automatic backups (an SQLite project that can be written), else None.
+        self.backups: AutoBackup | None = None
+        #: Set when another program deleted the write-ahead log while the project was open
+        #: (what was done about it, in words); the window shows it.
+        self.journal_warning: str | None = None
+        #: Set when the integrity check run on its own thread (a large file) found damage;
+        #: the project is read-only from then on.
+        self.damage_warning: str | None = None
+        self._checking: threading.Thread | None = None
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the project cannot be written (None when it can)."""
+        return self.repo.read_only
+
+    def start_backups(self) -> None:
+        """Back up now if the newest backup is old, and every so many edits from now on;
+        watch the write-ahead log after every commit."""
+        if self.server is not None or self.read_only is not None:
+            return
+        self.backups = AutoBackup(self.path)
+        with self.engine.connect() as conn:
+            position = conn.execute(select(func.coalesce(func.max(t.edit_log.c.id), 0)))
+            self.backups.on_open(int(position.scalar_one()))
+        self.repo.after_commit.append(self.backups.on_commit)
+        self.repo.after_commit.append(self._check_journal)
+
+    def check_in_background(self) -> None:
+        """Run the quick integrity check on a thread of its own (a large file, whose check
+        would hold up opening); damage found makes the project read-only and sets
+        :attr:`damage_warning`."""
+
+        def run() -> None:
+            try:
+                problems = quick_check(self.path, snapshot=True)
+            except ProjectError:
+                return  # cannot be read now: the next read says why
+            if problems:
+                backup = newest_good_backup(self.path)
+                offer = (f"restore {backup.describe()} with 'emosign restore {self.folder}' "
+                         "or File ▸ Restore from Backup" if backup is not None
+                         else "there is no backup of it")
+                self.repo.read_only = (f"an integrity check found the file damaged "
+                                       f"({problems[0]}); {offer}")
+                self.damage_warning = (f"{self.path}: the project file is damaged (the "
+                                       f"integrity check says: {problems[0]}). It is "
+                                       f"read-only now; {offer}.")
+
+        self._checking = threading.Thread(target=run, name="emosign-check", daemon=True)
+        self._checking.start()
+
+    def verify_stored(self) -> str | None:
+        """A sentence saying this project's edits are stored, only when a fresh read finds
+        the file sound and writable and the newest write committed; else None."""
+        if self.server is not None or self.read_only is not None or self.repo.last_write_failed:
+            return None
+        try:
+            if quick_check(self.path) or unwritable_reason(self.path) is not None:
+                return None
+        except ProjectError:
+            return None
+        return ("Your edits are stored: every edit before this one was committed, and the "
+                "project file was checked just now.")
+
+    def _check_journal(self) -> None:
+        """After a commit: if the write-ahead log was deleted under us, its pages live on
+        only in this process's open file: copy them into the project file now (a
+        checkpoint), start a new log, and say so."""
+        if Path(str(self.path) + "-wal").exists():
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.engine.dispose()
+        self.journal_warning = (
+            f"Another program deleted the project's journal file ({PROJECT_FILE}-wal) while "
+            "it was open. The edits it held were written into the project file, and a new "
+            "journal was started; check that no sync or clean-up tool works in this folder.")
 
     @property
     def schema(self) -> LabelSchema:
@@ -75,7 +162,11 @@ class Project:
     def close(self) -> None:
         """Release the database (checkpointing an SQLite WAL into the main file)."""
         self.repo.stop_watching()
-        if self.server is None:
+        if self.backups is not None:
+            self.backups.wait()
+        if self._checking is not None:
+            self._checking.join()
+        if self.server is None and self.read_only is None:
             try:
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -297,13 +388,21 @@ def _backup(path: Path, fmt: int) -> Path:
     return dest
 
 
-def open_project(folder: str | Path) -> Project:
+def open_project(folder: str | Path, *, backups: bool = True) -> Project:
     """Open the project in ``folder``: its SQLite file (upgrading an older format after a
-    backup), or the server database its settings file names."""
+    backup), or the server database its settings file names.
+
+    An SQLite project that cannot be written opens read-only (``Project.read_only`` says
+    why).  A quick integrity check runs first; a damaged file raises
+    :class:`ProjectDamagedError` naming the newest good backup.  With ``backups`` a project
+    that can be written is backed up now and then (see ``backups.py``)."""
     folder = Path(folder)
     path = folder / PROJECT_FILE
+    if folder.is_dir() and not os.access(folder, os.R_OK | os.X_OK):
+        check_readable(path)
     if not path.is_file():
         raise ProjectError(f"{folder}: not an EmoSign project (no {PROJECT_FILE} in it)")
+    check_readable(path)
     try:
         with path.open("rb") as fh:
             magic = fh.read(16)
@@ -313,22 +412,71 @@ def open_project(folder: str | Path) -> Project:
     if magic != _SQLITE_MAGIC:
         server = read_server_settings(path)
         if server is None:
+            if not magic.strip(b"\0"):
+                _raise_damaged(path, ["the file is empty or its first page is gone"])
             raise ProjectError(f"{path}: not an EmoSign project file (not an SQLite database, "
                                "nor the settings of a project on a server)")
-    engine = make_engine(path) if server is None else make_pg_engine(server)
-    try:
-        if server is None:
-            schema = _check_and_upgrade(engine, str(path), lambda fmt: _backup(path, fmt))
-        else:
+    if server is not None:
+        engine = make_pg_engine(server)
+        try:
             schema = _check_and_upgrade(engine, server.label, None)
+        except BaseException:
+            engine.dispose()
+            raise
+        return Project(folder, engine, schema, server)
+    read_only = unwritable_reason(path)
+    engine = make_engine(path, read_only=read_only is not None)
+    check_now = path.stat().st_size <= CHECK_WHILE_OPENING
+    try:
+        problems = _quick_check(engine) if check_now else []
+        if problems:
+            _raise_damaged(path, problems)
+        schema = _check_and_upgrade(engine, str(path), lambda fmt: _backup(path, fmt),
+                                    read_only=read_only)
+    except ProjectDamagedError as exc:
+        engine.dispose()
+        if exc.backup is None:
+            _raise_damaged(path, [str(exc).split(": ", 1)[-1]])
+        raise
+    except ProjectError as exc:
+        engine.dispose()
+        try:
+            problems = quick_check(path)
+        except ProjectError:
+            raise exc from None
+        if problems:
+            _raise_damaged(path, problems)
+        raise
     except BaseException:
         engine.dispose()
         raise
-    return Project(folder, engine, schema, server)
+    project = Project(folder, engine, schema, read_only=read_only)
+    if not check_now:
+        project.check_in_background()
+    if backups:
+        project.start_backups()
+    return project
 
 
-def _check_and_upgrade(engine: Engine, where: str,
-                       backup: Callable[[int], object] | None) -> LabelSchema:
+def _quick_check(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check(20)")]
+    return [] if rows == ["ok"] else rows
+
+
+def _raise_damaged(path: Path, problems: list[str]) -> None:
+    backup = newest_good_backup(path)
+    offer = (f" The newest good backup is {backup.describe()}: restore it with 'emosign "
+             f"restore {path.parent}' (or File ▸ Restore from Backup); the damaged file is "
+             "kept beside it." if backup is not None else
+             " There is no backup of it in its backups/ folder.")
+    raise ProjectDamagedError(f"{path}: the project file is damaged (the integrity check "
+                              f"says: {problems[0]}).{offer}",
+                              backup.path if backup is not None else None)
+
+
+def _check_and_upgrade(engine: Engine, where: str, backup: Callable[[int], object] | None,
+                       *, read_only: str | None = None) -> LabelSchema:
     try:
         with engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
@@ -340,8 +488,8 @@ def _check_and_upgrade(engine: Engine, where: str,
     except ServerUnavailableError:
         raise
     except DatabaseError as exc:
-        raise ProjectError(f"{where}: the project {'file' if backup else 'database'} is "
-                           f"damaged ({exc.orig})") from None
+        raise ProjectError(f"{where}: the project {'file' if backup else 'database'} cannot "
+                           f"be read ({exc.orig})") from None
     if revision not in FORMAT_REVISIONS:
         fmt = meta.get("format_version", "?")
         by = meta.get("app_version", "a newer version")
@@ -353,6 +501,12 @@ def _check_and_upgrade(engine: Engine, where: str,
         )
     if revision != HEAD_REVISION:
         old_format = FORMAT_REVISIONS[revision]
+        if read_only is not None:
+            raise ProjectError(
+                f"{where}: this project is in format {old_format} and must be upgraded to "
+                f"format {CURRENT_FORMAT} to open, but it cannot be written ({read_only}). "
+                "Copy the project folder to a place where it can be written, or open it "
+                "with the EmoSign Desktop that made it.")
         if backup is not None:
             backup(old_format)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -41,6 +42,11 @@ video = Table(
     Column("added_at", String, nullable=False),
     # format 4: frames the container declares when fewer can be decoded (NULL: the same)
     Column("declared_frames", Integer),
+    # format 10: the media file's size (bytes) and modification time (ns since the epoch)
+    # when a check last found it to match the fingerprint (NULL: not checked since the
+    # media was linked or its fingerprint changed; the next check reads the file)
+    Column("media_size", BigInteger),
+    Column("media_mtime", BigInteger),
 )
 
 annotator = Table(
@@ -100,6 +106,8 @@ tier = Table(
     Column("parent_id", Integer),
     Column("source", Text, nullable=False, server_default=""),
     Column("version", Integer, nullable=False, server_default="1"),  # format 7
+    # format 11: what the files a reference tier came from say of it (JSON, per file)
+    Column("origin", Text, nullable=False, server_default=""),
 )
 
 segment = Table(

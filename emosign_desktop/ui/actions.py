@@ -13,9 +13,14 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox, QWidget
 
-from emosign_desktop.core.errors import EmoSignError, StaleChangeError
+from emosign_desktop.core.errors import (
+    EmoSignError,
+    NotSavedError,
+    ProjectDamagedError,
+    StaleChangeError,
+)
 from emosign_desktop.services.workspace import Workspace
-from emosign_desktop.ui.messages import show_error
+from emosign_desktop.ui.messages import error_text, show_error
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All (*)"
 T = TypeVar("T")
@@ -33,6 +38,9 @@ def attempt(parent: QWidget, failure: str, work: Callable[[], T]) -> T | None:
     None.  Nothing was changed then: every operation is all or nothing."""
     try:
         return work()
+    except NotSavedError as exc:
+        show_error(parent, *error_text(exc))
+        return None
     except EmoSignError as exc:
         show_error(parent, failure, exc)
         return None
@@ -53,8 +61,79 @@ IMPORT_FAILED = "Import failed: nothing was changed"
 
 # -- projects -------------------------------------------------------------------------------------
 def open_folder(parent: QWidget, workspace: Workspace, folder: str | Path) -> bool:
-    """Open the project in ``folder``; on failure say why and keep the current one."""
+    """Open the project in ``folder``; on failure say why and keep the current one.  A
+    damaged project file is offered its newest good backup."""
+    try:
+        workspace.open(folder)
+        return True
+    except ProjectDamagedError as exc:
+        if exc.backup is None:
+            show_error(parent, "Cannot open project: the file is damaged", exc)
+            return False
+        answer = QMessageBox.question(
+            parent, "The project file is damaged",
+            f"{exc}\n\nRestore the newest good backup now? The damaged file is kept beside "
+            "it, renamed.", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return restore_and_open(parent, workspace, folder, exc.backup)
+    except EmoSignError as exc:
+        show_error(parent, "Cannot open project", exc)
+        return False
+
+
+def restore_and_open(parent: QWidget, workspace: Workspace, folder: str | Path,
+                     backup: Path | None) -> bool:
+    """Restore ``backup`` (None: the newest good one) over the project in ``folder`` and
+    open it; say what differs."""
+    from emosign_desktop.services.safety import restore_backup
+
+    if workspace.folder is not None and Path(workspace.folder) == Path(folder):
+        workspace.close()
+    done = attempt(parent, "Cannot restore the backup: nothing was changed",
+                   lambda: restore_backup(folder, backup))
+    if done is None:
+        return False
+    kept = f"\n\nThe replaced file is kept as {done.kept_as.name}." if done.kept_as else ""
+    QMessageBox.information(parent, "Backup restored",
+                            f"Restored {done.backup.describe()}.\n\n"
+                            + "\n".join(done.differences) + kept)
     return attempt(parent, "Cannot open project", lambda: workspace.open(folder)) is not None
+
+
+def backup_now(parent: QWidget, workspace: Workspace) -> None:
+    """Back the open project up into its backups/ folder now."""
+    from emosign_desktop.services.safety import backup_now as make
+
+    folder = workspace.folder
+    if folder is None:
+        return
+    made = attempt(parent, "Cannot back up the project", lambda: make(folder))
+    if made is not None:
+        tell(parent, f"backed up: {made.path.name} ({made.size / 1e6:.1f} MB)")
+
+
+def restore(parent: QWidget, workspace: Workspace) -> None:
+    """Choose a backup of the open project (or of a folder) and restore it."""
+    from emosign_desktop.services.safety import backups_of
+
+    folder = workspace.folder or QFileDialog.getExistingDirectory(
+        parent, "Restore a backup: choose the project folder")
+    if not folder:
+        return
+    found = attempt(parent, "Cannot list the backups", lambda: backups_of(folder))
+    if not found:
+        if found is not None:
+            show_error(parent, "No backups", f"{folder}: its backups/ folder holds no backups")
+        return
+    names = [b.describe() for b in found]
+    choice, ok = QInputDialog.getItem(parent, "Restore from backup",
+                                      "Put this backup in place of the project file (the "
+                                      "current file is kept beside it, renamed):", names, 0,
+                                      False)
+    if ok and choice:
+        restore_and_open(parent, workspace, folder, found[names.index(choice)].path)
 
 
 def new_project(parent: QWidget, workspace: Workspace) -> None:
@@ -70,8 +149,10 @@ def open_project(parent: QWidget, workspace: Workspace) -> None:
 
 
 def add_videos(parent: QWidget, workspace: Workspace, files: list[str] | None = None) -> None:
-    """Add video files; one whose content is already in the project is added only when the
-    user confirms; files cut short are added with the frames that decode, and said so."""
+    """Add video files; one whose content is already in the project (or given twice) is
+    added only when the user confirms: "No" adds the other files without it, and a message
+    says which were left out and which were added.  Files cut short are added with the
+    frames that decode, and said so."""
     from emosign_desktop.core.errors import DuplicateMediaError
     from emosign_desktop.services.videos import add_videos as add
     from emosign_desktop.services.videos import media_warnings
@@ -80,29 +161,46 @@ def add_videos(parent: QWidget, workspace: Workspace, files: list[str] | None = 
         files, _ = QFileDialog.getOpenFileNames(parent, "Add videos", "", VIDEO_FILTER)
     if not files:
         return
+    left_out: list[str] = []
     try:
         try:
             added = add(workspace.writer, files)
         except DuplicateMediaError as exc:
-            same = "\n".join(f"{Path(f).name}: same content as {name}"
-                              for f, name in exc.duplicates)
+            same = [f"{Path(f).name}: same content as {name}" for f, name in exc.duplicates]
+            dupes = {str(Path(f)) for f, _name in exc.duplicates}
+            others = [f for f in files if str(Path(f)) not in dupes]
+            one = len(exc.duplicates) == 1
+            no = (f"No adds the other {len(others)} file{'s' * (len(others) != 1)} without "
+                  f"{'it' if one else 'them'}." if others else "No adds nothing.")
             answer = QMessageBox.question(
                 parent, "Same video again?",
-                f"{same}\n\nAdd it as another video anyway?",
+                "\n".join(same) + f"\n\nAdd {'it' if one else 'them'} as another video "
+                f"anyway? {no}",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
-                tell(parent, "nothing was added")
-                return
-            added = add(workspace.writer, files, allow_duplicate=True)
+            if answer == QMessageBox.StandardButton.Yes:
+                added = add(workspace.writer, files, allow_duplicate=True)
+            else:
+                left_out = same
+                added = add(workspace.writer, others) if others else []
     except EmoSignError as exc:
         show_error(parent, "Cannot add videos: nothing was added", exc)
         return
+    if left_out and not added:  # the user's "No" to the only files given
+        tell(parent, "nothing was added")
+        return
+    if left_out:
+        names = "\n".join(Path(v.media_path or v.name).name for v in added)
+        QMessageBox.information(
+            parent, "Videos added without the duplicates",
+            f"Added {len(added)}:\n{names}\n\nLeft out {len(left_out)} (the same video "
+            "again):\n" + "\n".join(left_out))
     warnings = media_warnings(added)
     if warnings:
         QMessageBox.warning(parent, "Some files are cut short",
                             "\n".join(warnings) + "\n\nThey are marked in the video list.")
-    tell(parent, f"added {len(added)} videos")
+    tell(parent, f"added {len(added)} videos"
+         + (f", left out {len(left_out)} duplicates" if left_out else ""))
 
 
 def relink(parent: QWidget, workspace: Workspace) -> None:
@@ -115,6 +213,77 @@ def relink(parent: QWidget, workspace: Workspace) -> None:
     QMessageBox.information(parent, "Relink media",
                             f"Found {len(found)} missing media files by their content"
                             + (": " + ", ".join(v.name for v in found) if found else "."))
+
+
+_NEW_CONTENT = ("Its frame count, rate and size are read from the file and stored; the labels "
+                "and segments are kept as they are. Edit ▸ Undo takes it back.")
+
+
+def relink_video_file(parent: QWidget, workspace: Workspace, file: str | None = None) -> None:
+    """Link the current video to a file the user chooses (moved or renamed): linked when its
+    content is the video's; other content only after the user accepts it as new content."""
+    from emosign_desktop.services.relinking import DifferentMediaError, relink_video
+
+    video = workspace.video
+    if video is None:
+        show_error(parent, "Relink video file", "Select a video first.")
+        return
+    file = file or open_file(parent, f"Relink {video.name}: choose its file", VIDEO_FILTER)
+    if not file:
+        return
+    try:
+        try:
+            done = relink_video(workspace.writer, video.name, file)
+        except DifferentMediaError as exc:
+            answer = QMessageBox.question(
+                parent, "Another file's content",
+                f"{exc}.\n\nUse {Path(file).name} as the new content of {video.name} (the "
+                f"same recording, re-encoded)? {_NEW_CONTENT}",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                tell(parent, "nothing was relinked")
+                return
+            done = relink_video(workspace.writer, video.name, file, accept_changed=True)
+    except EmoSignError as exc:
+        show_error(parent, "Cannot relink: nothing was changed", exc)
+        return
+    _tell_relinked(parent, done.lines(), bool(done.past_end))
+
+
+def accept_changed_file(parent: QWidget, workspace: Workspace) -> None:
+    """Take the changed file at the current video's path as its new content, after asking."""
+    from emosign_desktop.services.media_check import check_video
+    from emosign_desktop.services.relinking import accept_changed_media
+
+    video = workspace.video
+    if video is None or workspace.session is None:
+        show_error(parent, "Accept changed video file", "Select a video first.")
+        return
+    check = check_video(workspace.session, video)
+    if not check.changed:
+        show_error(parent, "Accept changed video file",
+                   f"{video.name}: nothing to accept: its file is {check.state.value}.")
+        return
+    answer = QMessageBox.question(
+        parent, "Accept the changed file?",
+        f"{check.reason}.\n\nAccept it as the new content of {video.name} (the same "
+        f"recording, re-encoded)? {_NEW_CONTENT}",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+    done = attempt(parent, "Cannot accept the file: nothing was changed",
+                   lambda: accept_changed_media(workspace.writer, video))
+    if done is not None:
+        _tell_relinked(parent, done.lines(), bool(done.past_end))
+
+
+def _tell_relinked(parent: QWidget, lines: list[str], warn: bool) -> None:
+    if warn:  # segments now reach past the last frame: worth more than a status line
+        QMessageBox.warning(parent, "Segments past the last frame", "\n".join(lines))
+    else:
+        tell(parent, "; ".join(lines))
 
 
 def import_csv(parent: QWidget, workspace: Workspace) -> None:

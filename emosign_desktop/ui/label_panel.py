@@ -209,7 +209,7 @@ class LabelPanel(QWidget):
         self._bound = (ws.video.id if ws.video else None, ws.annotator)
         if ws.has_project:
             self.set_schema(ws.queries.schema)
-        self.setEnabled(self._ready())
+        self.setEnabled(self._ready() and self.workspace.read_only is None)
         video = ws.video
         self.heading.setText(
             f"{video.name}, labelled by {ws.annotator}" if video is not None and self._ready()

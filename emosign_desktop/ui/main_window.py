@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QInputDialog,
+    QLabel,
     QMainWindow,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -28,7 +30,7 @@ from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.core.model import Region
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.settings import UserSettings
-from emosign_desktop.ui import actions
+from emosign_desktop.ui import actions, messages
 from emosign_desktop.ui.about import show_about
 from emosign_desktop.ui.activity import ActivityRecorder
 from emosign_desktop.ui.appearance import (
@@ -81,7 +83,23 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         self.videos = VideoListPanel(ws)
         self.details = VideoDetailsPanel(ws)
-        self.setCentralWidget(self.details)
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.read_only_banner.setAccessibleName("Read-only project")
+        self.read_only_banner.setStyleSheet(
+            "#readOnlyBanner { background: #fff3cd; color: #1a1a1a; border: 2px solid #8a6d00;"
+            " padding: 4px; }")
+        self.read_only_banner.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.read_only_banner)
+        column.addWidget(self.details, 1)
+        self.setCentralWidget(central)
+        messages.stored_check = ws.stored_check
         self.labels = LabelPanel(ws)
         self.labels.done_requested.connect(self.next_video)
         player = self.details.player
@@ -112,6 +130,7 @@ class MainWindow(QMainWindow):
         if self.settings.window_state:
             self.restoreState(QByteArray(base64.b64decode(self.settings.window_state)))
         self._shown_session: object = None  # the session whose project the window went to
+        self._journal_told: str | None = None
         ws.on_changes(self._on_changes)
         self.poller = ChangesPoller(ws, self)  # what other annotators change, every second
         self.poller.trouble.connect(lambda text: self.statusBar().showMessage(text, 10000))
@@ -299,13 +318,17 @@ class MainWindow(QMainWindow):
                                         text=self.workspace.annotator)
         if not ok or not name.strip():
             return False
-        self.set_annotator(name.strip())
+        try:
+            self.set_annotator(name.strip())
+        except EmoSignError as exc:  # a control character, or too long: say so, ask again
+            show_error(self, "Who is annotating?", exc)
+            return self.ask_annotator()
         return True
 
     def set_annotator(self, name: str) -> None:
+        self.workspace.set_annotator(name)  # checks the name first
         self.settings.annotator = name
         self.settings.save()
-        self.workspace.set_annotator(name)
 
     def _show_blind_mode(self) -> None:
         self.blind_action.setChecked(self.workspace.blind_mode())
@@ -328,9 +351,23 @@ class MainWindow(QMainWindow):
         self._save_position()
         return actions.open_folder(self, self.workspace, folder)
 
+    def _show_read_only(self) -> None:
+        reason = self.workspace.read_only
+        self.read_only_banner.setVisible(reason is not None)
+        if reason is not None:
+            self.read_only_banner.setText(
+                f"Read-only: this project cannot be written ({reason}). You can look, export, "
+                "and compute agreement and evaluations; editing is off.")
+
     def _on_changes(self, changes: Changes) -> None:
+        warning = self.workspace.journal_warning
+        if warning is not None and warning != self._journal_told:
+            self._journal_told = warning
+            QTimer.singleShot(0, lambda: show_error(self, "The project's journal was deleted",
+                                                    warning))
         if not changes.project:
             return
+        self._show_read_only()
         folder = self.workspace.folder
         opened = self.workspace.session is not self._shown_session
         self._shown_session = self.workspace.session

@@ -4,7 +4,7 @@ what Undo and Redo would do, or why there is nothing to undo."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
@@ -46,6 +46,8 @@ class ProjectMenus:
     merge: QAction
     conflicts: QAction
     tiers: QAction
+    #: Entries that change the project (off while it is open read-only).
+    writes: list[QAction] = field(default_factory=list)
 
 
 def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
@@ -64,6 +66,10 @@ def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
                      "Ctrl+Shift+A")
     relink = add_action(window, file, "&Relink Missing Media...",
                         lambda: actions.relink(window, ws))
+    relink_file = add_action(window, file, "Relink &Video File...",
+                             lambda: actions.relink_video_file(window, ws))
+    accept_file = add_action(window, file, "Accept &Changed Video File...",
+                             lambda: actions.accept_changed_file(window, ws))
     imp = add_action(window, file, "&Import EmoSign CSV...",
                      lambda: actions.import_csv(window, ws), "Ctrl+I")
     exp = add_action(window, file, "&Export EmoSign CSV...",
@@ -77,6 +83,10 @@ def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
                          lambda: actions.import_signstream(window, ws))
     tidy = add_action(window, file, "Export Segments for &Analysis...",
                       lambda: actions.export_segments(window, ws))
+    file.addSeparator()
+    backup = add_action(window, file, "&Back Up Project Now",
+                        lambda: actions.backup_now(window, ws))
+    add_action(window, file, "Restore from Bac&kup...", lambda: actions.restore(window, ws))
     file.addSeparator()
     add_action(window, file, "&Quit", window.close, "Ctrl+Q")
     edit = bar.addMenu("&Edit")
@@ -96,6 +106,9 @@ def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
     menus = ProjectMenus([add, relink, imp, exp, elan_in, elan_out, sign_in, tidy, tiers, pack,
                           merge, conflicts], undo, redo,
                          edit, people, recent, add, relink, imp, exp, pack, merge, conflicts, tiers)
+    menus.writes = [add, relink, imp, elan_in, sign_in, tiers, merge, backup]
+    menus.needs_project += [relink_file, accept_file]
+    menus.writes += [relink_file, accept_file]
     ws.on_changes(lambda _c: enable(menus, ws))
     ws.on_undo(lambda: show_undo(menus, ws))
     enable(menus, ws)
@@ -106,6 +119,9 @@ def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
 def enable(menus: ProjectMenus, ws: Workspace) -> None:
     for action in menus.needs_project:
         action.setEnabled(ws.has_project)
+    if ws.read_only is not None:
+        for action in menus.writes:
+            action.setEnabled(False)
 
 
 def show_undo(menus: ProjectMenus, ws: Workspace) -> None:

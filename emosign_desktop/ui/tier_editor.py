@@ -113,7 +113,7 @@ class TierEditor(QWidget):
         self.in_mark = None
         self._show_marks()
         self._load_tiers()
-        self.setEnabled(self._ready())
+        self.setEnabled(self._ready() and self.workspace.read_only is None)
         self.refresh()
 
     def _load_tiers(self) -> None:

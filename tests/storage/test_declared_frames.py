@@ -69,7 +69,7 @@ def test_format3_file_is_backed_up_and_upgraded(tmp_path):
     assert len(backups) == 1 and dump_project(backups[0]) == original
     with open_project(folder):
         pass
-    assert len(list(folder.glob("*backup*"))) == 1  # no second upgrade
+    assert len(list(folder.glob("*format*-backup*"))) == 1  # no second upgrade
 
 
 def test_format1_file_gains_the_column(tmp_path):
