@@ -27,6 +27,41 @@ ENGINES = ("sqlite", "postgresql")
 _BOTH_ENGINES = ("storage", "services")
 
 
+#: Fixtures that start a PostgreSQL server: tests using them are of the slow kind.
+_SERVER_FIXTURES = {"pg_server", "server", "server_projects", "server_project_dir"}
+#: Skip reasons of services a CI run must have (``EMOSIGN_REQUIRE_SERVICES=1``).
+_SERVICE_SKIPS = ("no PostgreSQL server", "cannot start a Dask scheduler")
+
+
+def _is_slow_kind(item: pytest.Item) -> bool:
+    """The kinds ``make test`` leaves to ``make test-slow``: own servers (PostgreSQL
+    variants), Dask clusters, the built bundle, and tests marked slow by hand."""
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params.values() if callspec else ()
+    if "postgresql" in params or _SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    return item.get_closest_marker("slow") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _is_slow_kind(item) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """With ``EMOSIGN_REQUIRE_SERVICES=1`` (``.ci/run``), a PostgreSQL or Dask test that
+    would skip because its service did not start fails instead: CI must really run them."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("EMOSIGN_REQUIRE_SERVICES") == "1":
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        if any(words in reason for words in _SERVICE_SKIPS):
+            report.outcome = "failed"
+            report.longrepr = f"required service missing (EMOSIGN_REQUIRE_SERVICES=1): {reason}"
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "project" not in metafunc.fixturenames:
         return
@@ -161,6 +196,26 @@ def add_videos_by_name(session: Session, *names: str) -> list:
 def sample_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 12-frame 64x48 H.264 clip at 12 fps."""
     return make_video(tmp_path_factory.mktemp("media") / "sample_clip.mp4")
+
+
+_DEMO_TEMPLATE: list[Path] = []
+
+
+def demo_copy(where: Path) -> Path:
+    """A copy of the demo project in ``where / "demo"``: built once per run (as
+    ``ensure_demo_project`` builds it) and copied for each test that asks."""
+    if not _DEMO_TEMPLATE:
+        import atexit
+        import tempfile
+
+        from emosign_desktop.services.demo import ensure_demo_project
+
+        base = Path(tempfile.mkdtemp(prefix="emosign-demo-template-"))
+        atexit.register(shutil.rmtree, base, True)
+        _DEMO_TEMPLATE.append(ensure_demo_project(base / "demo"))
+    folder = Path(where) / "demo"
+    shutil.copytree(_DEMO_TEMPLATE[0], folder)
+    return folder
 
 
 def dump_project(path: Path) -> list[tuple]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from emosign_desktop.cli import build_parser
-from tests.conftest import dump_project
+from tests.conftest import demo_copy, dump_project
 from tests.generate import make_audio_only, released_rows, write_released
 
 SUBCOMMANDS = ("init", "add", "info", "import-csv", "export-csv", "demo")
@@ -237,11 +237,10 @@ def test_the_project_file_works_wherever_the_folder_does(tmp_path, sample_video)
 
 
 def test_an_annotator_counts_only_once_they_edit(tmp_path, qtbot):
-    from emosign_desktop.services.demo import ensure_demo_project
     from emosign_desktop.settings import UserSettings
     from emosign_desktop.ui.main_window import MainWindow
 
-    folder = ensure_demo_project(tmp_path / "demo")
+    folder = demo_copy(tmp_path)
     w = MainWindow(UserSettings(annotator="newcomer"))  # as `emosign-desktop --annotator`
     qtbot.addWidget(w)
     w.open_project(folder)

@@ -15,6 +15,7 @@ from emosign_desktop.landmarks.track import LandmarkTrack
 from emosign_desktop.media.playhead import Playhead
 from emosign_desktop.ui.player.overlay import LandmarkOverlay
 from emosign_desktop.ui.plots.signal_plot import SignalPlotWidget
+from tests.conftest import demo_copy
 
 
 def synthetic_track(frames: int = 40) -> LandmarkTrack:
@@ -99,11 +100,10 @@ def test_overlay_parts_switch_and_off_means_not_called(qtbot):
 def window_with_landmarks(qtbot, tmp_path, monkeypatch):
     """The demo project in the window, with a stand-in track cached for one video."""
     from emosign_desktop.landmarks.track import cache_path
-    from emosign_desktop.services.demo import ensure_demo_project
     from emosign_desktop.storage import open_project
     from emosign_desktop.ui.main_window import MainWindow
 
-    folder = ensure_demo_project(tmp_path / "demo")
+    folder = demo_copy(tmp_path)
     with open_project(folder) as p:
         video = p.repo.video_by_name("pose_test_video")
     track = synthetic_track(58)

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emosign_desktop.services.demo import ensure_demo_project
 from emosign_desktop.services.session import open_session
 from emosign_desktop.services.videos import add_named_videos
 from emosign_desktop.settings import UserSettings
 from emosign_desktop.ui.appearance import SHORTCUTS, ShortcutsDialog, apply_appearance
 from emosign_desktop.ui.main_window import MainWindow
 from emosign_desktop.ui.tier_editor import NOT_CHOSEN
+from tests.conftest import demo_copy
 
 LONG_NAME = "asl_" + "very_long_utterance_name_" * 6 + "2024"
 SIZES = [(1366, 768), (1280, 720)]
@@ -32,7 +32,7 @@ SIZES = [(1366, 768), (1280, 720)]
 
 @pytest.fixture
 def demo(tmp_path):
-    folder = ensure_demo_project(tmp_path / "demo")
+    folder = demo_copy(tmp_path)
     with open_session(folder) as s:
         add_named_videos(s.writer, [LONG_NAME])
     return folder

@@ -9,9 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from emosign_desktop.services.demo import ensure_demo_project
 from emosign_desktop.ui.main_window import MainWindow
-from tests.conftest import dump_project
+from tests.conftest import demo_copy, dump_project
 from tests.generate import released_rows, write_released
 
 
@@ -39,7 +38,7 @@ def _visible_names(w: MainWindow) -> list[str]:
 
 
 def test_demo_project_list_and_details(window, tmp_path, qtbot):
-    folder = ensure_demo_project(tmp_path / "demo")
+    folder = demo_copy(tmp_path)
     assert window.open_project(folder)
     assert sorted(_visible_names(window)) == sorted(
         ["pose_test_video", "signbank_ns_011-019", "pose_sample_video", "signbank_ns_1m"])
@@ -62,7 +61,7 @@ def test_demo_project_list_and_details(window, tmp_path, qtbot):
 
 
 def test_keyboard_filter_and_navigation(window, tmp_path, qtbot):
-    window.open_project(ensure_demo_project(tmp_path / "demo"))
+    window.open_project(demo_copy(tmp_path))
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.videos.filter.hasFocus()
     qtbot.keyClicks(window.videos.filter, "signbank")
@@ -75,7 +74,7 @@ def test_keyboard_filter_and_navigation(window, tmp_path, qtbot):
 
 
 def test_bad_project_shows_error_and_keeps_current(window, tmp_path, errors):
-    folder = ensure_demo_project(tmp_path / "demo")
+    folder = demo_copy(tmp_path)
     window.open_project(folder)
     assert not window.open_project(tmp_path / "nothing-here")
     assert errors and "not an EmoSign project" in errors[0]
@@ -83,7 +82,7 @@ def test_bad_project_shows_error_and_keeps_current(window, tmp_path, errors):
 
 
 def test_import_from_menu_and_bad_csv_changes_nothing(window, tmp_path, monkeypatch, errors):
-    folder = ensure_demo_project(tmp_path / "demo")
+    folder = demo_copy(tmp_path)
     window.open_project(folder)
     good = write_released(tmp_path / "good.csv", released_rows(3))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
@@ -101,7 +100,7 @@ def test_import_from_menu_and_bad_csv_changes_nothing(window, tmp_path, monkeypa
 
 
 def test_missing_media_is_shown(window, tmp_path):
-    folder = ensure_demo_project(tmp_path / "demo")
+    folder = demo_copy(tmp_path)
     (folder / "media" / "pose_sample_video.mp4").unlink()
     window.open_project(folder)
     names = _visible_names(window)

@@ -4,15 +4,15 @@ differences marked by "≠" and bold (not colour alone); predicted cues as extra
 from __future__ import annotations
 
 from emosign_desktop.resources import resource_dir
-from emosign_desktop.services.demo import ensure_demo_project
 from emosign_desktop.settings import UserSettings
 from emosign_desktop.ui.main_window import MainWindow
+from tests.conftest import demo_copy
 
 
 def test_models_tab_compares_and_follows_imports(qtbot, tmp_path):
     from emosign_desktop.services.predictions import import_predictions
 
-    folder = ensure_demo_project(tmp_path / "demo")
+    folder = demo_copy(tmp_path)
     w = MainWindow(UserSettings(annotator="kim"))
     qtbot.addWidget(w)
     w.show()
@@ -46,7 +46,7 @@ def test_models_tab_compares_and_follows_imports(qtbot, tmp_path):
 def test_model_review_panel_scores_ranks_and_opens_videos(qtbot, tmp_path):
     from emosign_desktop.services.predictions import import_predictions
 
-    folder = ensure_demo_project(tmp_path / "demo")
+    folder = demo_copy(tmp_path)
     w = MainWindow(UserSettings(annotator="kim"))
     qtbot.addWidget(w)
     w.show()

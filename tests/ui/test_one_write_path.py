@@ -9,17 +9,17 @@ import time
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from emosign_desktop.services.demo import ensure_demo_project
 from emosign_desktop.services.packs import export_pack
 from emosign_desktop.services.session import open_session
 from emosign_desktop.settings import UserSettings
 from emosign_desktop.ui.main_window import MainWindow
+from tests.conftest import demo_copy
 from tests.generate import released_rows, write_released
 
 
 @pytest.fixture
 def demo(tmp_path):
-    return ensure_demo_project(tmp_path / "demo")
+    return demo_copy(tmp_path)
 
 
 @pytest.fixture

@@ -6,14 +6,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from emosign_desktop.core.model import TierKind
-from emosign_desktop.services.demo import ensure_demo_project
 from emosign_desktop.services.reference_import import SpanSpec, TierSpec, build_import
 from emosign_desktop.settings import UserSettings
 from emosign_desktop.ui.main_window import MainWindow
+from tests.conftest import demo_copy
 
 
 def make(qtbot, tmp_path):
-    folder = ensure_demo_project(tmp_path / "demo")
+    folder = demo_copy(tmp_path)
     w = MainWindow(UserSettings(annotator="kim"))
     qtbot.addWidget(w)
     w.show()

@@ -7,13 +7,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA
-from emosign_desktop.services.demo import ensure_demo_project
 from emosign_desktop.ui.main_window import MainWindow
+from tests.conftest import demo_copy
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    folder = ensure_demo_project(tmp_path / "demo")
+    folder = demo_copy(tmp_path)
     from emosign_desktop.services.session import open_session
 
     with open_session(folder) as p:  # a second annotator who disagrees on one video
