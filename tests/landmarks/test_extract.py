@@ -108,6 +108,7 @@ def demo_track(tmp_path_factory):
         del os.environ["EMOSIGN_CACHE_DIR"]
 
 
+@pytest.mark.slow  # the real MediaPipe model
 def test_real_model_finds_the_signer(demo_track):
     assert demo_track.frame_count == 58
     assert demo_track.present("face").all()
@@ -115,6 +116,7 @@ def test_real_model_finds_the_signer(demo_track):
     assert demo_track.present("right_hand").sum() + demo_track.present("left_hand").sum() > 5
 
 
+@pytest.mark.slow  # the real MediaPipe model
 def test_drawn_face_points_fall_on_the_face(demo_track, qtbot):
     """The overlay's face points, mapped back to the picture, lie inside the face that an
     independent detector (OpenCV's Haar cascade) finds in the same frame."""
@@ -154,6 +156,7 @@ def test_drawn_face_points_fall_on_the_face(demo_track, qtbot):
     player.close_media()
 
 
+@pytest.mark.slow  # the real MediaPipe model, through the command line
 def test_cli_landmarks_and_signals(tmp_path):
     env_cache = tmp_path / "cache"
     folder = tmp_path / "p"

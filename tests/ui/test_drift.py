@@ -247,6 +247,7 @@ def test_an_empty_chart_says_why(qtbot, project_dir):
     qtbot.waitUntil(lambda: chart.empty.text() == "No project open.")
 
 
+@pytest.mark.slow  # renders and measures every label, in both themes and sizes
 @pytest.mark.parametrize("high_contrast", [False, True])
 def test_the_chart_reads_in_both_themes_and_follows_the_text_size(drifting, qtbot,
                                                                   high_contrast):

@@ -115,6 +115,7 @@ def _point_size(widget: QWidget) -> float:
     return QFontInfo(widget.font()).pointSizeF()
 
 
+@pytest.mark.slow  # every widget of the window at each text size
 def test_larger_text_scales_every_dock_at_once_and_is_kept(qtbot, demo):
     w = make_window(qtbot, demo)
     player = w.details.player

@@ -100,6 +100,7 @@ def test_conflict_log_dialog(qtbot):
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "rae"
 
 
+@pytest.mark.slow  # renders and measures every label of the chart
 @pytest.mark.parametrize("high_contrast", [False, True])
 def test_agreement_chart_text_is_readable(window, qtbot, high_contrast):
     from PySide6.QtGui import QColor, QFontMetricsF
@@ -135,6 +136,7 @@ def test_agreement_chart_text_is_readable(window, qtbot, high_contrast):
         apply_theme(False)
 
 
+@pytest.mark.slow
 def test_agreement_chart_text_follows_larger_text(window, qtbot):
     from emosign_desktop.ui.appearance import apply_text_scale
 
