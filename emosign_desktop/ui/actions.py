@@ -46,6 +46,13 @@ def attempt(parent: QWidget, failure: str, work: Callable[[], T]) -> T | None:
         return None
 
 
+def confirm(parent: QWidget, title: str, text: str, *, default_yes: bool = False) -> bool:
+    """Ask a yes/no question; True when the answer is Yes (No is the default unless
+    ``default_yes``)."""
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    return QMessageBox.question(parent, title, text, yes | no, yes if default_yes else no) == yes
+
+
 def open_file(parent: QWidget, title: str, kinds: str) -> str | None:
     file, _ = QFileDialog.getOpenFileName(parent, title, "", kinds)
     return file or None
@@ -70,12 +77,9 @@ def open_folder(parent: QWidget, workspace: Workspace, folder: str | Path) -> bo
         if exc.backup is None:
             show_error(parent, "Cannot open project: the file is damaged", exc)
             return False
-        answer = QMessageBox.question(
-            parent, "The project file is damaged",
-            f"{exc}\n\nRestore the newest good backup now? The damaged file is kept beside "
-            "it, renamed.", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(parent, "The project file is damaged",
+                       f"{exc}\n\nRestore the newest good backup now? The damaged file is "
+                       "kept beside it, renamed.", default_yes=True):
             return False
         return restore_and_open(parent, workspace, folder, exc.backup)
     except EmoSignError as exc:
@@ -235,13 +239,9 @@ def relink_video_file(parent: QWidget, workspace: Workspace, file: str | None = 
         try:
             done = relink_video(workspace.writer, video.name, file)
         except DifferentMediaError as exc:
-            answer = QMessageBox.question(
-                parent, "Another file's content",
-                f"{exc}.\n\nUse {Path(file).name} as the new content of {video.name} (the "
-                f"same recording, re-encoded)? {_NEW_CONTENT}",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
+            if not confirm(parent, "Another file's content",
+                           f"{exc}.\n\nUse {Path(file).name} as the new content of "
+                           f"{video.name} (the same recording, re-encoded)? {_NEW_CONTENT}"):
                 tell(parent, "nothing was relinked")
                 return
             done = relink_video(workspace.writer, video.name, file, accept_changed=True)
@@ -265,13 +265,9 @@ def accept_changed_file(parent: QWidget, workspace: Workspace) -> None:
         show_error(parent, "Accept changed video file",
                    f"{video.name}: nothing to accept: its file is {check.state.value}.")
         return
-    answer = QMessageBox.question(
-        parent, "Accept the changed file?",
-        f"{check.reason}.\n\nAccept it as the new content of {video.name} (the same "
-        f"recording, re-encoded)? {_NEW_CONTENT}",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    if answer != QMessageBox.StandardButton.Yes:
+    if not confirm(parent, "Accept the changed file?",
+                   f"{check.reason}.\n\nAccept it as the new content of {video.name} (the "
+                   f"same recording, re-encoded)? {_NEW_CONTENT}"):
         return
     done = attempt(parent, "Cannot accept the file: nothing was changed",
                    lambda: accept_changed_media(workspace.writer, video))
@@ -319,11 +315,7 @@ def import_elan(parent: QWidget, workspace: Workspace) -> None:
             video = workspace.video
             if "give --video" not in str(exc) or video is None:
                 raise
-            answer = QMessageBox.question(
-                parent, "Which video?", f"{exc}\n\nImport it onto {video.name}?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
+            if not confirm(parent, "Which video?", f"{exc}\n\nImport it onto {video.name}?"):
                 return
             result = import_eaf(workspace.writer, file, video=video.name)
     except EmoSignError as exc:
