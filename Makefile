@@ -7,7 +7,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
-.PHONY: demo test bench lint clean constraints bundle deb selftest-bundle
+.PHONY: demo test test-slow bench lint clean constraints bundle deb selftest-bundle
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "EmoSign Desktop needs Python 3.11 (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -20,11 +20,14 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)  ## run the app on the bundled demo project
 	$(BIN)/emosign-desktop --demo
 
-test: $(STAMP)  ## lint, check the layering and the types, then run the whole test suite headless
+test: $(STAMP)  ## lint, check the layering and the types, then the test suite headless (not the slow kinds)
 	$(BIN)/ruff check --quiet emosign_desktop tests benchmarks
 	$(BIN)/lint-imports --no-cache > /dev/null || $(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" $(PYTEST_ARGS)
+
+test-slow: $(STAMP)  ## the slow kinds: PostgreSQL variants and own servers, Dask clusters, SIGKILL loops
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -m slow $(PYTEST_ARGS)
 
 $(BUNDLE_STAMP): $(STAMP) pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bundle]'
