@@ -7,7 +7,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
-.PHONY: demo test test-slow bench lint clean constraints bundle deb selftest-bundle
+.PHONY: demo test test-slow bench lint clean constraints bundle bundle-host deb selftest-bundle \
+	tarball test-deb check-wheels
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "EmoSign Desktop needs Python 3.11 (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -33,7 +34,10 @@ $(BUNDLE_STAMP): $(STAMP) pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bundle]'
 	touch $(BUNDLE_STAMP)
 
-bundle: $(BUNDLE_STAMP)  ## the one-folder bundle in dist/emosign-desktop (PyInstaller; 2-5 min)
+bundle: $(BUNDLE_STAMP)  ## dist/emosign-desktop, built in a Debian 11 chroot: glibc >= 2.31 (root; 4 min, first time 15-25)
+	packaging/portable_bundle.sh
+
+bundle-host: $(BUNDLE_STAMP)  ## the same bundle built on this machine (needs this machine's glibc; no root)
 	$(BIN)/python packaging/build_bundle.py
 
 selftest-bundle:  ## run the built bundle's self-test offscreen, without network where possible
@@ -42,6 +46,17 @@ selftest-bundle:  ## run the built bundle's self-test offscreen, without network
 deb: $(STAMP)  ## dist/emosign-desktop_VERSION_ARCH.deb from the bundle (built first if missing)
 	test -x dist/emosign-desktop/emosign-desktop || $(MAKE) bundle
 	$(BIN)/python packaging/build_deb.py
+
+tarball: $(STAMP)  ## dist/emosign-desktop-VERSION-linux-x86_64.tar.gz from the bundle (built first if missing)
+	test -x dist/emosign-desktop/emosign-desktop || $(MAKE) bundle
+	$(BIN)/python packaging/build_tarball.py
+
+test-deb:  ## the .deb and the tarball in clean Debian 11, 12 and 13 chroots (root; 4-12 min, not in .ci/run)
+	for suite in bullseye bookworm trixie; do packaging/test_deb.sh --suite $$suite \
+	  --tarball "$$(ls -t dist/emosign-desktop-*-linux-x86_64.tar.gz 2>/dev/null | head -1)" || exit 1; done
+
+check-wheels: $(STAMP)  ## every pinned dependency has wheels for Windows, macOS and the Linux bundle (1 min)
+	$(BIN)/python packaging/check_wheels.py
 
 bench: $(STAMP)  ## print measured figures (see BENCHMARKS.md); about 20 minutes
 	$(BIN)/python benchmarks/bench_storage.py

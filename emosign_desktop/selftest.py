@@ -12,8 +12,10 @@ Several checks justify what the PyInstaller bundle leaves out (packaging/bundle_
 ``mediapipe`` runs Holistic without jax, OpenCV, matplotlib or PIL; ``evaluate`` runs
 scikit-learn's metrics without the SciPy subpackages left out; ``parquet`` shows what a
 bundle without pyarrow says when asked for a .parquet file (without pandas, also left out);
-``postgresql`` loads the libpq psycopg finds (on Linux the system's: psycopg_binary is left
-out) and keyring's backend for server passwords.
+``postgresql`` loads the libpq psycopg finds (psycopg_binary's own, in the installers) and
+keyring's backend for server passwords.  ``playback-pyav`` and ``playback-vlc`` say which of
+the two plays videos here: the system's libVLC where VLC is installed (no installer carries
+it), PyAV otherwise.
 """
 
 from __future__ import annotations
@@ -166,25 +168,24 @@ def _play(ctx: Context, backend_name: str) -> Detail:
 
 
 def check_playback_pyav(ctx: Context) -> Detail:
-    return _play(ctx, "PyAV")
+    from emosign_desktop.media.playback import vlc_available
 
-
-def vlc_expected() -> bool:
-    """A bundle that carries libVLC must play with it (its runtime hook points python-vlc
-    at the bundled library)."""
-    bundled = os.environ.get("PYTHON_VLC_LIB_PATH", "")
-    here = getattr(sys, "_MEIPASS", None)
-    return bool(here and bundled.startswith(str(here)))
+    played = _play(ctx, "PyAV")
+    if vlc_available():
+        return f"{played} (VLC plays here; PyAV plays rotated videos)"
+    return f"{played}; PyAV is in use: no libVLC on this system"
 
 
 def check_playback_vlc(ctx: Context) -> Detail:
     from emosign_desktop.media.playback import vlc_available
 
     if not vlc_available():
-        if vlc_expected() and os.environ.get("EMOSIGN_PLAYBACK", "").lower() != "pyav":
-            raise AssertionError("the bundle carries libVLC but it does not start")
-        raise CheckSkipped("libVLC is not available here: playback uses PyAV")
-    return _play(ctx, "VLC")
+        why = ("EMOSIGN_PLAYBACK=pyav" if os.environ.get("EMOSIGN_PLAYBACK", "").lower() ==
+               "pyav" else "no libVLC on this system (VLC not installed)")
+        raise CheckSkipped(f"{why}: videos play with PyAV")
+    from emosign_desktop.media.vlc_playback import libvlc_description
+
+    return f"{_play(ctx, 'VLC')}; in use: the system's {libvlc_description()}"
 
 
 def check_mediapipe(ctx: Context) -> Detail:
@@ -386,9 +387,9 @@ def _keyring_backend() -> str:
 
 
 def check_postgresql(ctx: Context) -> Detail:
-    """psycopg loads a libpq (on Linux the bundle uses the system's: psycopg_binary is left
-    out), which tries a server that is not there (a socket in an empty folder: no network,
-    no server needed) and reports it; keyring's backend for server passwords loads."""
+    """psycopg loads a libpq (psycopg_binary's own in the installers), which tries a server
+    that is not there (a socket in an empty folder: no network, no server needed) and
+    reports it; keyring's backend for server passwords loads."""
     try:
         import psycopg
     except ImportError as exc:

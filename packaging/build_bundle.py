@@ -1,6 +1,9 @@
 """Build the one-folder bundle: ``make bundle`` runs this.
 
-    python packaging/build_bundle.py [--dist dist] [--no-vlc] [--naive]
+    python packaging/build_bundle.py [--dist dist] [--naive] [--max-glibc 2.31]
+
+``make bundle`` runs it inside a Debian 11 chroot (packaging/portable_bundle.sh), so that the
+bundle needs glibc 2.31 and the system base alone; ``make bundle-host`` runs it here.
 
 1. collects the licence notices (packaging/notices.py) and makes the icons
    (packaging/make_icons.py);
@@ -8,11 +11,13 @@
    files in build/pyinstaller);
 3. on Linux: strips the debug information from the files that carry it, except in ``*.libs/``
    folders (PyInstaller's --strip breaks SciPy's OpenBLAS), adds the Debian copyright files
-   of the system libraries the bundle took (libVLC's), and links ``emosign`` to the
-   executable (it chooses the command line by that name);
+   of the system libraries the bundle carries, and links ``emosign`` to the executable (it
+   chooses the command line by that name);
 4. measures the bundle, part by part, into dist/emosign-desktop.sizes.json and prints it.
-Exits 1 if the bundle is larger than bundle_config.MAX_BUNDLE_MB (the ceiling); says how far
-it is over bundle_config.TARGET_BUNDLE_MB.
+Exits 1 if the bundle is larger than bundle_config.MAX_BUNDLE_MB (the ceiling), if a file in
+it needs a library that is neither inside nor in the system base (bundle_config.SYSTEM_BASE),
+or (``--max-glibc``) if one asks for a newer glibc; says how far it is over
+bundle_config.TARGET_BUNDLE_MB.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -66,8 +73,12 @@ def has_debug_info(path: Path) -> bool:
         return False
 
 
-def strip_debug(folder: Path) -> tuple[int, int]:
-    """Strip files with debug information outside ``*.libs`` folders; (files, bytes saved)."""
+def strip_debug(folder: Path, *, symbols: bool = False) -> tuple[int, int]:
+    """Strip files with debug information outside ``*.libs`` folders, and with ``symbols``
+    also the symbol tables of the shared objects there (``--strip-unneeded``: what the
+    dynamic linker uses stays; 21 MB of the bundle); (files made smaller, bytes saved).  The
+    executables are never stripped of more than debug information (PyInstaller's archive
+    follows the bootloader)."""
     strip = shutil.which("strip")
     if strip is None:
         print("strip not found (Debian package binutils): nothing stripped")
@@ -78,18 +89,175 @@ def strip_debug(folder: Path) -> tuple[int, int]:
             continue
         if any(part.endswith(cfg.NO_STRIP_PARTS) for part in path.relative_to(folder).parts):
             continue
-        if not has_debug_info(path):
+        shared = symbols and ".so" in path.name and is_elf(path)
+        if not shared and not has_debug_info(path):
             continue
         before = path.stat().st_size
-        subprocess.run([strip, "--strip-debug", str(path)], check=True)
-        count += 1
-        saved += before - path.stat().st_size
+        subprocess.run([strip, "--strip-unneeded" if shared else "--strip-debug", str(path)],
+                       check=True)
+        if path.stat().st_size < before:
+            count += 1
+            saved += before - path.stat().st_size
     return count, saved
+
+
+# -- what the bundle needs from the system -----------------------------------------------------
+def is_elf(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+
+
+def elf_files(folder: Path) -> list[Path]:
+    """The ELF files (executables, libraries, extension modules) in ``folder``."""
+    return [p for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.is_symlink() and is_elf(p)]
+
+
+def _readelf(args: list[str], path: Path) -> str:
+    return subprocess.run(["readelf", "--wide", *args, str(path)], capture_output=True,
+                          text=True, check=False).stdout
+
+
+def elf_needed(path: Path) -> list[str]:
+    """The sonames ``path`` names as DT_NEEDED (readelf -d)."""
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", _readelf(["-d"], path))
+
+
+def glibc_versions(path: Path) -> set[tuple[int, ...]]:
+    """The GLIBC_x.y symbol versions ``path`` asks for (readelf -V, its version needs)."""
+    text = _readelf(["-V"], path)
+    needs = text.split(".gnu.version_r", 1)[1] if ".gnu.version_r" in text else ""
+    return {tuple(int(n) for n in v.split(".")) for v in
+            re.findall(r"Name: GLIBC_([0-9]+(?:\.[0-9]+)+)", needs)}
+
+
+def system_needs(bundle: Path) -> tuple[dict[str, list[str]], tuple[int, ...]]:
+    """({soname the bundle needs from outside it: files needing it}, newest glibc asked)."""
+    files = elf_files(bundle)
+    inside = {p.name for p in bundle.rglob("*")}
+    needs: dict[str, list[str]] = {}
+    newest: tuple[int, ...] = (0,)
+    for path in files:
+        for name in elf_needed(path):
+            if name not in inside:
+                needs.setdefault(name, []).append(path.relative_to(bundle).as_posix())
+        newest = max([newest, *glibc_versions(path)])
+    return needs, newest
+
+
+def check_self_contained(bundle: Path, max_glibc: tuple[int, ...] | None) -> list[str]:
+    """The problems: libraries needed from outside the system base, a glibc too new."""
+    needs, newest = system_needs(bundle)
+    problems = [f"{name} (needed by {', '.join(users[:3])}) is neither in the bundle nor in "
+                f"the system base (bundle_config.SYSTEM_BASE)"
+                for name, users in sorted(needs.items()) if name not in cfg.SYSTEM_BASE]
+    glibc = ".".join(map(str, newest))
+    packages = sorted({cfg.SYSTEM_BASE[n].package for n in needs if n in cfg.SYSTEM_BASE})
+    print(f"the bundle needs from the system: glibc {glibc} and {len(needs)} base libraries "
+          f"({', '.join(packages)})")
+    if max_glibc is not None and newest > max_glibc:
+        problems.append(f"a file asks for glibc {glibc}, newer than "
+                        f"{'.'.join(map(str, max_glibc))}")
+    return problems
+
+
+# -- stubs ---------------------------------------------------------------------------------
+def _dyn_symbols(path: Path) -> list[tuple[str, str, int, bool]]:
+    """(name, type, size, defined) of ``path``'s dynamic symbols (readelf --dyn-syms)."""
+    out = []
+    for line in _readelf(["--dyn-syms"], path).splitlines():
+        parts = line.split()
+        if len(parts) < 8 or not parts[0].rstrip(":").isdigit():
+            continue
+        _num, _value, size, kind, bind, _vis, ndx, name = parts[:8]
+        if bind not in ("GLOBAL", "WEAK") or not name:
+            continue
+        size_n = int(size, 16) if size.startswith("0x") else int(size)
+        out.append((name, kind, size_n, ndx != "UND"))
+    return out
+
+
+def stub_source(real: Path, users: list[Path]) -> tuple[str, str]:
+    """(C source, version script) of a stub for ``real``: the symbols ``users`` take from
+    it, functions that return 0 and zeroed data of the same size, under the same symbol
+    versions (an empty script where it has none)."""
+    defined: dict[str, tuple[str, int, str]] = {}
+    for name, kind, size, is_defined in _dyn_symbols(real):
+        if not is_defined:
+            continue
+        base, _sep, version = name.partition("@")
+        version = version.lstrip("@")
+        if base not in defined or "@@" in name:
+            defined[base] = (kind, size, version)
+    wanted = sorted({n.split("@")[0] for user in users
+                     for n, _k, _size, d in _dyn_symbols(user) if not d} & set(defined))
+    lines = [f"/* A stub of {real.name} (see packaging/bundle_config.py, STUBS). */"]
+    versions: dict[str, list[str]] = {}
+    for name in wanted:
+        kind, size, version = defined[name]
+        if kind == "OBJECT":
+            lines.append(f"unsigned char {name}[{max(size, 1)}];")
+        else:
+            lines.append(f"void *{name}(void) {{ return 0; }}")
+        if version:
+            versions.setdefault(version, []).append(name)
+    script = "".join(f"{v} {{ global: {'; '.join(names)};{' local: *;' if i == 0 else ''} }};\n"
+                     for i, (v, names) in enumerate(sorted(versions.items())))
+    return "\n".join(lines) + "\n", script
+
+
+def stub_libraries(libs: Path, work: Path) -> list[tuple[str, int, int]]:
+    """Replace the libraries ``bundle_config.STUBS`` names in ``libs`` (av.libs) by stubs,
+    then remove the libraries there that nothing in the bundle needs any more; [(file,
+    bytes before, bytes after: 0 when removed)]."""
+    gcc = shutil.which("gcc") or shutil.which("cc")
+    if gcc is None or not libs.is_dir():
+        print("no C compiler (Debian: build-essential) or no av.libs: nothing stubbed")
+        return []
+    work.mkdir(parents=True, exist_ok=True)
+    done = []
+    for prefix in cfg.STUBS:
+        found = sorted(libs.glob(prefix + "*"))
+        if not found:
+            continue
+        real = found[0]
+        users = [p for p in elf_files(libs.parent) if p != real and real.name in elf_needed(p)]
+        soname = re.findall(r"\(SONAME\)\s+Library soname: \[([^\]]+)\]",
+                            _readelf(["-d"], real))
+        source, script = stub_source(real, users)
+        c_file = work / f"{real.name}.stub.c"
+        c_file.write_text(source, encoding="utf-8")
+        args = [gcc, "-shared", "-fPIC", "-O2", "-s", "-o", str(work / real.name), str(c_file),
+                f"-Wl,-soname,{soname[0] if soname else real.name}"]
+        if script:
+            map_file = work / f"{real.name}.map"
+            map_file.write_text(script, encoding="utf-8")
+            args.append(f"-Wl,--version-script={map_file}")
+        subprocess.run(args, check=True)
+        before = real.stat().st_size
+        shutil.copyfile(work / real.name, real)
+        done.append((real.name, before, real.stat().st_size))
+    while True:  # what only the stubbed libraries needed
+        needed = {n for p in elf_files(libs.parent.parent if libs.parent.name == "_internal"
+                                       else libs.parent) for n in elf_needed(p)}
+        orphans = [p for p in sorted(libs.iterdir()) if p.is_file() and p.name not in needed]
+        if not orphans:
+            break
+        for path in orphans:
+            done.append((path.name, path.stat().st_size, 0))
+            path.unlink()
+    for link in libs.parent.iterdir():  # PyInstaller's links to them, at the top
+        if link.is_symlink() and not link.exists():
+            link.unlink()
+    return done
 
 
 # -- the system libraries' copyright files -----------------------------------------------------
 def debian_copyrights(internal: Path) -> list[Path]:
-    """The Debian copyright files of the system libraries PyInstaller took (VLC's)."""
+    """The Debian copyright files of the system libraries the bundle carries."""
     if shutil.which("dpkg") is None:
         return []
     libs = sorted(p.name for p in internal.glob("*.so*") if not p.name.startswith("libpython"))
@@ -141,7 +309,8 @@ PARTS = {  # part -> folders or file prefixes in _internal (first match wins)
 }
 
 
-OTHER_LIBRARIES = "other shared libraries (system libraries: X11 and xcb, glib, SQLite, ...)"
+OTHER_LIBRARIES = ("other shared libraries (Debian 11's OpenSSL 1.1, SQLite, libffi, xcb "
+                   "utilities, ...)")
 
 
 def size_of(path: Path) -> int:
@@ -185,33 +354,13 @@ def report(sizes: dict[str, int]) -> str:
 
 
 # -- the build ---------------------------------------------------------------------------------
-def libpq_note() -> str | None:
-    """Linux: the bundle's psycopg uses the system's libpq (psycopg_binary is left out);
-    a note when this machine has none (its self-test's postgresql check would fail)."""
-    import ctypes.util
-
-    if not LINUX or ctypes.util.find_library("pq"):
-        return None
-    return ("note: this machine has no libpq (Debian and Ubuntu: apt-get install libpq5). "
-            "The bundle uses the system's libpq for PostgreSQL projects: they, and its "
-            "self-test's 'postgresql' check, fail here until it is installed (the .deb "
-            "depends on libpq5)")
-
-
-def build(dist: Path, work: Path, *, vlc: bool, naive: bool) -> Path:
-    note = None if naive else libpq_note()
-    if note:
-        print(note, flush=True)
+def build(dist: Path, work: Path, *, naive: bool) -> Path:
     inputs = work / "inputs"
     notices = inputs / "THIRD-PARTY-NOTICES.txt"
-    vlc_docs = [Path("/usr/share/doc/libvlc5/copyright"),
-                Path("/usr/share/doc/libvlccore9/copyright")] if vlc and LINUX else []
-    run([sys.executable, str(HERE / "notices.py"), str(notices),
-         *[a for p in vlc_docs if p.is_file() for a in ("--vlc-copyright", str(p))]])
+    run([sys.executable, str(HERE / "notices.py"), str(notices)])
     icons = work / "icons"
     run([sys.executable, str(HERE / "make_icons.py"), str(icons)])
     env = dict(os.environ, EMOSIGN_NOTICES=str(notices), EMOSIGN_ICONS=str(icons),
-               EMOSIGN_BUNDLE_VLC="auto" if vlc else "no",
                EMOSIGN_BUNDLE_NAIVE="1" if naive else "0")
     env.pop("QT_QPA_PLATFORM", None)
     run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
@@ -223,10 +372,15 @@ def build(dist: Path, work: Path, *, vlc: bool, naive: bool) -> Path:
     internal = bundle / "_internal"
     if LINUX:
         if not naive:
-            files, saved = strip_debug(bundle)
-            print(f"stripped debug information from {files} files: {saved / 1e6:.1f} MB saved")
+            for name, before, after in stub_libraries(internal / "av.libs", work / "stubs"):
+                print(f"{name}: a stub of {after / 1e3:.0f} kB instead of {before / 1e6:.1f} MB"
+                      if after else f"{name}: removed ({before / 1e6:.1f} MB), only stubs "
+                      f"needed it")
+            files, saved = strip_debug(bundle, symbols=True)
+            print(f"stripped debug information and shared objects' symbol tables from {files} "
+                  f"files: {saved / 1e6:.1f} MB saved")
         append_copyrights(internal / "resources" / "THIRD-PARTY-NOTICES.txt",
-                          debian_copyrights(internal) if vlc else [])
+                          debian_copyrights(internal))
         link = bundle / "emosign"
         if link.is_symlink() or link.exists():
             link.unlink()
@@ -240,8 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the EmoSign Desktop bundle.")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bundle")
-    parser.add_argument("--no-vlc", action="store_true",
-                        help="leave libVLC out even where it is installed")
+    parser.add_argument("--max-glibc", metavar="X.Y",
+                        help="fail if a file in the bundle asks for a newer glibc (Linux)")
     parser.add_argument("--naive", action="store_true",
                         help="no exclusions and no stripping (to measure what they save)")
     parser.add_argument("--measure-only", type=Path, metavar="BUNDLE",
@@ -251,17 +405,17 @@ def main(argv: list[str] | None = None) -> int:
         print(report(measure(args.measure_only)))
         return 0
     started = time.monotonic()
-    bundle = build(args.dist.resolve(), args.work.resolve(), vlc=not args.no_vlc,
-                   naive=args.naive)
+    bundle = build(args.dist.resolve(), args.work.resolve(), naive=args.naive)
     seconds = time.monotonic() - started
     sizes = measure(bundle)
-    info = {"seconds": round(seconds, 1), "platform": sys.platform, "vlc": not args.no_vlc,
-            "naive": args.naive, "bytes": sizes}
+    info = {"seconds": round(seconds, 1), "platform": sys.platform, "naive": args.naive,
+            "built_on": platform.platform(), "bytes": sizes}
     (bundle.parent / f"{NAME}.sizes.json").write_text(json.dumps(info, indent=1))
     print(f"built {bundle} in {seconds:.0f} s:\n{report(sizes)}")
-    note = None if args.naive else libpq_note()
-    if note:
-        print(note)
+    problems: list[str] = []
+    if LINUX and not args.naive:
+        floor = tuple(int(n) for n in args.max_glibc.split(".")) if args.max_glibc else None
+        problems = check_self_contained(bundle, floor)
     total_mb = sizes["total"] / 1e6
     if total_mb > cfg.TARGET_BUNDLE_MB:
         print(f"note: {total_mb:.0f} MB is {total_mb - cfg.TARGET_BUNDLE_MB:.0f} MB over the "
@@ -271,7 +425,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"the bundle is {sizes['total'] / 1e6:.0f} MB: more than "
               f"{cfg.MAX_BUNDLE_MB} MB", file=sys.stderr)
         return 1
-    return 0
+    for problem in problems:
+        print(f"not self-contained: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

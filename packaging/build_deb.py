@@ -8,17 +8,17 @@ The package installs the bundle under /opt/emosign-desktop and adds
   /usr/share/icons/hicolor/*/apps/emosign-desktop  the icon, 16-512 px and SVG
   /usr/share/mime/packages/emosign-desktop.xml    the project file's MIME type
   /usr/share/doc/emosign-desktop/copyright        the licences
-Its Depends are found like dpkg-shlibdeps would: the libraries the bundle's files need that
-the bundle does not carry, and the Debian packages that hold them here; and libpq5, which
-the bundle's psycopg loads by name (LOADED_BY_NAME).  Nothing is
-downloaded; no maintainer scripts (Debian's triggers update the menu, MIME and icon caches).
+Its Depends are the system base alone: the sonames the bundle's files need (DT_NEEDED) that
+the bundle does not carry, each mapped to its package by bundle_config.SYSTEM_BASE (package
+names that are the same in Debian 11, 12 and 13), and libc6 (>= the newest glibc a file asks
+for).  A needed library outside the base stops the build: the bundle must carry it.  Nothing
+is downloaded; no maintainer scripts (Debian's triggers update the menu, MIME and icon
+caches).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import shutil
 import subprocess
 import sys
@@ -27,100 +27,33 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+import build_bundle  # noqa: E402
+import bundle_config as cfg  # noqa: E402
+import desktop_menu  # noqa: E402
 
-PACKAGE = "emosign-desktop"
+PACKAGE = desktop_menu.PACKAGE
 PREFIX = Path("opt") / PACKAGE
-MIME_TYPE = "application/x-emosign-project"
+MIME_TYPE = desktop_menu.MIME_TYPE
 
-DESKTOP = f"""[Desktop Entry]
-Type=Application
-Version=1.4
-Name=EmoSign Desktop
-GenericName=Sign-language emotion annotation
-Comment=Annotate and review sign-language video for emotion, frame by frame
-Exec=emosign-desktop %f
-TryExec=emosign-desktop
-Icon=emosign-desktop
-Terminal=false
-Categories=Science;Languages;
-Keywords=ASL;sign language;emotion;annotation;ELAN;video;
-MimeType={MIME_TYPE};
-StartupWMClass=emosign-desktop
-"""
-
-MIME = f"""<?xml version="1.0" encoding="UTF-8"?>
-<mime-info xmlns="http://www.freedesktop.org/standards/shared-mime-info">
-  <mime-type type="{MIME_TYPE}">
-    <comment>EmoSign project</comment>
-    <sub-class-of type="application/vnd.sqlite3"/>
-    <generic-icon name="emosign-desktop"/>
-    <glob pattern="project.emosign" weight="90"/>
-    <glob pattern="*.emosign"/>
-  </mime-type>
-</mime-info>
-"""
-
-#: Libraries the bundle may use from the system without a Depends line for each: the C
-#: library and the loader come with every Debian system.
-ESSENTIAL = {"libc6", "libgcc-s1", "libstdc++6"}
-
-#: Packages the bundle loads at run time by name (ctypes), which ldd cannot see: psycopg's
-#: pure-Python implementation loads the system's libpq where the bundle leaves out
-#: psycopg_binary (Linux; see bundle_config).
-LOADED_BY_NAME = {"libpq5": "psycopg_binary"}
-
-
-def loaded_by_name(bundle: Path) -> list[str]:
-    """The packages of LOADED_BY_NAME the bundle needs: those whose bundled alternative
-    (a folder in _internal) is not there."""
-    internal = bundle / "_internal"
-    return sorted(pkg for pkg, alternative in LOADED_BY_NAME.items()
-                  if not (internal / alternative).exists())
+DESKTOP = desktop_menu.DESKTOP
+MIME = desktop_menu.MIME
 
 
 def run(cmd: list[str], **kw: object) -> str:
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout  # type: ignore[call-overload]
 
 
-def elf_files(folder: Path) -> list[Path]:
-    out = []
-    for path in folder.rglob("*"):
-        if path.is_file() and not path.is_symlink():
-            with path.open("rb") as fh:
-                if fh.read(4) == b"\x7fELF":
-                    out.append(path)
-    return out
-
-
-def system_dependencies(bundle: Path) -> tuple[list[str], list[str]]:
-    """(Debian packages, libraries not found) that the bundle's ELF files need from the
-    system."""
-    internal = bundle / "_internal"
-    env = dict(os.environ, LD_LIBRARY_PATH=f"{internal}:{internal / 'PySide6' / 'Qt' / 'lib'}")
-    outside: set[str] = set()
-    missing: set[str] = set()
-    for path in elf_files(bundle):
-        result = subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env)
-        for line in result.stdout.splitlines():
-            m = re.match(r"\s*(\S+) => (\S+)", line)
-            if not m:
-                continue
-            name, where = m.groups()
-            if where == "not":
-                # libraries a plugin needs that no one here has are reported, not required
-                missing.add(name)
-            elif not where.startswith(str(bundle)):
-                outside.add(os.path.realpath(where))
-    packages: set[str] = set()
-    for lib in sorted(outside):
-        result = subprocess.run(["dpkg", "-S", lib], capture_output=True, text=True)
-        if result.returncode != 0:  # /lib is /usr/lib on a merged-/usr system
-            alt = lib.replace("/usr/lib/", "/lib/", 1) if lib.startswith("/usr/lib/") else \
-                lib.replace("/lib/", "/usr/lib/", 1)
-            result = subprocess.run(["dpkg", "-S", alt], capture_output=True, text=True)
-        for line in result.stdout.splitlines():
-            packages.add(line.split(":")[0].strip())
-    return sorted(packages - ESSENTIAL), sorted(missing)
+def depends(bundle: Path) -> list[str]:
+    """The Depends line's packages: the system base the bundle's files need, libc6 with the
+    newest glibc they ask for.  Raises SystemExit naming a library outside the base."""
+    needs, glibc = build_bundle.system_needs(bundle)
+    outside = sorted(n for n in needs if n not in cfg.SYSTEM_BASE)
+    if outside:
+        raise SystemExit(f"the bundle needs libraries that are neither inside it nor in the "
+                         f"system base (bundle_config.SYSTEM_BASE): {', '.join(outside)}")
+    packages = {cfg.SYSTEM_BASE[n].package for n in needs} - {"libc6"}
+    return [f"libc6 (>= {'.'.join(map(str, max(glibc, (2, 31))))})", *sorted(packages)]
 
 
 def version() -> str:
@@ -145,7 +78,9 @@ def stage(bundle: Path, root: Path) -> None:
     mime = root / "usr" / "share" / "mime" / "packages"
     mime.mkdir(parents=True)
     (mime / f"{PACKAGE}.xml").write_text(MIME, encoding="utf-8")
-    icons = ROOT / "build" / "bundle" / "icons" / "hicolor"
+    icons = bundle / "_internal" / "resources" / "icons" / "hicolor"
+    if not icons.is_dir():
+        icons = ROOT / "build" / "bundle" / "icons" / "hicolor"
     if not icons.is_dir():
         subprocess.run([sys.executable, str(HERE / "make_icons.py"),
                         str(icons.parent)], check=True)
@@ -168,7 +103,7 @@ def stage(bundle: Path, root: Path) -> None:
             path.chmod(0o755 if executable else 0o644)
 
 
-def control(root: Path, depends: list[str]) -> str:
+def control(root: Path, packages: list[str]) -> str:
     arch = run(["dpkg", "--print-architecture"]).strip()
     size_kb = sum(p.stat().st_size for p in root.rglob("*")
                   if p.is_file() and not p.is_symlink()) // 1024
@@ -177,8 +112,9 @@ def control(root: Path, depends: list[str]) -> str:
             f"Architecture: {arch}\n"
             "Maintainer: EmoSign Desktop developers <emosign-desktop@users.noreply.github.com>\n"
             f"Installed-Size: {size_kb}\n"
-            f"Depends: {', '.join(depends)}\n"
+            f"Depends: {', '.join(packages)}\n"
             "Recommends: shared-mime-info, desktop-file-utils, hicolor-icon-theme\n"
+            "Suggests: libvlc5, vlc-plugin-base\n"
             "Section: science\n"
             "Priority: optional\n"
             "Homepage: https://arxiv.org/abs/2505.17090\n"
@@ -186,8 +122,9 @@ def control(root: Path, depends: list[str]) -> str:
             " EmoSign Desktop lets Deaf signers and researchers rate the sentiment and\n"
             " emotions of sign-language clips frame by frame, mark cues in time, merge\n"
             " several annotators' work and compute their agreement. Everything works\n"
-            " offline: Python, Qt, FFmpeg, libVLC and MediaPipe's models are included\n"
-            " under /opt/emosign-desktop.\n")
+            " offline: Python, Qt, FFmpeg and MediaPipe's models are included under\n"
+            " /opt/emosign-desktop. Videos play with the system's libVLC where VLC is\n"
+            " installed, and with the included FFmpeg (PyAV) otherwise.\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -205,19 +142,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     root = args.work / "root"
     stage(args.bundle, root)
-    depends, missing = system_dependencies(args.bundle)
-    depends = sorted(set(depends) | set(loaded_by_name(args.bundle)))
-    if missing:
-        print(f"note: libraries no installed package provides (plugins that will not load): "
-              f"{', '.join(missing)}")
+    needed = depends(args.bundle)
     (root / "DEBIAN").mkdir()
-    (root / "DEBIAN" / "control").write_text(control(root, depends), encoding="utf-8")
+    (root / "DEBIAN" / "control").write_text(control(root, needed), encoding="utf-8")
     arch = run(["dpkg", "--print-architecture"]).strip()
     deb = args.out / f"{PACKAGE}_{version()}_{arch}.deb"
     args.out.mkdir(parents=True, exist_ok=True)
     subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z6", "--build", str(root),
                     str(deb)], check=True)
-    print(f"built {deb}: {deb.stat().st_size / 1e6:.0f} MB\nDepends: {', '.join(depends)}")
+    print(f"built {deb}: {deb.stat().st_size / 1e6:.0f} MB\nDepends: {', '.join(needed)}")
     return 0
 
 

@@ -62,10 +62,6 @@ EXCLUDES: tuple[Exclusion, ...] = (
               also=("demo",)),
     Exclusion("markdown_it", "a rich dependency", "evaluate"),
     Exclusion("mdurl", "a rich dependency", "evaluate"),
-    Exclusion("psycopg_binary", "Linux: psycopg uses the system's libpq through its "
-              "pure-Python implementation (the .deb depends on libpq5); psycopg_binary's own "
-              "libpq brings Kerberos, LDAP and OpenSSL (10.8 MB)", "postgresql",
-              platforms=("linux",)),
     Exclusion("setuptools", "only cffi's build-time API (cffi.api, cffi.recompiler) imports it; "
               "cryptography uses cffi's compiled backend", "postgresql"),
     Exclusion("pkg_resources", "only setuptools imports it", "postgresql"),
@@ -108,30 +104,6 @@ HOLISTIC_MODELS: tuple[str, ...] = (
     "modules/pose_landmark/pose_landmark_full.tflite",
 )
 
-#: VLC's plugins the bundle carries (folder: plugin names), enough to play local video files
-#: without sound into the player's own buffer: the file access, the usual containers, every
-#: codec libavcodec knows, packetizers and picture conversions.  VLC playing a demo clip
-#: uses filesystem, mp4, avcodec, swscale, yuvp, vmem (-vv); the rest covers .mov, .mkv,
-#: .webm, .avi, MPEG files.  Every plugin in the folder is loaded when libVLC starts, so
-#: each one left out also keeps its libraries out.
-VLC_PLUGINS: dict[str, tuple[str, ...]] = {
-    "access": ("filesystem",),
-    "control": ("dummy",),
-    "demux": ("mp4", "mkv", "avi", "es", "ps", "ts", "h26x", "mpgv"),
-    "codec": ("avcodec",),
-    "packetizer": ("packetizer_h264", "packetizer_hevc", "packetizer_mpeg4video",
-                   "packetizer_mpegvideo", "packetizer_av1", "packetizer_vc1",
-                   "packetizer_copy", "packetizer_avparser"),
-    "stream_filter": ("cache_read", "prefetch"),
-    "video_chroma": ("chain", "swscale", "yuvp", "i420_rgb", "i420_rgb_sse2",
-                     "i420_rgb_mmx", "i422_i420", "i420_nv12", "i420_10_p010", "grey_yuv",
-                     "yuy2_i420", "yuy2_i422", "rv32"),
-    "video_filter": ("deinterlace",),
-    "video_output": ("vmem", "vdummy"),
-    "logger": ("console_logger",),
-    "keystore": ("memory_keystore",),
-}
-
 #: Qt plugins left out (folder/file name prefixes under PySide6/Qt/plugins), with the system
 #: libraries only they need: the window runs on X11 (xcb, also under Wayland through
 #: XWayland) and offscreen; the GTK theme would need GTK 3, which the bundle does not carry.
@@ -155,36 +127,116 @@ QT_DATA_LEFT_OUT: tuple[str, ...] = ("translations/",)
 #: Qt libraries (PySide6/Qt/lib) are kept only where a kept module or plugin needs them
 #: (ldd): the Wayland, EGLFS and network libraries go with their plugins and modules.
 
-#: Linux: the system libraries that only VLC's plugins need (Debian's libavcodec59 and the
-#: codecs it links, about 150 MB, ICU included) stay out of the bundle.  The bundle records
-#: their names in vlc/needs.txt; its runtime hook uses the bundled libVLC only where they are
-#: all installed (the .deb depends on their packages), and PyAV plays otherwise.
-#: (The spec's trim_linux_libraries does it.)
+#: Linux: the oldest glibc the bundle runs on.  `make bundle` builds in a Debian 11 chroot
+#: (packaging/portable_bundle.sh) and fails if any file in the bundle asks for a newer
+#: GLIBC_ symbol version (build_bundle.py --max-glibc).
+GLIBC_FLOOR = (2, 31)
 
-#: Linux: system libraries PyInstaller would take that every Debian and Ubuntu system has,
-#: left to the system (the spec's trim_linux_libraries; checked by every --self-test check
-#: that loads them):
-#: - OpenSSL (libssl3, 5.4 MB; Python's ssl and hashlib, psycopg's pure-Python libpq
-#:   wrapper imports ssl): the system's libpq is built against the system's OpenSSL, and
-#:   would otherwise be handed the bundle's (postgresql, demo);
-#: - the C++ runtime (libstdc++6, libgcc-s1, 2.3 MB; Qt, MediaPipe, SciPy): an older copy in
-#:   the bundle breaks newer systems' OpenGL drivers, which need their own (window,
-#:   mediapipe, evaluate);
-#: - libmvec (glibc's vector maths, 1.0 MB; PyAV's x265): it must match the system's glibc
-#:   (frame).
-#: The .deb depends on libssl3 (found with ldd); the C and C++ runtimes need no Depends.
-LEFT_TO_THE_SYSTEM: tuple[str, ...] = ("libssl.so.3", "libcrypto.so.3", "libstdc++.so.6",
-                                       "libgcc_s.so.1", "libmvec.so.1")
+
+@dataclass(frozen=True)
+class Base:
+    """A library the bundle takes from the system: its Debian package (the same name in
+    Debian 11, 12 and 13 and in Ubuntu 20.04-24.04), and why it is not carried."""
+
+    package: str
+    why: str
+
+
+_GLIBC = "glibc: never carried (it is the system's loader and C library)"
+_GL = ("the graphics driver's OpenGL (libglvnd): a carried copy breaks the system's drivers; "
+       "every desktop has it")
+_X = ("the X11 client libraries: carried copies break the system's libGL (its DRI3 and "
+      "present extensions need the system's libxcb), and every X11 or XWayland desktop has "
+      "them; these are the libxcb source package's own libraries")
+_FONTS = ("fonts: the system's fontconfig reads the system's fonts.conf, whose format moves "
+          "with the system's version; every desktop has them")
+_GLIB = ("GLib (Qt's event loop): the system's libVLC and its plugins load the system's "
+         "GObject and GIO, which need the system's GLib (an older carried copy left "
+         "g_memdup2 and others undefined: VLC could not play); every desktop has it.  Debian "
+         "13's libglib2.0-0t64 provides libglib2.0-0")
+_CXX = ("the C++ runtime: an older copy in the bundle breaks newer systems' OpenGL drivers, "
+        "which need their own; every system with a desktop has it (GCC 10's GLIBCXX_3.4.28 "
+        "on Debian 11 is enough for every library carried)")
+
+#: Linux: the system base, by soname: what the bundle takes from the system (the .deb's
+#: Depends, the tarball's requirements), chosen after AppImage's excludelist (the libraries
+#: it assumes present on every desktop Linux) and kept to packages whose names are the same
+#: in Debian 11, 12 and 13 (Debian 13 renamed OpenSSL, libpng and others for 64-bit time:
+#: those are carried; its GLib provides the old name).  Everything else the bundle carries,
+#: taken from Debian 11 at build time.
+SYSTEM_BASE: dict[str, Base] = {
+    **{name: Base("libc6", _GLIBC) for name in (
+        "libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1",
+        "libutil.so.1", "libmvec.so.1", "libresolv.so.2", "ld-linux-x86-64.so.2",
+        "libanl.so.1", "libnsl.so.1")},
+    "libcrypt.so.1": Base("libcrypt1", "split from glibc, Priority: required in Debian 11-13 "
+                          "(Python's crypt module)"),
+    "libgcc_s.so.1": Base("libgcc-s1", _CXX),
+    "libstdc++.so.6": Base("libstdc++6", _CXX),
+    "libGL.so.1": Base("libgl1", _GL),
+    "libGLX.so.0": Base("libglx0", _GL),
+    "libGLdispatch.so.0": Base("libglvnd0", _GL),
+    "libEGL.so.1": Base("libegl1", _GL),
+    "libOpenGL.so.0": Base("libopengl0", _GL),
+    "libX11.so.6": Base("libx11-6", _X),
+    "libX11-xcb.so.1": Base("libx11-xcb1", _X),
+    "libXau.so.6": Base("libxau6", _X),
+    "libXdmcp.so.6": Base("libxdmcp6", _X),
+    "libxcb.so.1": Base("libxcb1", _X),
+    **{f"libxcb-{ext}.so.{so}": Base(f"libxcb-{ext}{'-' if ext[-1].isdigit() else ''}{so}", _X)
+       for ext, so in (
+        ("randr", 0), ("render", 0), ("shape", 0), ("shm", 0), ("sync", 1), ("xfixes", 0),
+        ("xkb", 1), ("xinerama", 0), ("glx", 0), ("dri2", 0), ("dri3", 0), ("present", 0),
+        ("xinput", 0))},
+    "libxkbcommon.so.0": Base("libxkbcommon0", "keyboard layouts: read from the system's "
+                              "xkeyboard-config, whose format moves with it"),
+    "libxkbcommon-x11.so.0": Base("libxkbcommon-x11-0", "goes with libxkbcommon0 and libxcb1"),
+    "libfontconfig.so.1": Base("libfontconfig1", _FONTS),
+    "libfreetype.so.6": Base("libfreetype6", _FONTS),
+    "libdbus-1.so.3": Base("libdbus-1-3", "talks to the system's and the session's D-Bus "
+                           "daemons (keyring's Secret Service, Qt's accessibility)"),
+    **{name: Base("libglib2.0-0", _GLIB) for name in (
+        "libglib-2.0.so.0", "libgthread-2.0.so.0", "libgobject-2.0.so.0", "libgio-2.0.so.0",
+        "libgmodule-2.0.so.0")},
+    "libz.so.1": Base("zlib1g", "Priority: required on every Debian; AppImage's excludelist"),
+    "libexpat.so.1": Base("libexpat1", "fontconfig's (base) own dependency; AppImage's "
+                          "excludelist"),
+}
+
+#: Linux: libraries PyAV's wheel links into FFmpeg that the app never calls: it opens local
+#: files only and decodes video (FFmpeg's own decoders: H.264, HEVC, VP8/9, AV1 through
+#: dav1d, ...), and encodes PNG stills with FFmpeg's own encoder.  The bundle carries a stub
+#: of each instead, with the same soname and symbol versions, defining only the symbols
+#: FFmpeg takes from it (functions returning 0, zeroed data), so FFmpeg loads as before and
+#: these encoders, external decoders and TLS are simply not there; libraries only they
+#: needed go too (build_bundle.stub_libraries).  FFmpeg asks x265 for its bit depths when it
+#: lists its codecs (x265_api_get: the stub answers "none").  Checked by every self-test check
+#: that decodes or plays video (frame, playback-pyav, playback-vlc, mediapipe, window).
+#: Prefixes of files in av.libs, with what they are and their size in the wheel.
+STUBS: dict[str, str] = {
+    "libx265-": "H.265 encoder, 20.6 MB",
+    "libSvtAv1Enc-": "AV1 encoder, 7.1 MB",
+    "libx264-": "H.264 encoder, 2.2 MB",
+    "libgnutls-": "TLS for https:// and tls:// URLs (the app opens local files), 2.4 MB; "
+                  "with it go nettle, hogweed, GMP and libunistring, 3.2 MB",
+    "libvpx-": "VP8/VP9 through libvpx: FFmpeg's own VP8/VP9 decoders are used, 2.3 MB",
+    "libwebpmux-": "WebP encoder, with libwebp and sharpyuv, 0.9 MB (FFmpeg decodes WebP itself)",
+    "libwebp-": "WebP encoder (see libwebpmux)",
+    "libmp3lame-": "MP3 encoder, 0.4 MB",
+    "libopencore-amrnb-": "AMR through opencore (FFmpeg's own AMR decoders are used), 0.2 MB",
+    "libopencore-amrwb-": "AMR-WB through opencore, 0.1 MB",
+    "libopus-": "Opus through libopus (FFmpeg's own Opus decoder is used), 0.4 MB",
+}
 
 #: Files PyInstaller's --strip must not touch: SciPy's (and numpy's) OpenBLAS in *.libs/
 #: fails to load once stripped ("ELF load command address/offset not page-aligned").
 NO_STRIP_PARTS = (".libs",)
 
 #: The issue's target for the unpacked bundle, and the ceiling the build enforces: the same
-#: since the bundle is under it (440 MB on Debian 12 with Dask, see BENCHMARKS.md "Bundle").
-#: Anything new that would grow it past the target fails the build, to be measured first.
-TARGET_BUNDLE_MB = 450
-MAX_BUNDLE_MB = 450
+#: (the bundle is 389 MB, see BENCHMARKS.md "Bundle").  Anything new that would grow it past
+#: the target fails the build, to be measured first.
+TARGET_BUNDLE_MB = 400
+MAX_BUNDLE_MB = 400
 
 #: Licences the bundle must carry, by distribution (as pip names it): the notices file
 #: collects each one's licence files from its dist-info folder.
@@ -195,7 +247,8 @@ NOTICE_DISTRIBUTIONS: tuple[str, ...] = (
     "flatbuffers", "attrs", "joblib", "threadpoolctl", "typing_extensions", "packaging",
     "colorama", "narwhals",
     # PostgreSQL projects: psycopg (LGPL-3.0) and the keyring with its Secret Service backend
-    "psycopg", "keyring", "jaraco.classes", "jaraco.context", "jaraco.functools",
+    "psycopg", "psycopg-binary", "keyring", "jaraco.classes", "jaraco.context",
+    "jaraco.functools",
     "SecretStorage", "jeepney", "cryptography", "cffi", "pycparser", "importlib_metadata",
     "zipp", "more-itertools", "backports.tarfile",
     # landmarks on a Dask cluster (emosign landmarks --scheduler)

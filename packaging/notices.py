@@ -1,6 +1,6 @@
 """Collect the third-party licence notices the bundle must carry into one file.
 
-    python packaging/notices.py OUT_FILE [--vlc-copyright FILE ...]
+    python packaging/notices.py OUT_FILE
 
 From the installed distributions' licence files (their dist-info ``licenses/``, LICENSE,
 COPYING, NOTICE, AUTHORS files), Python's own licence, the Debian copyright files of libVLC
@@ -34,13 +34,18 @@ each under its own licence, whose texts follow.  In short:
   libraries in this folder and may be replaced by compatible builds).
 * FFmpeg, in PyAV's libraries (av.libs: libavcodec, libavformat, libavutil, libswscale,
   libswresample, ...): LGPL-2.1-or-later; the PyAV wheel's FFmpeg is built with libx264 and
-  libx265, which are GPL-2.0-or-later (see PyAV's licence and SBOM below).
-* libVLC and libVLCcore with the VLC plugins in vlc/plugins (where included): LGPL-2.1-or-later;
-  see the Debian copyright files below for them and the libraries they use.
+  libx265, which are GPL-2.0-or-later (see PyAV's licence and SBOM below).  The Linux
+  bundle replaces the encoder libraries libx264, libx265 and SVT-AV1 by empty stubs (the app
+  never encodes video): those encoders are not in it.
+* libVLC is not included: where the system has VLC installed, the app uses the system's.
+* Linux: the system libraries this folder carries (GLib, SQLite, OpenSSL, libffi, the xcb
+  utility libraries, ...) are Debian's, each under its own licence: their Debian copyright
+  files are at the end.
 * MediaPipe: Apache-2.0 (its Holistic models are part of the wheel).
 * numpy, SciPy, scikit-learn: BSD-3-Clause; SQLAlchemy, Alembic, Mako: MIT;
-  pyqtgraph: MIT; psycopg: LGPL-3.0 (on Linux without psycopg_binary: it loads the
-  system's libpq); cryptography: Apache-2.0 or BSD-3-Clause; the other Python packages: see below.
+  pyqtgraph: MIT; psycopg and psycopg_binary (with its libpq): LGPL-3.0, libpq under
+  the PostgreSQL Licence; cryptography: Apache-2.0 or BSD-3-Clause; the other Python
+  packages: see below.
 * Python {python}: PSF License.
 * The demo clips in resources/demo: see resources/demo/NOTICE.md (reproduced at the end).
 """
@@ -106,7 +111,7 @@ def sbom_components(dist_name: str) -> list[str]:
     return lines
 
 
-def collect(vlc_copyright: list[Path]) -> str:
+def collect() -> str:
     from emosign_desktop import __version__
 
     parts = [SUMMARY.format(version=__version__, python=sys.version.split()[0])]
@@ -135,10 +140,6 @@ def collect(vlc_copyright: list[Path]) -> str:
     if python_licence.is_file():
         parts.append(f"{RULE}\nPython {sys.version.split()[0]}\n{RULE}\n"
                      f"{python_licence.read_text(encoding='utf-8', errors='replace').strip()}")
-    for path in vlc_copyright:
-        if path.is_file():
-            parts.append(f"{RULE}\nlibVLC: {path}\n{RULE}\n"
-                         f"{path.read_text(encoding='utf-8', errors='replace').strip()}")
     for licence in COMMON_LICENCES:
         path = Path("/usr/share/common-licenses") / licence
         if path.is_file():
@@ -153,9 +154,8 @@ def collect(vlc_copyright: list[Path]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--vlc-copyright", type=Path, action="append", default=[])
     args = parser.parse_args(argv)
-    text = collect(args.vlc_copyright)
+    text = collect()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(f"{args.out}: {len(text.splitlines())} lines of notices")

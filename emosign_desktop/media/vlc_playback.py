@@ -50,6 +50,21 @@ HIDE_S = 1.0
 END_GRACE_S = 0.25
 
 
+def libvlc_description() -> str:
+    """Which libVLC python-vlc loaded: its version and file, for the About box and the
+    self-test (libVLC is never part of an installer: it is the system's, where installed)."""
+    import vlc
+
+    version = vlc.libvlc_get_version()
+    text = version.decode(errors="replace") if isinstance(version, bytes) else str(version)
+    path = str(getattr(getattr(vlc, "dll", None), "_name", "") or "")
+    maps = Path("/proc/self/maps")
+    if not Path(path).is_absolute() and maps.is_file():  # Linux: the file it loaded
+        found = [ln.split()[-1] for ln in maps.read_text().splitlines() if "/libvlc.so" in ln]
+        path = found[0] if found else path
+    return f"libVLC {text.split()[0]}" + (f" ({path})" if path else "")
+
+
 def _thumb(picture: Picture) -> Thumb:
     return picture[::8, ::8, :3].astype(np.int16)
 

@@ -9,7 +9,6 @@ source checkout shows the demo clips' notice and says where the packages' licenc
 from __future__ import annotations
 
 import importlib.util
-import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -37,35 +36,33 @@ def _version(dist: str) -> str | None:
         return None
 
 
-def frozen() -> bool:
-    """True inside a PyInstaller bundle."""
-    return bool(getattr(sys, "frozen", False))
-
-
 def playback_backends() -> list[str]:
-    """One line per playback backend: present or not, and what is used instead."""
+    """One line per playback backend: present or not, and which one is in use.  No
+    installer carries libVLC: it is the system's, where VLC is installed."""
     from emosign_desktop.media.playback import vlc_available
 
     av = _version("av")
-    lines = [f"PyAV {av or ''} (FFmpeg): present, exact frames and playback".replace("  ", " ")]
+    pyav = f"PyAV {av or ''} (FFmpeg, included)".replace("  ", " ")
     if vlc_available():
-        where = "in this installation" if frozen() else "from the system"
-        lines.append(f"libVLC ({where}): present, real-time playback")
-    else:
-        lines.append("libVLC: not found, so videos play with PyAV (frames stay exact; fast "
-                     "playback of large videos may drop more frames)")
-    return lines
+        from emosign_desktop.media.vlc_playback import libvlc_description
+
+        return [f"In use: VLC, the system's {libvlc_description()}: real-time playback",
+                f"{pyav}: exact frames, and playback of rotated videos"]
+    return [f"In use: {pyav}: exact frames and playback",
+            "libVLC: not found on this system (install VLC to play large videos with it; "
+            "frames stay exact either way)"]
 
 
 def parquet_line() -> str:
     if importlib.util.find_spec("pyarrow") is not None:
         return "Export to Parquet: available"
-    return ("Export to Parquet: not in this installation (pyarrow is left out to keep it "
-            "small); export .csv instead")
+    return ("Export to Parquet: not in this installation (pyarrow would add 140 MB); "
+            "export .csv instead, or use the pip install for .parquet")
 
 
 def postgresql_line() -> str:
-    """Which libpq server projects use: the bundle's psycopg loads the system's (Linux)."""
+    """Which libpq server projects use: psycopg_binary's own (installers, pip), or the
+    system's where psycopg runs without it."""
     try:
         import psycopg
     except ImportError:

@@ -2,7 +2,7 @@
 # macOS: the .app (PyInstaller's BUNDLE in packaging/emosign-desktop.spec) into a .dmg.
 # Written, not run here (no macOS machine): see README.  Needs Xcode's command-line tools.
 #   python packaging/build_bundle.py          -> dist/EmoSign Desktop.app
-#   packaging/macos/make_dmg.sh               -> dist/EmoSign-Desktop-VERSION.dmg
+#   packaging/macos/make_dmg.sh               -> dist/EmoSign-Desktop-VERSION-ARCH.dmg
 # Unsigned unless CODESIGN_IDENTITY is set (then signed, and notarized when NOTARY_PROFILE
 # names a notarytool keychain profile).  The .app opens project.emosign files by double-click
 # (CFBundleDocumentTypes in the spec).
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 APP="dist/EmoSign Desktop.app"
 VERSION=$(.venv/bin/python -c 'import emosign_desktop; print(emosign_desktop.__version__)' 2>/dev/null \
           || python3 -c 'import emosign_desktop; print(emosign_desktop.__version__)')
-DMG="dist/EmoSign-Desktop-${VERSION}.dmg"
+DMG="dist/EmoSign-Desktop-${VERSION}-$(uname -m).dmg"  # arm64 or x86_64
 [ -d "$APP" ] || { echo "$APP missing: run packaging/build_bundle.py first" >&2; exit 2; }
 
 # the command line next to the window: `emosign` in Contents/MacOS chooses by its name

@@ -109,12 +109,37 @@ def test_the_about_box_names_version_backends_mediapipe_and_notices(qtbot):
     assert "NOTICE" in dialog.notices.toPlainText() or "demo" in dialog.notices.toPlainText()
 
 
-def test_the_about_box_says_when_libvlc_is_missing(qtbot, monkeypatch):
+def test_the_about_box_says_pyav_is_in_use_when_libvlc_is_missing(qtbot, monkeypatch):
     from emosign_desktop.ui import about
 
     monkeypatch.setenv("EMOSIGN_PLAYBACK", "pyav")
     lines = about.playback_backends()
-    assert lines[1].startswith("libVLC: not found, so videos play with PyAV")
+    assert lines[0].startswith("In use: PyAV ") and "(FFmpeg, included)" in lines[0]
+    assert lines[1].startswith("libVLC: not found on this system")
+
+
+def test_the_about_box_says_the_systems_libvlc_is_in_use_where_there_is_one(monkeypatch):
+    from emosign_desktop.media import playback, vlc_playback
+    from emosign_desktop.ui import about
+
+    monkeypatch.setattr(playback, "vlc_available", lambda: True)
+    monkeypatch.setattr(vlc_playback, "libvlc_description",
+                        lambda: "libVLC 3.0.21 (/usr/lib/x86_64-linux-gnu/libvlc.so.5)")
+    lines = about.playback_backends()
+    assert lines[0] == ("In use: VLC, the system's libVLC 3.0.21 "
+                        "(/usr/lib/x86_64-linux-gnu/libvlc.so.5): real-time playback")
+    assert lines[1].startswith("PyAV ") and "rotated videos" in lines[1]
+
+
+def test_libvlc_is_described_by_its_version_and_file_where_installed(monkeypatch):
+    from emosign_desktop.media.playback import vlc_available
+    from emosign_desktop.media.vlc_playback import libvlc_description
+
+    monkeypatch.delenv("EMOSIGN_PLAYBACK", raising=False)
+    if not vlc_available():
+        pytest.skip("libVLC is not installed here (Debian: libvlc5, vlc-plugin-base)")
+    text = libvlc_description()
+    assert text.startswith("libVLC 3.") and "libvlc" in text
 
 
 def test_the_about_box_says_when_there_is_no_libpq(monkeypatch):

@@ -3,6 +3,7 @@ out, the runtime hooks, the notices, the icons, the Debian files, the launcher."
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import os
 import shutil
@@ -26,13 +27,13 @@ def test_the_models_kept_are_files_of_the_installed_mediapipe():
     assert len(config.HOLISTIC_MODELS) == 8 < len(all_models)
 
 
-def test_the_vlc_plugins_chosen_exist_where_libvlc_is_installed():
-    plugins = Path("/usr/lib/x86_64-linux-gnu/vlc/plugins")
-    if not plugins.is_dir():
-        pytest.skip("libVLC's plugins are not installed here (Debian: vlc-plugin-base)")
-    for folder, names in config.VLC_PLUGINS.items():
-        for name in names:
-            assert (plugins / folder / f"lib{name}_plugin.so").is_file(), (folder, name)
+def test_no_installer_carries_libvlc():
+    """libVLC is the system's where VLC is installed: a bundled one needed the system's
+    FFmpeg for its codec plugins (the .deb installed on Debian 12 alone)."""
+    spec = (PACKAGING / "emosign-desktop.spec").read_text()
+    code = [ln for ln in spec.lower().splitlines() if not ln.lstrip().startswith("#")]
+    assert "binaries = []" in code and not [ln for ln in code if "libvlc" in ln]
+    assert not (PACKAGING / "hooks" / "rthook_vlc.py").exists()
 
 
 HOOK_PROBE = """
@@ -65,23 +66,6 @@ def test_the_drawing_hook_lets_holistic_run_without_opencv_matplotlib_pil_and_ja
     assert result.stdout.strip().endswith("ok 0.10.21")
 
 
-def test_the_vlc_hook_points_python_vlc_into_the_bundle_only_when_it_carries_libvlc(tmp_path):
-    hook = (PACKAGING / "hooks" / "rthook_vlc.py").read_text()
-    probe = ("import os, sys; sys._MEIPASS = sys.argv[1]; exec(sys.argv[2]); "
-             "print(os.environ.get('PYTHON_VLC_LIB_PATH', '-'), "
-             "os.environ.get('VLC_PLUGIN_PATH', '-'))")
-    env = {k: v for k, v in os.environ.items() if "VLC" not in k}
-    empty = subprocess.run([sys.executable, "-c", probe, str(tmp_path), hook], env=env,
-                           capture_output=True, text=True, check=True)
-    assert empty.stdout.split() == ["-", "-"]
-    (tmp_path / "libvlc.so.5").write_bytes(b"")
-    (tmp_path / "vlc" / "plugins").mkdir(parents=True)
-    carried = subprocess.run([sys.executable, "-c", probe, str(tmp_path), hook], env=env,
-                             capture_output=True, text=True, check=True)
-    assert carried.stdout.split() == [str(tmp_path / "libvlc.so.5"),
-                                      str(tmp_path / "vlc" / "plugins")]
-
-
 def test_debug_info_is_found_and_libs_folders_are_never_stripped(tmp_path):
     build = load("build_bundle")
     libs = Path(importlib.util.find_spec("numpy").origin).parent.parent / "numpy.libs"
@@ -101,6 +85,31 @@ def test_debug_info_is_found_and_libs_folders_are_never_stripped(tmp_path):
     assert not build.has_debug_info(tmp_path / "bundle" / "plain" / "libx.so")
     assert build.has_debug_info(tmp_path / "bundle" / "scipy.libs" / "libx.so")
     assert libs.name.endswith(config.NO_STRIP_PARTS)
+
+
+def test_symbol_tables_of_shared_objects_go_but_their_dynamic_symbols_stay(tmp_path):
+    build = load("build_bundle")
+    if shutil.which("strip") is None or shutil.which("gcc") is None:
+        pytest.skip("needs gcc and strip (binutils)")
+    src = tmp_path / "x.c"
+    src.write_text("static int helper(void) { return 41; }\n"
+                   "int answer(void) { return helper() + 1; }\n")
+    for folder in ("plain", "numpy.libs"):
+        (tmp_path / "bundle" / folder).mkdir(parents=True)
+        subprocess.run(["gcc", "-shared", "-fPIC", "-o",
+                        str(tmp_path / "bundle" / folder / "libx.so.1"), str(src)], check=True)
+    plain = tmp_path / "bundle" / "plain" / "libx.so.1"
+    kept = tmp_path / "bundle" / "numpy.libs" / "libx.so.1"
+    assert "helper" in subprocess.run(["nm", str(plain)], capture_output=True, text=True).stdout
+    assert build.strip_debug(tmp_path / "bundle") == (0, 0)  # nothing without debug info
+    files, saved = build.strip_debug(tmp_path / "bundle", symbols=True)
+    assert files == 1 and saved > 0
+    assert "helper" not in subprocess.run(["nm", str(plain)], capture_output=True,
+                                          text=True).stdout
+    assert " answer" in subprocess.run(["nm", "-D", str(plain)], capture_output=True,
+                                       text=True).stdout
+    assert "helper" in subprocess.run(["nm", str(kept)], capture_output=True, text=True).stdout
+    assert ctypes.CDLL(str(plain)).answer() == 42
 
 
 def test_parts_are_measured_by_folder(tmp_path):
@@ -186,15 +195,202 @@ def test_the_spec_and_the_windows_and_macos_recipes_are_there():
     dmg = (PACKAGING / "macos" / "make_dmg.sh").read_text()
     assert "hdiutil create" in dmg
     workflow = (ROOT / ".github" / "workflows" / "installers.yml").read_text()
-    for needle in ("windows-latest", "macos-latest", "--self-test", "make_dmg.sh", "ISCC"):
+    for needle in ("windows-latest", "macos-14", "macos-15-intel", "--self-test", "make_dmg.sh",
+                   "ISCC", "check_wheels.py --only", "upload-artifact"):
         assert needle in workflow
+    # no VLC to install: the installers play with PyAV, and with VLC where a user has it
+    assert "vlc" not in "".join(ln for ln in workflow.lower().splitlines()
+                                if "install" in ln and not ln.lstrip().startswith("#"))
+    assert '"LSMinimumSystemVersion": "14.0"' in spec
 
 
-def test_the_deb_depends_on_libpq5_where_the_bundle_has_no_psycopg_binary(tmp_path):
+def _compile(tmp_path: Path, out: Path, *args: str) -> None:
+    """A small shared library at ``out`` that names ``args``' libraries as DT_NEEDED."""
+    src = tmp_path / "x.c"
+    src.write_text("#include <math.h>\nint answer(double x) { return (int) sqrt(x); }\n")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(out), str(src), "-Wl,--no-as-needed",
+                    *args], check=True)
+
+
+needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None or shutil.which("readelf") is None,
+                               reason="needs gcc and readelf (binutils)")
+
+
+@needs_gcc
+def test_the_deb_depends_on_the_base_packages_the_bundle_needs_and_libc6(tmp_path):
     deb = load("build_deb")
-    internal = tmp_path / "b" / "_internal"
-    internal.mkdir(parents=True)
-    assert deb.loaded_by_name(tmp_path / "b") == ["libpq5"]
-    (internal / "psycopg_binary").mkdir()
-    assert deb.loaded_by_name(tmp_path / "b") == []
+    bundle = tmp_path / "b"
+    _compile(tmp_path, bundle / "_internal" / "libx.so", "-lm", "-lz")
+    assert deb.depends(bundle) == ["libc6 (>= 2.31)", "zlib1g"]
 
+
+@needs_gcc
+def test_a_library_outside_the_bundle_and_the_base_stops_the_deb(tmp_path):
+    deb = load("build_deb")
+    elsewhere = tmp_path / "elsewhere"
+    _compile(tmp_path, elsewhere / "libnotbase.so", "-Wl,-soname,libnotbase.so.7")
+    bundle = tmp_path / "b"
+    _compile(tmp_path, bundle / "_internal" / "liby.so", "-L", str(elsewhere), "-lnotbase")
+    with pytest.raises(SystemExit, match=r"libnotbase\.so\.7"):
+        deb.depends(bundle)
+    # carried by the bundle, it is no longer asked of the system
+    (bundle / "_internal" / "libnotbase.so.7").write_bytes((elsewhere / "libnotbase.so")
+                                                           .read_bytes())
+    assert deb.depends(bundle) == ["libc6 (>= 2.31)"]
+
+
+@needs_gcc
+def test_the_glibc_a_bundle_asks_for_is_read_and_checked(tmp_path):
+    build = load("build_bundle")
+    bundle = tmp_path / "b"
+    _compile(tmp_path, bundle / "libx.so", "-lm")
+    needs, newest = build.system_needs(bundle)
+    assert set(needs) >= {"libc.so.6", "libm.so.6"} and newest >= (2, 2, 5)
+    assert build.check_self_contained(bundle, newest) == []
+    [problem] = build.check_self_contained(bundle, (2, 0))
+    assert problem.startswith(f"a file asks for glibc {'.'.join(map(str, newest))}, newer "
+                              "than 2.0")
+
+
+def test_the_system_base_has_one_package_per_soname_and_names_why():
+    packages = {base.package for base in config.SYSTEM_BASE.values()}
+    assert {"libc6", "libgl1", "libegl1", "libx11-6", "libxcb1", "libxkbcommon0",
+            "libfontconfig1", "libfreetype6", "libdbus-1-3"} <= packages
+    # renamed in Debian 13 (64-bit time) or not on every desktop: carried, never the base
+    for carried in ("libssl.so.1.1", "libssl.so.3", "libpng16.so.16",
+                    "libsqlite3.so.0", "libxcb-cursor.so.0", "libpq.so.5", "libavcodec.so.59",
+                    "libvlc.so.5"):
+        assert carried not in config.SYSTEM_BASE, carried
+    assert all(base.why for base in config.SYSTEM_BASE.values())
+    assert config.GLIBC_FLOOR == (2, 31)
+
+
+def _launcher(flag: str, home: Path, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
+           "XDG_DATA_HOME": str(data), "LANG": "C.UTF-8"}
+    return subprocess.run([sys.executable, str(PACKAGING / "launcher.py"), flag], env=env,
+                          capture_output=True, text=True, timeout=120, check=True)
+
+
+def test_install_menu_adds_the_entry_icon_and_mime_type_for_this_user_and_uninstall_removes_them(
+        tmp_path):
+    menu = load("desktop_menu")
+    home, data = tmp_path / "home", tmp_path / "data"
+    home.mkdir()
+    (data / "applications").mkdir(parents=True)
+    theirs = data / "applications" / "someone-else.desktop"  # another program's entry
+    theirs.write_text("[Desktop Entry]\nType=Application\nName=Other\nExec=other\n")
+    out = _launcher("--install-menu", home, data)
+    assert "applications menu (for you only)" in out.stdout and str(data) in out.stdout
+    entry = data / "applications" / "emosign-desktop.desktop"
+    text = entry.read_text()
+    launcher = str(PACKAGING / "launcher.py")
+    assert f"Exec={menu.quote_exec(sys.executable)} {menu.quote_exec(launcher)} %f" in text
+    assert f"TryExec={sys.executable}" in text and "MimeType=application/x-emosign-project;" in text
+    mime = ET.fromstring((data / "mime" / "packages" / "emosign-desktop.xml").read_text())
+    ns = "{http://www.freedesktop.org/standards/shared-mime-info}"
+    assert mime.find(f"{ns}mime-type").get("type") == "application/x-emosign-project"
+    assert (data / "icons" / "hicolor" / "scalable" / "apps" / "emosign-desktop.svg").is_file()
+    assert not list(home.rglob("*"))  # nothing outside XDG_DATA_HOME
+    if shutil.which("update-mime-database"):
+        assert "project.emosign" in (data / "mime" / "globs2").read_text()
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True,
+                               text=True)
+        assert check.returncode == 0 and not check.stdout.strip(), check.stdout
+    out = _launcher("--uninstall-menu", home, data)
+    assert out.stdout.startswith("removed the menu entry, icons and MIME type")
+    assert not [p for p in menu.user_files(data) if p.exists()]
+    assert theirs.is_file()  # only its own files
+    if shutil.which("update-mime-database"):
+        assert "project.emosign" not in (data / "mime" / "globs2").read_text()
+    again = _launcher("--uninstall-menu", home, data)
+    assert again.stdout.startswith("no menu entry of EmoSign Desktop under")
+
+
+def test_the_menu_entry_quotes_a_folder_with_spaces_and_percent_signs():
+    menu = load("desktop_menu")
+    entry = menu.desktop_entry(['/home/kim/My Apps/100% "new"/emosign-desktop'])
+    exec_line = next(ln for ln in entry.splitlines() if ln.startswith("Exec="))
+    assert exec_line == 'Exec="/home/kim/My Apps/100%% \\\\"new\\\\"/emosign-desktop" %f'
+    assert menu.quote_exec("/opt/emosign-desktop/emosign-desktop") == \
+        "/opt/emosign-desktop/emosign-desktop"
+    assert menu.data_home({"HOME": "/home/kim"}) == Path("/home/kim/.local/share")
+    assert menu.data_home({"HOME": "/home/kim", "XDG_DATA_HOME": "relative"}) == \
+        Path("/home/kim/.local/share")
+    assert menu.data_home({"HOME": "/h", "XDG_DATA_HOME": "/x/share"}) == Path("/x/share")
+
+
+@needs_gcc
+def test_a_stub_defines_what_its_users_take_with_their_versions_and_loads_in_their_place(
+        tmp_path):
+    """A stub keeps the soname, the symbols FFmpeg takes and their versions (functions
+    returning 0, zeroed data of the same size): the library that links it loads and runs
+    as before, and a library only the stubbed one needed goes."""
+    build = load("build_bundle")
+    libs = tmp_path / "bundle" / "av.libs"
+    libs.mkdir(parents=True)
+    helper = tmp_path / "helper.c"
+    helper.write_text("int helper(void) { return 5; }\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(libs / "libhelp-99.so.1"),
+                    str(helper), "-Wl,-soname,libhelp-99.so.1"], check=True)
+    real = tmp_path / "enc.c"
+    real.write_text("int helper(void);\nint enc_levels[6] = {1, 2, 3, 4, 5, 6};\n"
+                    "int enc_open(int x) { return x + helper(); }\n"
+                    "int enc_unused(void) { return 7; }\n")
+    (tmp_path / "enc.map").write_text("ENC_1.0 { global: enc_open; enc_levels; "
+                                      "enc_unused; local: *; };\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(libs / "libenc-1234abcd.so.3"),
+                    str(real), "-Wl,-soname,libenc-1234abcd.so.3",
+                    f"-Wl,--version-script={tmp_path / 'enc.map'}",
+                    "-L", str(libs), "-l:libhelp-99.so.1"], check=True)
+    user = tmp_path / "user.c"
+    user.write_text("extern int enc_levels[6]; int enc_open(int);\n"
+                    "int decode(void) { return 40 + 2; }\n"
+                    "int encode(void) { return enc_open(enc_levels[5]); }\n")
+    codec_so = tmp_path / "bundle" / "av" / "codec.so"  # as PyAV's extension modules
+    codec_so.parent.mkdir()
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(codec_so), str(user),
+                    "-L", str(libs), "-l:libenc-1234abcd.so.3"], check=True)
+    source, script = build.stub_source(libs / "libenc-1234abcd.so.3", [codec_so])
+    assert "void *enc_open(void) { return 0; }" in source
+    assert "unsigned char enc_levels[24];" in source and "enc_unused" not in source
+    assert script == "ENC_1.0 { global: enc_levels; enc_open; local: *; };\n"
+    before = (libs / "libenc-1234abcd.so.3").stat().st_size
+    (tmp_path / "bundle" / "libhelp-99.so.1").symlink_to("av.libs/libhelp-99.so.1")
+    build.cfg.STUBS["libenc-"] = "a test encoder"
+    try:
+        done = build.stub_libraries(libs, tmp_path / "work")
+    finally:
+        del build.cfg.STUBS["libenc-"]
+    stub = libs / "libenc-1234abcd.so.3"
+    assert ("libenc-1234abcd.so.3", before, stub.stat().st_size) in done
+    assert ("libhelp-99.so.1", 15_000, 0) in [(n, 15_000, a) for n, _b, a in done]
+    assert not (libs / "libhelp-99.so.1").exists()  # only the real library needed it
+    assert not (tmp_path / "bundle" / "libhelp-99.so.1").is_symlink()  # nor its link
+    versions = subprocess.run(["readelf", "-V", "--wide", str(stub)], capture_output=True,
+                              text=True).stdout
+    assert "ENC_1.0" in versions
+    ctypes.CDLL(str(stub), mode=ctypes.RTLD_GLOBAL)
+    codec = ctypes.CDLL(str(codec_so))
+    assert codec.decode() == 42 and codec.encode() == 0  # the stub answers 0
+
+
+def test_check_wheels_lays_a_targets_pins_over_constraints_txt(tmp_path):
+    """What check_wheels.py resolves with (the resolution itself needs PyPI: .ci/run)."""
+    wheels = load("check_wheels")
+    [intel] = [t for t in wheels.TARGETS if t.name == "macos-x86_64"]
+    pinned = wheels.merged_constraints(intel, tmp_path / "c.txt")
+    base = wheels.pins(ROOT / "constraints.txt")
+    assert pinned["jaxlib"] == "0.4.38" != base["jaxlib"][1]
+    assert pinned["numpy"] == base["numpy"][1]
+    assert set(pinned) == set(base)  # nothing added, nothing lost
+    assert "jaxlib==0.4.38" in (tmp_path / "c.txt").read_text().splitlines()
+    [linux] = [t for t in wheels.TARGETS if t.name == "linux-bundle"]
+    assert "manylinux_2_31_x86_64" in linux.platforms and "manylinux_2_34_x86_64" not in \
+        linux.platforms
+    assert wheels.merged_constraints(linux, tmp_path / "l.txt")["pyside6-essentials"] == "6.9.3"
+    requirements = wheels.requirements()
+    assert any(r.startswith("mediapipe") for r in requirements)
+    assert any(r.startswith("pyinstaller") for r in requirements)
