@@ -64,9 +64,9 @@ def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
     file.addSeparator()
     add = add_action(window, file, "&Add Videos...", lambda: actions.add_videos(window, ws),
                      "Ctrl+Shift+A")
-    relink = add_action(window, file, "&Relink Missing Media...",
+    relink = add_action(window, file, "Relink &Missing Media...",
                         lambda: actions.relink(window, ws))
-    relink_file = add_action(window, file, "Relink &Video File...",
+    relink_file = add_action(window, file, "Relink Video &File...",
                              lambda: actions.relink_video_file(window, ws))
     accept_file = add_action(window, file, "Accept &Changed Video File...",
                              lambda: actions.accept_changed_file(window, ws))
@@ -81,7 +81,7 @@ def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
                           lambda: actions.export_elan(window, ws))
     sign_in = add_action(window, file, "Import &SignStream File...",
                          lambda: actions.import_signstream(window, ws))
-    tidy = add_action(window, file, "Export Segments for &Analysis...",
+    tidy = add_action(window, file, "Export Se&gments for Analysis...",
                       lambda: actions.export_segments(window, ws))
     file.addSeparator()
     backup = add_action(window, file, "&Back Up Project Now",
