@@ -85,19 +85,23 @@ def check_file(project_folder: str, link: MediaLink, *, read: bool = True
                       f"content differs (now {_size(now.size)}{was})"), None
 
 
+def _links(project: ProjectLike, videos: Iterable[Video]) -> list[MediaLink]:
+    """What a check needs of each video: its file, fingerprint and stored stamp (one query)."""
+    videos = list(videos)
+    stamps = project.repo.media_stamps(v.id for v in videos)
+    return [MediaLink(v.id, v.media_path, v.fingerprint, stamps.get(v.id)) for v in videos]
+
+
 def check_media(project: ProjectLike, videos: Iterable[Video]) -> dict[VideoId, MediaCheck]:
     """Check these videos' files (one query for their stamps, a ``stat`` each, a read of
     those whose size or time changed); stores the new stamps of files found unchanged."""
-    videos = list(videos)
-    stamps = project.repo.media_stamps(v.id for v in videos)
     folder = str(project.folder)
     checks: dict[VideoId, MediaCheck] = {}
     fresh: list[MediaLink] = []
-    for v in videos:
-        link = MediaLink(v.id, v.media_path, v.fingerprint, stamps.get(v.id))
+    for link in _links(project, videos):
         check, stamp = check_file(folder, link)
         assert check is not None
-        checks[v.id] = check
+        checks[link.video_id] = check
         if stamp is not None:
             fresh.append(replace(link, stamp=stamp))
     project.repo.remember_media_stamps(fresh)
@@ -110,18 +114,15 @@ def quick_checks(project: ProjectLike, videos: Iterable[Video]
     their last check (and of missing or unlinked ones), and the links of the files whose
     size or time changed, to be read (:func:`check_links`, on another thread, then
     :func:`store_found`)."""
-    videos = list(videos)
-    stamps = project.repo.media_stamps(v.id for v in videos)
     folder = str(project.folder)
     checks: dict[VideoId, MediaCheck] = {}
     to_read: list[MediaLink] = []
-    for v in videos:
-        link = MediaLink(v.id, v.media_path, v.fingerprint, stamps.get(v.id))
+    for link in _links(project, videos):
         check, _stamp = check_file(folder, link, read=False)
         if check is None:
             to_read.append(link)
         else:
-            checks[v.id] = check
+            checks[link.video_id] = check
     return checks, to_read
 
 
