@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from emosign_desktop.core.model import AnnotatorId, VideoId
 
@@ -19,6 +19,9 @@ class Changes:
     merges: bool = False  # the merge record and conflict log
     predictions: bool = False
     project: bool = False  # another project was opened (everything changed)
+    #: Who asked for the operation (a panel passes itself), so it can skip re-reading its
+    #: own edit; None for undo, redo, other processes and the command line.
+    initiator: object | None = field(default=None, compare=False)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -30,6 +33,7 @@ class Changes:
             self.merges or other.merges,
             self.predictions or other.predictions,
             self.project or other.project,
+            self.initiator if self.initiator is other.initiator else None,
         )
 
     def __bool__(self) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 
 from emosign_desktop.core.changes import EVERYTHING, Changes
 from emosign_desktop.core.changeset import ChangeSet
@@ -75,6 +76,7 @@ class WritePath:
         self.undo_stack = undo_stack
         self._listeners: list[Listener] = []
         self._current: Operation | None = None
+        self._initiator: object | None = None
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener(changes)`` after every operation, undo and redo."""
@@ -89,6 +91,16 @@ class WritePath:
             for listener in list(self._listeners):
                 listener(changes)
         return changes
+
+    @contextmanager
+    def acting(self, initiator: object | None) -> Iterator[None]:
+        """Operations run inside the block announce ``initiator`` (usually a panel) as who
+        asked for them, so that panel can skip re-reading its own edit."""
+        before, self._initiator = self._initiator, initiator
+        try:
+            yield
+        finally:
+            self._initiator = before
 
     @contextmanager
     def operation(self, label: str, merge_key: Hashable | None = None) -> Iterator[Operation]:
@@ -112,7 +124,7 @@ class WritePath:
             self._current = None
         if op.size:
             self._record(label, op, merge_key)
-        self._emit(op.changes)
+        self._emit(replace(op.changes, initiator=self._initiator) if op.changes else op.changes)
 
     def _show_stored(self) -> None:
         """After a write that was not saved: whoever shows the project reads it again, so
