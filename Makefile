@@ -7,8 +7,16 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
-.PHONY: demo test test-slow bench lint clean constraints bundle bundle-host deb selftest-bundle \
-	tarball test-deb check-wheels
+.PHONY: demo test test-headless test-ui test-slow bench lint clean constraints bundle bundle-host \
+	deb selftest-bundle tarball test-deb check-wheels
+
+# The tests run on every core (pytest-xdist; JOBS=0 runs them in one process), each test
+# file's tests on one worker.  The core, storage, services, io and analysis tests run
+# headless: with Qt refused at import, as on a machine without PySide6 (tests/headless.py).
+JOBS     ?= auto
+PYTEST   := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(JOBS) --dist loadfile
+HEADLESS := tests/core tests/storage tests/services tests/io tests/analysis \
+	tests/test_headless_run.py
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "EmoSign Desktop needs Python 3.11 (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -21,14 +29,21 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)  ## run the app on the bundled demo project
 	$(BIN)/emosign-desktop --demo
 
-test: $(STAMP)  ## lint, check the layering and the types, then the test suite headless (not the slow kinds)
+test: $(STAMP)  ## lint, check the layering and the types, then the test suite (not the slow kinds)
 	$(BIN)/ruff check --quiet emosign_desktop tests benchmarks
 	$(BIN)/lint-imports --no-cache > /dev/null || $(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-headless test-ui
+
+test-headless: $(STAMP)  ## the Qt-free packages' tests with PySide6 refused at import (not the slow kinds)
+	$(PYTEST) -p tests.headless -p no:pytest-qt -m "not slow" $(HEADLESS) $(PYTEST_ARGS)
+
+test-ui: $(STAMP)  ## every other test (ui, media, landmarks, cli...), Qt offscreen (not the slow kinds)
+	QT_QPA_PLATFORM=offscreen $(PYTEST) -m "not slow" $(addprefix --ignore=,$(HEADLESS)) \
+	  $(PYTEST_ARGS)
 
 test-slow: $(STAMP)  ## the slow kinds: PostgreSQL variants and own servers, Dask clusters, SIGKILL loops
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -m slow $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PYTEST) -m slow $(PYTEST_ARGS)
 
 $(BUNDLE_STAMP): $(STAMP) pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bundle]'

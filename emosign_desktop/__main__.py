@@ -2,6 +2,6 @@
 
 import sys
 
-from emosign_desktop.cli import main
+from emosign_desktop.cli.entry import main
 
 sys.exit(main())

@@ -172,7 +172,7 @@ def check_window(ctx: Context) -> str:
     errors: list[str] = []
     previous = sys.excepthook
 
-    def catch(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    def catch(kind: type[BaseException], exc: BaseException, _tb: object) -> None:
         errors.append(f"{kind.__name__}: {exc}")
 
     sys.excepthook = catch
@@ -218,7 +218,7 @@ def check_window(ctx: Context) -> str:
             f"({picture.width()}x{picture.height()}); a curve drawn in a slot")
 
 
-def check_about(ctx: Context) -> str:
+def check_about(_ctx: Context) -> str:
     """The About box: version, playback backends, MediaPipe, libpq, licence notices."""
     from PySide6.QtWidgets import QApplication
 

@@ -88,9 +88,9 @@ def check_demo(ctx: Context) -> Detail:
 
     folder = ctx.demo_project()
     with open_session(folder) as session:
-        videos = session.repo.videos()
+        videos = session.queries.videos()
         missing = [v.name for v in videos if media_file(folder, v) is None]
-        labelled = len(session.repo.annotations())
+        labelled = len(session.queries.annotations())
     if len(videos) != 4 or missing:
         raise AssertionError(f"{len(videos)} videos, media missing: {missing}")
     return f"opened the demo project: {len(videos)} videos, {labelled} annotations"
@@ -235,13 +235,13 @@ def check_label(ctx: Context) -> Detail:
 
     folder = ctx.root / "label-project"
     with create_session(folder) as session:
-        [video] = add_videos(session.writer, [ctx.clip()], copy=True)
+        [video] = add_videos(session, [ctx.clip()], copy=True)
         session.editing.set_labels(video.id, "self-test",
                                    {"joy": 2, "sentiment": -1, "cues": "Raised brows ✓"})
     with open_session(folder) as session:
-        again = session.repo.video_by_name(video.name)
+        again = session.queries.video_named(video.name)
         assert again is not None
-        found = [a for a in session.repo.annotations() if a.video_id == again.id]
+        found = session.queries.annotations(again.id)
         if len(found) != 1:
             raise AssertionError(f"{len(found)} annotations after reopening, not 1")
         values = (found[0].value("joy"), found[0].value("sentiment"), found[0].value("cues"))
@@ -253,8 +253,8 @@ def check_label(ctx: Context) -> Detail:
 def check_agreement(ctx: Context) -> Detail:
     """Two annotators' packs, made in their own projects, merged into a third: alpha is 1
     for sentiment (they agree) and below 1 for joy (they differ on one video)."""
-    from emosign_desktop.services.agreement import SENTIMENT_LABEL, agreement_report
-    from emosign_desktop.services.packs import export_pack, merge_pack_files
+    from emosign_desktop.services.agreement import SENTIMENT_LABEL
+    from emosign_desktop.services.packs import merge_pack_files
     from emosign_desktop.services.session import create_session, open_session
     from emosign_desktop.services.videos import add_named_videos
 
@@ -264,15 +264,15 @@ def check_agreement(ctx: Context) -> Detail:
     packs = []
     for who, joys in joy.items():
         with create_session(ctx.root / f"pack-{who}") as session:
-            videos = add_named_videos(session.writer, names)
+            videos = add_named_videos(session, names)
             for video, s, j in zip(videos, sentiment, joys, strict=True):
                 session.editing.set_labels(video.id, who, {"sentiment": s, "joy": j})
             packs.append(ctx.root / f"{who}.json")
-            export_pack(session.repo, who, packs[-1])
+            session.queries.export_pack(who, packs[-1])
     with create_session(ctx.root / "merged") as session:
-        merge_pack_files(session.writer, packs)
+        merge_pack_files(session, packs)
     with open_session(ctx.root / "merged") as session:
-        report = agreement_report(session.project)
+        report = session.queries.agreement()
     s_alpha = report["labels"][SENTIMENT_LABEL]["alpha"]
     j_alpha = report["labels"]["joy"]["alpha"]
     if report["annotators"] != ["ana", "ben"]:
@@ -289,7 +289,6 @@ def check_evaluate(ctx: Context) -> Detail:
     """The README's worked example: the example model against the demo annotator
     (scikit-learn's metrics)."""
     from emosign_desktop.resources import resource_dir
-    from emosign_desktop.services.evaluation import evaluate
     from emosign_desktop.services.predictions import import_predictions
     from emosign_desktop.services.report import write_html
     from emosign_desktop.services.session import open_session
@@ -298,8 +297,8 @@ def check_evaluate(ctx: Context) -> Detail:
     demo = resource_dir() / "demo"
     with open_session(folder) as session:
         for name in ("example_predictions.csv", "example_cues.jsonl"):
-            import_predictions(session.writer, demo / name, "example", "video")
-        report = evaluate(session.project)
+            import_predictions(session, demo / name, "example", "video")
+        report = session.queries.evaluation()
     [run] = report["runs"]
     s3, emo = run["sentiment3"], run["emotion"]
     if s3 is None or emo is None:
@@ -317,19 +316,19 @@ def check_evaluate(ctx: Context) -> Detail:
 
 def check_elan(ctx: Context) -> Detail:
     """Export a demo video's tiers as ELAN and import them into a new project."""
-    from emosign_desktop.services.elan import export_eaf, import_eaf
+    from emosign_desktop.services.elan import import_eaf
     from emosign_desktop.services.session import create_session, open_session
     from emosign_desktop.services.videos import add_videos
 
     eaf = ctx.root / "elan" / f"{CLIP}.eaf"
     eaf.parent.mkdir(parents=True, exist_ok=True)
     with open_session(ctx.demo_project()) as session:
-        exported = export_eaf(session.repo, CLIP, eaf)
+        exported = session.queries.export_eaf(CLIP, eaf)
     if exported.segments < 1:
         raise AssertionError("nothing was exported")
     with create_session(ctx.root / "elan" / "project") as session:
-        add_videos(session.writer, [ctx.clip()])
-        imported = import_eaf(session.writer, eaf)
+        add_videos(session, [ctx.clip()])
+        imported = import_eaf(session, eaf)
     if imported.segments != exported.segments:
         raise AssertionError(f"exported {exported.segments} segments, imported "
                              f"{imported.segments}")

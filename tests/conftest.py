@@ -43,6 +43,20 @@ def _is_slow_kind(item: pytest.Item) -> bool:
     return item.get_closest_marker("slow") is not None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """One hash seed for the run's xdist workers (random for each run unless set): test ids
+    made from sets (``frozenset`` reprs) then read the same in every worker, which xdist
+    requires (each worker collects the tests itself)."""
+    if not hasattr(config, "workerinput") and "PYTHONHASHSEED" not in os.environ:
+        import random
+
+        os.environ["PYTHONHASHSEED"] = str(random.randrange(1, 2**32))
+
+
+def pytest_report_header() -> str:
+    return f"PYTHONHASHSEED={os.environ.get('PYTHONHASHSEED', 'random')} (workers share it)"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if _is_slow_kind(item) and item.get_closest_marker("slow") is None:
@@ -114,10 +128,24 @@ def server_projects(pg_server, tmp_path_factory: pytest.TempPathFactory):
     return ServerProjects(pg_server, tmp_path_factory.mktemp("pg-template"))
 
 
+@pytest.fixture(scope="session")
+def frame_index_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One frame-index cache for the whole run (for each xdist worker): an index is keyed
+    by its clip's content fingerprint, so a test opening a clip another test indexed (the
+    demo's minute-long video, say) reads it instead of decoding the clip again.  Tests of
+    the cache itself point ``EMOSIGN_CACHE_DIR`` at a folder of their own."""
+    return tmp_path_factory.mktemp("frame-index")
+
+
 @pytest.fixture(autouse=True)
-def _user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """Keep the user's data and log folders out of the tests."""
+def _user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                  frame_index_cache: Path):
+    """Keep the user's data and log folders out of the tests.  Each test has a cache folder
+    of its own (landmarks written there by one test never show in another), whose
+    ``frame-index`` is the run's shared one."""
     base = tmp_path_factory.mktemp("user")
+    (base / "cache").mkdir()
+    (base / "cache" / "frame-index").symlink_to(frame_index_cache, target_is_directory=True)
     monkeypatch.setenv("EMOSIGN_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("EMOSIGN_LOG_DIR", str(base / "log"))
     monkeypatch.setenv("EMOSIGN_CACHE_DIR", str(base / "cache"))
@@ -179,7 +207,7 @@ def add_video_record(session: Session, name: str, fingerprint: str | None = None
     from emosign_desktop.core.changeset import ChangeSet, VideoEdit
     from emosign_desktop.core.model import Video, VideoId
 
-    video = Video(VideoId(session.repo.next_id("video")), name, None, fingerprint)
+    video = Video(VideoId(session._repo.next_id("video")), name, None, fingerprint)
     session.writer.run(f"add video {name}",
                        lambda _repo: ChangeSet(videos=(VideoEdit(None, video),)))
     return video
@@ -189,7 +217,7 @@ def add_videos_by_name(session: Session, *names: str) -> list:
     """Videos known by name only, added through the write path."""
     from emosign_desktop.services.videos import add_named_videos
 
-    return add_named_videos(session.writer, names)
+    return add_named_videos(session, names)
 
 
 @pytest.fixture(scope="session")

@@ -120,11 +120,15 @@ def test_cycle_finder_finds_one():
 # -- the import contracts can fail -----------------------------------------------------------------
 ROOT = PACKAGE.parent
 VIOLATIONS = [  # (contract name, start; file to change; the import that breaks it)
-    ("Layers", "cli.py", "from emosign_desktop.ui import appearance"),
+    ("Layers", "cli/projects.py", "from emosign_desktop.ui import appearance"),
     ("Layers", "media/reader.py", "from emosign_desktop.storage import base"),
     ("Layers", "io/packs.py", "from emosign_desktop.ui import messages"),
     ("Layers", "storage/base.py", "from emosign_desktop.services import queries"),
     ("The UI reaches storage only through services", "ui/label_panel.py",
+     "from emosign_desktop.storage import project"),
+    ("The UI reaches storage only through services", "cli/exchange.py",
+     "from emosign_desktop.storage import repository"),
+    ("The UI reaches storage only through services", "selftest.py",
      "from emosign_desktop.storage import project"),
     ("io/ only parses and formats", "io/packs.py", "from emosign_desktop.storage import base"),
     ("Only ui/ (and the app entry point) imports Qt", "services/queries.py",
@@ -190,3 +194,70 @@ def _where_linted(tree: Path) -> str:
     return subprocess.run([sys.executable, "-c", "import emosign_desktop; "
                            "print(emosign_desktop.__file__)"], cwd=tree, env=env,
                           capture_output=True, text=True, check=True).stdout
+
+
+# -- the repository stays behind the services ------------------------------------------------------
+#: Attributes that hand their holder the repository or the storage project (a session's, a
+#: write path's, the queries' session).  Only services and storage may touch them.
+BEHIND_SERVICES = frozenset({"repo", "_repo", "_project", "_session"})
+OUTSIDE_SERVICES = ("ui", "cli", "selftest.py", "app.py")
+
+
+def repository_reaches(source: str) -> list[str]:
+    """Where ``source`` reaches the repository past the services' facade: an attribute in
+    :data:`BEHIND_SERVICES`, or ``.project`` of a session (``session.project``,
+    ``ws.session.project``); one "line: text" each."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Attribute):
+            continue
+        holder = node.value
+        of_session = (isinstance(holder, ast.Name) and holder.id == "session") or (
+            isinstance(holder, ast.Attribute) and holder.attr == "session")
+        if node.attr in BEHIND_SERVICES or (node.attr == "project" and of_session):
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def _outside_services() -> list[Path]:
+    return sorted(p for p in _files()
+                  if p.relative_to(PACKAGE).parts[0] in OUTSIDE_SERVICES)
+
+
+@pytest.mark.parametrize("path", _outside_services(),
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_ui_cli_and_selftest_reach_no_repository(path: Path):
+    reaches = repository_reaches(path.read_text(encoding="utf-8"))
+    assert not reaches, f"{path.relative_to(PACKAGE)} reaches past the services: {reaches}"
+
+
+@pytest.mark.parametrize("source", [
+    "videos = session.repo.videos()",
+    "rows = ws.queries.session.repo.conflicts()",
+    "n = self.workspace.session._repo.video_count()",
+    "found = writer.repo.annotations()",
+    "session = queries._session",
+    "where = ws.session.project.path",
+    "where = session._project.path",
+])
+def test_the_facade_check_catches_a_reach(source: str):
+    assert repository_reaches(source), source
+
+
+def test_the_facade_check_leaves_the_facade_alone():
+    assert not repository_reaches("rows = session.queries.conflicts()\n"
+                                  "add_videos(ws.session, files)\n"
+                                  "where = session.path; project = ws.project_name")
+
+
+def test_the_services_hide_the_repository():
+    """The handles the ui, the command line and the self-test hold (a session, its write
+    path, its queries, the editing service) have no public way to the repository."""
+    from emosign_desktop.services.editing import EditingService
+    from emosign_desktop.services.queries import Queries
+    from emosign_desktop.services.session import Session
+    from emosign_desktop.services.write_path import WritePath
+
+    for handle in (Session, WritePath, Queries, EditingService):
+        public = {n for n in dir(handle) if not n.startswith("_")}
+        assert not public & {"repo", "project", "session"}, (handle, public)

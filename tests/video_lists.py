@@ -47,7 +47,7 @@ def fill(session: Session, videos: int, annotators: tuple[str, ...] = ("ana", "b
     """Add ``videos`` videos and ``annotators``' labels (about one video in ten has none
     of an annotator's) in one operation; returns the videos."""
     rng = random.Random(seed)
-    repo = session.repo
+    repo = session._repo
     schema = repo.schema
     empty = schema.empty_values()
     first_video = repo.next_id("video")
@@ -87,7 +87,7 @@ def fill(session: Session, videos: int, annotators: tuple[str, ...] = ("ana", "b
 
 def python_statuses(session: Session) -> dict[tuple[VideoId, str], AnnotationStatus]:
     """Every (video, annotator name)'s status as the core model works it out."""
-    repo = session.repo
+    repo = session._repo
     names = {a.id: a.name for a in repo.annotators()}
     found = {(a.video_id, names[a.annotator_id]): a.status(repo.schema)
              for a in repo.annotations()}
@@ -117,7 +117,7 @@ def python_list(session: Session, query: VideoQuery) -> list[str]:
         return {"duration": m.duration, "frames": m.frame_count, "fps": m.fps,
                 "size": m.width * m.height}[query.sort]
 
-    shown = [v for v in session.repo.videos()
+    shown = [v for v in session._repo.videos()
              if query.text.lower() in v.name.lower()
              and (not query.statuses or STATUS_ORDER[rank(v, query.annotator)]
                   in query.statuses)]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 import numpy as np
+from numpy.typing import NDArray
 
 Level = Literal["nominal", "ordinal", "interval"]
 LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval")
@@ -39,7 +40,7 @@ class Alpha:
         return out
 
 
-def krippendorff_alpha(matrix: np.ndarray, level: str,
+def krippendorff_alpha(matrix: NDArray[Any], level: str,
                        value_domain: list[float] | None = None) -> Alpha:
     """Alpha of an annotators x units matrix (``nan`` = not rated)."""
     import krippendorff

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from emosign_desktop.analysis.alpha import krippendorff_alpha
 
@@ -57,8 +59,8 @@ def _alpha(mine: list[float], theirs: list[float], domain: list[float]) -> float
     return krippendorff_alpha(matrix, "interval", domain).alpha
 
 
-def window_figures(mine: Sequence[tuple[int, np.ndarray]],
-                   reference: Mapping[str, Mapping[int, np.ndarray]],
+def window_figures(mine: Sequence[tuple[int, NDArray[Any]]],
+                   reference: Mapping[str, Mapping[int, NDArray[Any]]],
                    sentiment_domain: Sequence[float]) -> tuple[int, float | None, float | None,
                                                                float | None]:
     """(compared, alpha, bias, emotion agreement) over ``mine`` (video, vector) pairs."""
@@ -96,8 +98,8 @@ def window_figures(mine: Sequence[tuple[int, np.ndarray]],
             100.0 * agree / total if total else None)
 
 
-def rolling(mine: Sequence[tuple[int, np.ndarray]],
-            reference: Mapping[str, Mapping[int, np.ndarray]],
+def rolling(mine: Sequence[tuple[int, NDArray[Any]]],
+            reference: Mapping[str, Mapping[int, NDArray[Any]]],
             sentiment_domain: Sequence[float], window: int = DEFAULT_WINDOW
             ) -> list[DriftPoint]:
     """One point per video of ``mine`` (in the order given: the order they labelled)."""

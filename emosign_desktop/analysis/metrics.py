@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection, Sequence
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -94,7 +94,8 @@ def classification_scores(truth: Sequence[str], predicted: Sequence[str | None],
     return scores_from_codes(t, encode(predicted, labels), labels)
 
 
-def scores_from_codes(truth: npt.NDArray[np.integer], predicted: npt.NDArray[np.integer],
+def scores_from_codes(truth: npt.NDArray[np.integer[Any]],
+                      predicted: npt.NDArray[np.integer[Any]],
                       labels: Sequence[str]) -> Scores:
     """:func:`classification_scores` on codes: ``truth`` in ``0..K-1``, ``predicted`` in
     ``0..K`` where ``K = len(labels)`` means no answer (the vectorised path)."""

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from emosign_desktop.core.errors import LabelValidationError
 from emosign_desktop.core.model import TierKind
@@ -161,17 +162,18 @@ class Proposal:
         return None
 
 
-def detector_signal(detector: Detector, signals: Mapping[str, np.ndarray]) -> np.ndarray | None:
+def detector_signal(detector: Detector, signals: Mapping[str, NDArray[Any]]) -> NDArray[Any] | None:
     """The detector's signal from a video's signals (the mean of its parts, frame by frame,
     NaN where any part is missing), or None when the signals lack a part."""
     parts = [signals.get(name) for name in detector.signals]
     if any(p is None for p in parts):
         return None
     stacked = np.vstack([np.asarray(p, dtype=np.float64) for p in parts if p is not None])
-    return stacked.mean(axis=0)
+    mean: NDArray[Any] = stacked.mean(axis=0)
+    return mean
 
 
-def baseline(values: Iterable[np.ndarray]) -> Baseline | None:
+def baseline(values: Iterable[NDArray[Any]]) -> Baseline | None:
     """The median and MAD-based scale over the found frames of all ``values`` (one array per
     video of the signer); None when no frame has a value."""
     arrays = [np.asarray(v, dtype=np.float64) for v in values]
@@ -183,7 +185,7 @@ def baseline(values: Iterable[np.ndarray]) -> Baseline | None:
     return Baseline(median, MAD_TO_SD * mad, int(found.size))
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def _runs(mask: NDArray[Any]) -> list[tuple[int, int]]:
     """Inclusive (start, end) of each run of True."""
     if not mask.any():
         return []
@@ -192,7 +194,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def detect(detector: Detector, x: np.ndarray, fps: float, base: Baseline,
+def detect(detector: Detector, x: NDArray[Any], fps: float, base: Baseline,
            settings: DetectorSettings | None = None) -> list[Proposal]:
     """The spans of ``x`` (one video's detector signal) that stand out from ``base``."""
     s = settings or detector.defaults
@@ -235,7 +237,7 @@ def detect(detector: Detector, x: np.ndarray, fps: float, base: Baseline,
     return out
 
 
-def propose(signals: Mapping[str, np.ndarray], fps: float,
+def propose(signals: Mapping[str, NDArray[Any]], fps: float,
             baselines: Mapping[str, Baseline | None],
             settings: Mapping[str, DetectorSettings] | None = None,
             only: Sequence[str] | None = None) -> list[Proposal]:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from emosign_desktop.core.model import Segment
 
 
-def frame_values(segments: Iterable[Segment], frames: int) -> np.ndarray:
+def frame_values(segments: Iterable[Segment], frames: int) -> NDArray[Any]:
     """Value codes of one annotator on one tier and video, per frame ("" = no segment)."""
     out = np.full(frames, "", dtype=object)
     for s in sorted(segments, key=lambda s: s.start_frame):
@@ -19,7 +21,7 @@ def frame_values(segments: Iterable[Segment], frames: int) -> np.ndarray:
 
 
 def tier_matrix(by_video: Mapping[int, Mapping[int, list[Segment]]],
-                frames_of: Mapping[int, int], annotators: Sequence[int]) -> np.ndarray:
+                frames_of: Mapping[int, int], annotators: Sequence[int]) -> NDArray[Any]:
     """Annotators x frames (all videos side by side); nan where an annotator did not work
     on the video.  ``by_video[video][annotator]`` lists that annotator's segments."""
     columns = []

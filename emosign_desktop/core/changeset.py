@@ -13,7 +13,7 @@ undo only while nothing else uses them; what another edit added to them is never
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from emosign_desktop.core.changes import Changes
@@ -27,6 +27,7 @@ from emosign_desktop.core.model import (
     Video,
     VideoId,
 )
+from emosign_desktop.core.project_settings import setting_changes
 
 Stamps = tuple[str, str]  # (created_at, updated_at)
 
@@ -302,20 +303,19 @@ class ChangeSet:
             "; ".join(s.log for s in sets if s.log),
         )
 
-    def with_log(self, log: str) -> ChangeSet:
-        return replace(self, log=log)
-
     def changes(self) -> Changes:
         """What views showing this project need to refresh."""
-        segments_of = {seg.video_id for s in self.segments for seg in (s.before, s.after)
-                       if seg is not None}
-        return Changes(
+        segments = [seg for s in self.segments for seg in (s.before, s.after) if seg is not None]
+        found = Changes(
             annotations=frozenset(e.key for e in self.annotations),
-            segments_of=frozenset(segments_of),
+            segments_of=frozenset(seg.video_id for seg in segments),
+            segment_tiers=frozenset(seg.tier_id for seg in segments),
             tiers=bool(self.tiers),
             videos=bool(self.videos),
             annotators=bool(self.annotators),
             merges=bool(self.merges),
             predictions=bool(self.predictions or self.predicted_cues),
-            project=bool(self.meta),
         )
+        for edit in self.meta:  # each setting says what it is (gold, blind mode...)
+            found |= setting_changes(edit.name)
+        return found

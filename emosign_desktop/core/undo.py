@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from emosign_desktop.core.changeset import ChangeSet
 from emosign_desktop.core.errors import StaleChangeError
+from emosign_desktop.core.events import Signal
 
 Apply = Callable[[ChangeSet], None]
 
@@ -46,17 +47,18 @@ class UndoStack:
         self._undone: list[Step] = []
         self._limit = limit
         self._group: _Group | None = None
-        self._listeners: list[Callable[[], None]] = []
+        #: Emitted (no argument) whenever what can be undone or redone changes.
+        self.changed = Signal("undo")
         #: Why the history was last cleared (shown in the Edit menu until the next step).
         self.cleared: str | None = None
 
-    def subscribe(self, listener: Callable[[], None]) -> None:
-        """Call ``listener`` whenever what can be undone or redone changes."""
-        self._listeners.append(listener)
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` whenever what can be undone or redone changes
+        (``changed.connect``); returns it."""
+        return self.changed.connect(listener)
 
     def _changed(self) -> None:
-        for listener in list(self._listeners):
-            listener()
+        self.changed.emit()
 
     def push(self, step: Step) -> None:
         """Record an already-applied step."""

@@ -457,10 +457,18 @@ def _slot_times(slots: dict[str, int | None],
     times: dict[str, float] = {s: float(v) for s, v in slots.items() if v is not None}
     if len(times) == len(slots):
         return times
+    _along_chains(slots, spans, times)
+    _between_aligned(slots, times)
+    return times
+
+
+def _along_chains(slots: dict[str, int | None], spans: Sequence[tuple[str, str]],
+                  times: dict[str, float]) -> None:
+    """Time the unaligned slots on a chain of annotations from an aligned slot to an aligned
+    one, evenly between the two (into ``times``)."""
     nxt: dict[str, list[str]] = {}
     for begin, end in spans:
         nxt.setdefault(begin, []).append(end)
-    # along chains of annotations: from an aligned slot through unaligned ones to an aligned
     walked: set[str] = set()
     for start in [s for s in slots if slots[s] is not None]:
         for first in nxt.get(start, ()):
@@ -474,7 +482,11 @@ def _slot_times(slots: dict[str, int | None],
                 t0, t1 = times[start], times[node]
                 for i, s in enumerate(run, 1):
                     times[s] = t0 + (t1 - t0) * i / (len(run) + 1)
-    # the rest: between the aligned slots before and after it in the file's time order
+
+
+def _between_aligned(slots: dict[str, int | None], times: dict[str, float]) -> None:
+    """Time the slots still untimed between the aligned slots before and after them in the
+    file's time order (the nearest one at either end), into ``times``."""
     order = list(slots)
     before: list[tuple[int, float] | None] = []
     last: tuple[int, float] | None = None
@@ -496,7 +508,6 @@ def _slot_times(slots: dict[str, int | None],
                     following[0] - prev[0])
             else:
                 times[s] = (prev or following or (0, 0.0))[1]
-    return times
 
 
 # -- a tier's definition, kept to write it back ----------------------------------------------------

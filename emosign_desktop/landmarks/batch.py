@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import SpawnContext
     from multiprocessing.sharedctypes import Synchronized
+    from queue import Queue
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def _executor(ctx: SpawnContext, workers: int,
                                initargs=pinning)
 
 
-def _work(job: Job, queue) -> tuple[str, str | None]:
+def _work(job: Job, queue: Queue[tuple[str, int]]) -> tuple[str, str | None]:
     """Runs in a worker process: one video, reporting frames done."""
     from emosign_desktop.landmarks.extract import extract
 

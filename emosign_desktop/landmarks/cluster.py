@@ -194,87 +194,111 @@ def run_on_cluster(jobs: list[Job], scheduler: str = "local", workers: int = 2,
 
 def _run(client: Client, jobs: list[Job], progress: BatchProgress,
          report: Callable[[BatchProgress], None] | None, media: Media) -> BatchProgress:
-    import queue
-    import warnings
-
     from distributed import wait
 
-    topic = TOPIC_PREFIX + uuid.uuid4().hex
-    events: queue.SimpleQueue[tuple[float, dict[str, Any]]] = queue.SimpleQueue()
-    client.subscribe_topic(topic, events.put)
-    nworkers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
-    max_shipping = 2 * nworkers  # tasks carrying media at once: bounds the scheduler's memory
-    pending: dict[Future, Job] = {}
-    shipping: set[Future] = set()
-    to_ship: deque[Job] = deque()
-    attempts: dict[str, str] = {}
+    run = _ClusterRun(client, progress)
+    try:
+        for job in jobs:
+            if media == "bytes":
+                run.to_ship.append(job)
+            else:
+                run.submit(job, ship=False)
+        run.ship_more()
+        while run.pending:
+            try:
+                done = wait(list(run.pending), timeout=0.5, return_when="FIRST_COMPLETED").done
+            except TimeoutError:
+                done = set()
+            run.follow()
+            for future in done:
+                run.settle(future)
+            run.ship_more()
+            if report:
+                report(progress)
+    finally:
+        run.close()
+    return progress
 
-    def submit(job: Job, ship: bool) -> None:
+
+class _ClusterRun:
+    """The tasks of one run on the cluster: those pending, those carrying media (a few at a
+    time), the videos waiting to be sent with theirs, and the progress the workers log."""
+
+    def __init__(self, client: Client, progress: BatchProgress) -> None:
+        import queue
+
+        self.client, self.progress = client, progress
+        self.topic = TOPIC_PREFIX + uuid.uuid4().hex
+        self.events: queue.SimpleQueue[tuple[float, dict[str, Any]]] = queue.SimpleQueue()
+        client.subscribe_topic(self.topic, self.events.put)
+        nworkers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+        # tasks carrying media at once: bounds the scheduler's memory
+        self.max_shipping = 2 * nworkers
+        self.pending: dict[Future[Any], Job] = {}
+        self.shipping: set[Future[Any]] = set()
+        self.to_ship: deque[Job] = deque()
+        self.attempts: dict[str, str] = {}
+
+    def submit(self, job: Job, ship: bool) -> None:
+        """Send the task of ``job`` (with the media's bytes when ``ship``)."""
+        import warnings
+
         try:
             data = job.path.read_bytes() if ship else None
             size = job.path.stat().st_size
             partial = cache_path(job.fingerprint)  # of a killed local run: resume from it
             checkpoint = partial.read_bytes() if partial.is_file() else None
         except OSError as exc:
-            progress.failed[job.name] = f"{job.path}: cannot read the file ({exc.strerror})"
+            self.progress.failed[job.name] = f"{job.path}: cannot read the file ({exc.strerror})"
             return
-        task = Task(job.name, str(job.path), size, job.fingerprint, topic)
+        task = Task(job.name, str(job.path), size, job.fingerprint, self.topic)
         with warnings.catch_warnings():  # the media bytes are meant to travel with the task
             warnings.filterwarnings("ignore", message=".*[Ll]arge graph.*")
-            future = client.submit(extract_on_worker, task, data, checkpoint, pure=False,
-                                   key=f"landmarks-{job.name}-{uuid.uuid4().hex[:8]}")
-        pending[future] = job
+            future = self.client.submit(extract_on_worker, task, data, checkpoint, pure=False,
+                                        key=f"landmarks-{job.name}-{uuid.uuid4().hex[:8]}")
+        self.pending[future] = job
         if ship:
-            shipping.add(future)
-            progress.shipped.append(job.name)
+            self.shipping.add(future)
+            self.progress.shipped.append(job.name)
 
-    def ship_more() -> None:
-        while to_ship and len(shipping) < max_shipping:
-            submit(to_ship.popleft(), ship=True)
+    def ship_more(self) -> None:
+        """Send the videos waiting for their media, as far as the bound allows."""
+        while self.to_ship and len(self.shipping) < self.max_shipping:
+            self.submit(self.to_ship.popleft(), ship=True)
 
-    def follow() -> None:
+    def follow(self) -> None:
+        """Take in the progress the workers logged since the last call."""
+        import queue
+
+        progress = self.progress
         while True:
             try:
-                _, msg = events.get_nowait()
+                _, msg = self.events.get_nowait()
             except queue.Empty:
                 return
             name = msg["video"]
             if name in progress.finished or name in progress.failed:
                 continue
-            if attempts.get(name) != msg["attempt"]:  # a new start (the first, or a retry)
-                attempts[name] = msg["attempt"]
+            if self.attempts.get(name) != msg["attempt"]:  # a new start (the first, or a retry)
+                self.attempts[name] = msg["attempt"]
                 progress.attempts[name] = progress.attempts.get(name, 0) + 1
             progress.done_frames[name] = int(msg["done"])
             progress.where[name] = str(msg["worker"])
 
-    try:
-        for job in jobs:
-            if media == "bytes":
-                to_ship.append(job)
-            else:
-                submit(job, ship=False)
-        ship_more()
-        while pending:
-            try:
-                done = wait(list(pending), timeout=0.5, return_when="FIRST_COMPLETED").done
-            except TimeoutError:
-                done = set()
-            follow()
-            for future in done:
-                job = pending.pop(future)
-                shipping.discard(future)
-                _settle(future, job, progress, to_ship)
-            ship_more()
-            if report:
-                report(progress)
-    finally:
-        client.unsubscribe_topic(topic)
-        for future in pending:
+    def settle(self, future: Future[Any]) -> None:
+        """Record what one finished task gave."""
+        job = self.pending.pop(future)
+        self.shipping.discard(future)
+        _settle(future, job, self.progress, self.to_ship)
+
+    def close(self) -> None:
+        """Stop following the workers' progress and cancel the tasks still pending."""
+        self.client.unsubscribe_topic(self.topic)
+        for future in self.pending:
             future.cancel()
-    return progress
 
 
-def _settle(future: Future, job: Job, progress: BatchProgress, to_ship: deque[Job]) -> None:
+def _settle(future: Future[Any], job: Job, progress: BatchProgress, to_ship: deque[Job]) -> None:
     """Record what one finished task gave."""
     if future.status != "finished":
         try:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from emosign_desktop.landmarks.track import LandmarkTrack, cache_path
 from emosign_desktop.media.decoder import cores
@@ -29,13 +31,13 @@ class ExtractionStopped(Exception):
         self.frames_done, self.frames = frames_done, frames
 
 
-def drawing_edges() -> dict[str, np.ndarray]:
+def drawing_edges() -> dict[str, NDArray[Any]]:
     """Which points to join when drawing, from MediaPipe's own connection sets."""
     from mediapipe.python.solutions import face_mesh_connections as face
     from mediapipe.python.solutions import hands_connections as hands
     from mediapipe.python.solutions import pose_connections as pose
 
-    def arr(pairs: frozenset) -> np.ndarray:
+    def arr(pairs: frozenset[tuple[int, int]]) -> NDArray[Any]:
         return np.array(sorted(pairs), dtype=np.int16)
 
     upper_body = frozenset((a, b) for a, b in pose.POSE_CONNECTIONS if a <= 24 and b <= 24)
@@ -51,7 +53,7 @@ def drawing_edges() -> dict[str, np.ndarray]:
     }
 
 
-def _points(landmarks, n: int, with_visibility: bool = False) -> np.ndarray | None:
+def _points(landmarks: Any, n: int, with_visibility: bool = False) -> NDArray[Any] | None:
     if landmarks is None:
         return None
     cols = 4 if with_visibility else 3

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from emosign_desktop.landmarks.track import LandmarkTrack
 
@@ -46,7 +48,7 @@ class SignalDef:
     label: str = ""
 
 
-def _xyz(points: np.ndarray, width: int, height: int) -> np.ndarray:
+def _xyz(points: NDArray[Any], width: int, height: int) -> NDArray[np.float64]:
     """Pixels, y up: (n, k, 3)."""
     out = np.empty((*points.shape[:-1], 3), np.float64)
     out[..., 0] = points[..., 0] * width
@@ -55,8 +57,9 @@ def _xyz(points: np.ndarray, width: int, height: int) -> np.ndarray:
     return out
 
 
-def _dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.linalg.norm(a[..., :2] - b[..., :2], axis=-1)
+def _dist(a: NDArray[Any], b: NDArray[Any]) -> NDArray[np.float64]:
+    out: NDArray[np.float64] = np.linalg.norm(a[..., :2] - b[..., :2], axis=-1)
+    return out
 
 
 class _Context:
@@ -71,16 +74,18 @@ class _Context:
         self.shoulders = _dist(self.pose[:, SHOULDER_L], self.pose[:, SHOULDER_R])
         self.fps = track.fps or 30.0
 
-    def y(self, i: int | tuple[int, ...]) -> np.ndarray:
+    def y(self, i: int | tuple[int, ...]) -> NDArray[np.float64]:
         idx = [i] if isinstance(i, int) else list(i)
-        return self.face[:, idx, 1].mean(axis=1)
+        out: NDArray[np.float64] = self.face[:, idx, 1].mean(axis=1)
+        return out
 
 
-def _angle(v_a: np.ndarray, v_b: np.ndarray) -> np.ndarray:
-    return np.degrees(np.arctan2(v_a, v_b))
+def _angle(v_a: NDArray[Any], v_b: NDArray[Any]) -> NDArray[Any]:
+    out: NDArray[Any] = np.degrees(np.arctan2(v_a, v_b))
+    return out
 
 
-def _energy(angle: np.ndarray, fps: float) -> np.ndarray:
+def _energy(angle: NDArray[Any], fps: float) -> NDArray[Any]:
     """Mean squared angular speed ((deg/s)^2) over a centred window of ENERGY_WINDOW_S."""
     speed = np.gradient(angle) * fps if len(angle) > 1 else np.zeros_like(angle)
     n = max(1, round(ENERGY_WINDOW_S * fps))
@@ -91,16 +96,16 @@ def _energy(angle: np.ndarray, fps: float) -> np.ndarray:
     num = np.convolve(sq, kernel, mode="full")[lo:lo + len(sq)]
     den = np.convolve(valid, kernel, mode="full")[lo:lo + len(sq)]
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = num / den
+        out: NDArray[Any] = num / den
     out[np.isnan(angle)] = np.nan
     return out
 
 
-def _hand_centres(c: _Context) -> dict[str, np.ndarray]:
+def _hand_centres(c: _Context) -> dict[str, NDArray[Any]]:
     return {side: pts[:, :, :2].mean(axis=1) for side, pts in c.hands.items()}
 
 
-def _hand_speeds(c: _Context) -> dict[str, np.ndarray]:
+def _hand_speeds(c: _Context) -> dict[str, NDArray[Any]]:
     out = {}
     for side, centre in _hand_centres(c).items():
         if len(centre) > 1:
@@ -119,21 +124,24 @@ def _dominant(c: _Context) -> tuple[str, str]:
     return dom, ("left" if dom == "right" else "right")
 
 
-def _signing_extent(c: _Context) -> np.ndarray:
+def _signing_extent(c: _Context) -> NDArray[Any]:
     mid = (c.pose[:, SHOULDER_L, :2] + c.pose[:, SHOULDER_R, :2]) / 2
     reach = np.stack([np.linalg.norm(centre - mid, axis=1)
                       for centre in _hand_centres(c).values()])
     with np.errstate(invalid="ignore"):
         far = np.where(np.isnan(reach).all(axis=0), np.nan,
                        np.nanmax(np.where(np.isnan(reach), -np.inf, reach), axis=0))
-    return far / c.shoulders
+    extent: NDArray[Any] = far / c.shoulders
+    return extent
 
 
-SIGNALS: dict[str, tuple[SignalDef, Callable[[_Context], np.ndarray]]] = {}
+#: How a signal is computed from a track's context.
+SignalFn = Callable[[_Context], NDArray[Any]]
+SIGNALS: dict[str, tuple[SignalDef, SignalFn]] = {}
 
 
-def _signal(name: str, unit: str, formula: str, label: str):
-    def register(fn: Callable[[_Context], np.ndarray]) -> Callable[[_Context], np.ndarray]:
+def _signal(name: str, unit: str, formula: str, label: str) -> Callable[[SignalFn], SignalFn]:
+    def register(fn: SignalFn) -> SignalFn:
         SIGNALS[name] = (SignalDef(name, unit, formula, label), fn)
         return fn
     return register
@@ -142,28 +150,28 @@ def _signal(name: str, unit: str, formula: str, label: str):
 @_signal("brow_raise_left", "face scale", "(mean y of left brow points 300,293,334,296,336 "
          "- y of left upper lid 386) / face scale",
          label="Brow raise (left)")
-def _brow_raise_left(c: _Context) -> np.ndarray:
+def _brow_raise_left(c: _Context) -> NDArray[Any]:
     return (c.y(BROW_L) - c.y(LID_TOP_L)) / c.scale
 
 
 @_signal("brow_raise_right", "face scale", "(mean y of right brow points 70,63,105,66,107 "
          "- y of right upper lid 159) / face scale",
          label="Brow raise (right)")
-def _brow_raise_right(c: _Context) -> np.ndarray:
+def _brow_raise_right(c: _Context) -> NDArray[Any]:
     return (c.y(BROW_R) - c.y(LID_TOP_R)) / c.scale
 
 
 @_signal("inner_brow_distance", "face scale", "distance between inner brow points 107 and "
          "336 / face scale (a furrowed brow makes it smaller)",
          label="Inner brow distance (furrow)")
-def _inner_brow(c: _Context) -> np.ndarray:
+def _inner_brow(c: _Context) -> NDArray[Any]:
     return _dist(c.face[:, BROW_INNER_R], c.face[:, BROW_INNER_L]) / c.scale
 
 
 @_signal("eye_aperture", "face scale", "mean over both eyes of the distance between upper "
          "and lower lid (159-145, 386-374) / face scale",
          label="Eye opening")
-def _eye_aperture(c: _Context) -> np.ndarray:
+def _eye_aperture(c: _Context) -> NDArray[Any]:
     f = c.face
     return (_dist(f[:, LID_TOP_R], f[:, LID_BOTTOM_R])
             + _dist(f[:, LID_TOP_L], f[:, LID_BOTTOM_L])) / 2 / c.scale
@@ -172,14 +180,14 @@ def _eye_aperture(c: _Context) -> np.ndarray:
 @_signal("mouth_opening", "face scale", "distance between inner lip points 13 and 14 / "
          "face scale",
          label="Mouth opening")
-def _mouth_opening(c: _Context) -> np.ndarray:
+def _mouth_opening(c: _Context) -> NDArray[Any]:
     return _dist(c.face[:, LIP_INNER_TOP], c.face[:, LIP_INNER_BOTTOM]) / c.scale
 
 
 @_signal("mouth_corner_raise", "face scale", "(mean y of mouth corners 61, 291 - mean y of "
          "inner lip points 13, 14) / face scale (negative: corners down)",
          label="Mouth corner raise")
-def _corners(c: _Context) -> np.ndarray:
+def _corners(c: _Context) -> NDArray[Any]:
     return (c.y((MOUTH_CORNER_R, MOUTH_CORNER_L)) - c.y((LIP_INNER_TOP, LIP_INNER_BOTTOM))
             ) / c.scale
 
@@ -187,14 +195,14 @@ def _corners(c: _Context) -> np.ndarray:
 @_signal("mouth_width", "face scale", "distance between mouth corners 61 and 291 / face "
          "scale (a pucker makes it smaller)",
          label="Mouth width (pucker)")
-def _mouth_width(c: _Context) -> np.ndarray:
+def _mouth_width(c: _Context) -> NDArray[Any]:
     return _dist(c.face[:, MOUTH_CORNER_R], c.face[:, MOUTH_CORNER_L]) / c.scale
 
 
 @_signal("lip_thickness", "face scale", "(distance 0-17 between outer lip points - distance "
          "13-14 between inner ones) / face scale (pressed lips make it smaller)",
          label="Lip thickness (press)")
-def _lip_thickness(c: _Context) -> np.ndarray:
+def _lip_thickness(c: _Context) -> NDArray[Any]:
     f = c.face
     return (_dist(f[:, LIP_OUTER_TOP], f[:, LIP_OUTER_BOTTOM])
             - _dist(f[:, LIP_INNER_TOP], f[:, LIP_INNER_BOTTOM])) / c.scale
@@ -203,7 +211,7 @@ def _lip_thickness(c: _Context) -> np.ndarray:
 @_signal("head_pitch", "degrees", "angle of the forehead (10) to chin (152) line out of the "
          "picture plane: atan2(depth change, height change); positive: chin towards camera",
          label="Head pitch (up/down)")
-def _pitch(c: _Context) -> np.ndarray:
+def _pitch(c: _Context) -> NDArray[Any]:
     v = c.face[:, CHIN] - c.face[:, FOREHEAD]
     return _angle(v[:, 2], -v[:, 1])
 
@@ -211,7 +219,7 @@ def _pitch(c: _Context) -> np.ndarray:
 @_signal("head_yaw", "degrees", "angle of the outer-eye-corner line (33 to 263) out of the "
          "picture plane: atan2(depth change, horizontal change)",
          label="Head yaw (turn)")
-def _yaw(c: _Context) -> np.ndarray:
+def _yaw(c: _Context) -> NDArray[Any]:
     v = c.face[:, EYE_OUTER_L] - c.face[:, EYE_OUTER_R]
     return _angle(v[:, 2], v[:, 0])
 
@@ -220,7 +228,7 @@ def _yaw(c: _Context) -> np.ndarray:
          "picture: atan2(height change, horizontal change); positive: head tilted to the "
          "signer's right",
          label="Head roll (tilt)")
-def _roll(c: _Context) -> np.ndarray:
+def _roll(c: _Context) -> NDArray[Any]:
     v = c.face[:, EYE_OUTER_L] - c.face[:, EYE_OUTER_R]
     return _angle(v[:, 1], v[:, 0])
 
@@ -228,28 +236,28 @@ def _roll(c: _Context) -> np.ndarray:
 @_signal("head_nod_energy", "(deg/s)^2", f"mean squared speed of head pitch over "
          f"{ENERGY_WINDOW_S} s around the frame",
          label="Head nod energy")
-def _nod(c: _Context) -> np.ndarray:
+def _nod(c: _Context) -> NDArray[Any]:
     return _energy(_pitch(c), c.fps)
 
 
 @_signal("head_shake_energy", "(deg/s)^2", f"mean squared speed of head yaw over "
          f"{ENERGY_WINDOW_S} s around the frame",
          label="Head shake energy")
-def _shake(c: _Context) -> np.ndarray:
+def _shake(c: _Context) -> NDArray[Any]:
     return _energy(_yaw(c), c.fps)
 
 
 @_signal("dominant_hand_speed", "face scale/s", "speed of the centre of the dominant hand's "
          "21 points / face scale (dominant: the hand that travels further in the clip)",
          label="Dominant hand speed")
-def _dom_speed(c: _Context) -> np.ndarray:
+def _dom_speed(c: _Context) -> NDArray[Any]:
     return _hand_speeds(c)[_dominant(c)[0]]
 
 
 @_signal("nondominant_hand_speed", "face scale/s", "speed of the centre of the other hand's "
          "21 points / face scale",
          label="Non-dominant hand speed")
-def _nondom_speed(c: _Context) -> np.ndarray:
+def _nondom_speed(c: _Context) -> NDArray[Any]:
     return _hand_speeds(c)[_dominant(c)[1]]
 
 
@@ -258,7 +266,7 @@ def _nondom_speed(c: _Context) -> np.ndarray:
          "The pose follows the wrists through the motion blur of fast signing, where the "
          "hand points are often lost",
          label="Wrist speed")
-def _wrist_speed(c: _Context) -> np.ndarray:
+def _wrist_speed(c: _Context) -> NDArray[Any]:
     speeds = []
     for point in (WRIST_L, WRIST_R):
         xy = c.pose[:, point, :2].copy()
@@ -270,27 +278,29 @@ def _wrist_speed(c: _Context) -> np.ndarray:
     both = np.stack(speeds)
     fastest = np.where(np.isnan(both).all(axis=0), np.nan,
                        np.nanmax(np.where(np.isnan(both), -np.inf, both), axis=0))
-    return fastest / c.shoulders
+    out: NDArray[Any] = fastest / c.shoulders
+    return out
 
 
 @_signal("signing_extent", "shoulder widths", "largest distance of a hand centre from the "
          "midpoint of the shoulders (pose 11, 12) / shoulder width",
          label="Signing extent")
-def _extent(c: _Context) -> np.ndarray:
+def _extent(c: _Context) -> NDArray[Any]:
     return _signing_extent(c)
 
 
 @_signal("shoulder_raise", "shoulder widths", "-(mean y of ears 7, 8 - mean y of shoulders "
          "11, 12) / shoulder width + 1 (higher when the shoulders come up towards the ears)",
          label="Shoulder raise")
-def _shoulders(c: _Context) -> np.ndarray:
+def _shoulders(c: _Context) -> NDArray[Any]:
     p = c.pose
     gap = (p[:, [EAR_L, EAR_R], 1].mean(axis=1) - p[:, [SHOULDER_L, SHOULDER_R], 1].mean(axis=1))
-    return 1.0 - gap / c.shoulders
+    raise_: NDArray[Any] = 1.0 - gap / c.shoulders
+    return raise_
 
 
 def compute_signals(track: LandmarkTrack, names: list[str] | None = None
-                    ) -> dict[str, np.ndarray]:
+                    ) -> dict[str, NDArray[Any]]:
     """The named signals (all by default), one value per frame."""
     context = _Context(track)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 #: Changes whenever the model or its settings change: old caches are then not used.
 MODEL_KEY = "mediapipe-0.10.21-holistic-c1-refine"
@@ -23,15 +25,15 @@ PARTS = ("face", "left_hand", "right_hand", "pose")
 class LandmarkTrack:
     """Landmarks of every frame of one video."""
 
-    face: np.ndarray  # (n, 478, 3)
-    left_hand: np.ndarray  # (n, 21, 3): the signer's left hand
-    right_hand: np.ndarray  # (n, 21, 3)
-    pose: np.ndarray  # (n, 33, 4): x, y, z, visibility
+    face: NDArray[Any]  # (n, 478, 3)
+    left_hand: NDArray[Any]  # (n, 21, 3): the signer's left hand
+    right_hand: NDArray[Any]  # (n, 21, 3)
+    pose: NDArray[Any]  # (n, 33, 4): x, y, z, visibility
     width: int  # picture size as shown
     height: int
     fps: float
     model: str = MODEL_KEY
-    edges: dict[str, np.ndarray] | None = None  # part -> (k, 2) point pairs to draw
+    edges: dict[str, NDArray[Any]] | None = None  # part -> (k, 2) point pairs to draw
 
     @classmethod
     def empty(cls, frames: int, width: int, height: int, fps: float) -> LandmarkTrack:
@@ -45,9 +47,10 @@ class LandmarkTrack:
     def frame_count(self) -> int:
         return len(self.face)
 
-    def present(self, part: str) -> np.ndarray:
+    def present(self, part: str) -> NDArray[Any]:
         """Per frame: was ``part`` found?"""
-        return ~np.isnan(getattr(self, part)[:, 0, 0])
+        found: NDArray[Any] = ~np.isnan(getattr(self, part)[:, 0, 0])
+        return found
 
     def save(self, path: Path, frames_done: int | None = None) -> None:
         """Write atomically (``frames_done`` < frame count marks a partial run)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +28,7 @@ from emosign_desktop.media.decoder import configure, decode_packets
 
 if TYPE_CHECKING:
     from av.container import InputContainer
+    from av.packet import Packet
     from av.video.stream import VideoStream
 
 INDEX_FORMAT = 2  # 2: only decodable frames, and the count the container declares
@@ -152,101 +153,40 @@ def build_index(path: str | Path, *, timeout_s: float = DEMUX_TIMEOUT_S) -> Fram
     import av
 
     path = Path(path)
-    if not path.exists():
-        raise MediaError(f"{path}: file not found")
-    if path.is_dir():
-        raise MediaError(f"{path}: is a folder, not a video file")
-    if path.stat().st_size == 0:
-        raise MediaError(f"{path}: the file is empty (0 bytes)")
-    try:
-        container = av.open(str(path), metadata_errors="ignore")
-    except EOFError:
-        raise MediaError(f"{path}: the file ends before any video data "
-                         "(no frames, or cut short)") from None
-    except av.FFmpegError as exc:
-        raise MediaError(f"{path}: not a readable video file ({_reason(exc)})") from None
+    container = _open_video(path)
     deadline = time.monotonic() + timeout_s
     with container:
-        if not container.streams.video:
-            kinds = sorted({str(s.type) for s in container.streams}) or ["no streams"]
-            raise MediaError(f"{path}: has no video stream ({', '.join(kinds)})")
-        stream = container.streams.video[0]
+        stream = _video_stream(container, path)
         ctx = stream.codec_context
         stated = max(0, int(stream.frames or 0))  # read while the file is open
         stated_end = _stated_end(stream)
-        pts: list[int] = []
-        key_pts: list[int] = []
-        bad_pts: list[int] = []  # packets the demuxer found incomplete
-        dts_seen: set[int] = set()
-        max_dts: int | None = None
-        hidden = 0  # packets that show no frame (dropped by an edit list, or empty)
-        demux_failed = False
-        try:
-            for packet in container.demux(stream):
-                if packet.size == 0 and packet.pts is None and packet.dts is None:
-                    continue  # the flush packet at the end
-                if packet.dts is not None:
-                    dts_seen.add(packet.dts)
-                    max_dts = packet.dts if max_dts is None else max(max_dts, packet.dts)
-                if packet.size == 0 or packet.is_discard:
-                    hidden += 1
-                    continue
-                t = packet.pts if packet.pts is not None else packet.dts
-                if t is None:
-                    continue
-                pts.append(t)
-                if packet.is_keyframe:
-                    key_pts.append(t)
-                if packet.is_corrupt:
-                    bad_pts.append(t)
-                if len(pts) % 4096 == 0 and time.monotonic() > deadline:
-                    raise MediaError(f"{path}: reading the video took over {timeout_s:.0f} s")
-        except av.FFmpegError as exc:
-            if not pts:
-                raise MediaError(f"{path}: the video cannot be read ({_reason(exc)})") from None
-            demux_failed = True
-        if not pts:
-            raise MediaError(f"{path}: the video stream has no frames")
+        found = _demux(container, stream, path, deadline, timeout_s)
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         time_base = Fraction(stream.time_base or Fraction(1, 1000))
-        declared = stated - hidden if stated - hidden >= len(pts) else len(pts)
+        pts = found.pts
+        declared = stated - found.hidden if stated - found.hidden >= len(pts) else len(pts)
         missing_from: int | None = None  # decode timestamp of the first frame not in the file
         if declared > len(pts) and "mov" in container.format.name.split(","):
-            missing_from = _first_missing_dts(stream, dts_seen)
+            missing_from = _first_missing_dts(stream, found.dts_seen)
     with av.open(str(path)) as again:
         rotation = _rotation(again.streams.video[0], again)
-    order = np.unique(np.asarray(pts, dtype=np.int64))  # sorted presentation order
-    if len(order) != len(pts):
-        raise MediaError(f"{path}: {len(pts) - len(order)} frames share a timestamp; "
-                         "this file cannot be read frame-exactly")
-    keys = np.searchsorted(order, np.asarray(sorted(set(key_pts)), dtype=np.int64))
-    if len(keys) == 0 or keys[0] != 0:
-        keys = np.concatenate([[0], keys]).astype(np.int64)
-    fps = float(rate) if rate else 0.0
-    if not fps and len(order) > 1:
-        fps = (len(order) - 1) / float((order[-1] - order[0]) * time_base)
+    order = _presentation_order(pts, path)
+    keys = _keyframe_indices(order, found.key_pts)
+    fps = _frame_rate(rate, order, time_base)
     if not stated and stated_end is not None and _ends_early(order, time_base, fps, stated_end):
         first = float(order[0] * time_base)
         declared = max(len(order) + 1, round((stated_end - first) * fps))
     # Frames may be missing from the file: a frame the file still holds is only frame i when
     # no missing frame comes before it.
-    cut_short = declared > len(order) or demux_failed or bool(bad_pts)
+    cut_short = declared > len(order) or found.failed or bool(found.bad_pts)
     # (a container that counts its frames and holds them all is whole: a gap in its time
     # grid is the recording's, not a cut)
     bound = None if stated and not cut_short else (
-        missing_from if missing_from is not None else max_dts)
+        missing_from if missing_from is not None else found.max_dts)
     nominal_step = 1.0 / float(fps * time_base) if fps else 0.0
     served = _whole_from_start(order, bound, cut_short, nominal_step)
     # ...and of those, the ones that decode, up to the first that does not.
-    start = _tail_start(keys, order[:served], bad_pts)
-    if served:
-        decoded = _decoded_pts(path, int(order[start]) if start else None, deadline, timeout_s)
-        bad = set(bad_pts)
-        for i in range(start, served):
-            t = int(order[i])
-            if t not in decoded or t in bad:
-                served = i
-                break
+    served = _decodable_from_start(path, order, keys, served, found.bad_pts, deadline, timeout_s)
     if served == 0:
         raise MediaError(f"{path}: no frame of the video can be decoded "
                          "(the file is damaged or cut short)")
@@ -254,6 +194,128 @@ def build_index(path: str | Path, *, timeout_s: float = DEMUX_TIMEOUT_S) -> Fram
     keys = keys[keys < served]
     return FrameIndex(order, keys.astype(np.int64), time_base, fps, int(ctx.width),
                       int(ctx.height), rotation, ctx.name or "", max(declared, served))
+
+
+def _open_video(path: Path) -> InputContainer:
+    """Open ``path`` for demuxing; :class:`MediaError` says why a file cannot be opened."""
+    import av
+
+    if not path.exists():
+        raise MediaError(f"{path}: file not found")
+    if path.is_dir():
+        raise MediaError(f"{path}: is a folder, not a video file")
+    if path.stat().st_size == 0:
+        raise MediaError(f"{path}: the file is empty (0 bytes)")
+    try:
+        return av.open(str(path), metadata_errors="ignore")
+    except EOFError:
+        raise MediaError(f"{path}: the file ends before any video data "
+                         "(no frames, or cut short)") from None
+    except av.FFmpegError as exc:
+        raise MediaError(f"{path}: not a readable video file ({_reason(exc)})") from None
+
+
+def _video_stream(container: InputContainer, path: Path) -> VideoStream:
+    """The first video stream; :class:`MediaError` lists what the file holds instead."""
+    if not container.streams.video:
+        kinds = sorted({str(s.type) for s in container.streams}) or ["no streams"]
+        raise MediaError(f"{path}: has no video stream ({', '.join(kinds)})")
+    return container.streams.video[0]
+
+
+@dataclass
+class _Demuxed:
+    """What demuxing the video stream found, packet by packet."""
+
+    pts: list[int] = field(default_factory=list)  # one per frame shown, in file order
+    key_pts: list[int] = field(default_factory=list)
+    bad_pts: list[int] = field(default_factory=list)  # packets the demuxer found incomplete
+    dts_seen: set[int] = field(default_factory=set)
+    max_dts: int | None = None
+    hidden: int = 0  # packets that show no frame (dropped by an edit list, or empty)
+    failed: bool = False  # the demuxer stopped on an error after some frames
+
+    def take(self, packet: Packet[VideoStream]) -> None:
+        """Record one packet."""
+        if packet.size == 0 and packet.pts is None and packet.dts is None:
+            return  # the flush packet at the end
+        if packet.dts is not None:
+            self.dts_seen.add(packet.dts)
+            self.max_dts = packet.dts if self.max_dts is None else max(self.max_dts, packet.dts)
+        if packet.size == 0 or packet.is_discard:
+            self.hidden += 1
+            return
+        t = packet.pts if packet.pts is not None else packet.dts
+        if t is None:
+            return
+        self.pts.append(t)
+        if packet.is_keyframe:
+            self.key_pts.append(t)
+        if packet.is_corrupt:
+            self.bad_pts.append(t)
+
+
+def _demux(container: InputContainer, stream: VideoStream, path: Path, deadline: float,
+           timeout_s: float) -> _Demuxed:
+    """Read every packet of ``stream`` (no decoding); :class:`MediaError` when none shows a
+    frame, or when reading takes past ``deadline``."""
+    import av
+
+    found = _Demuxed()
+    try:
+        for packet in container.demux(stream):
+            found.take(packet)
+            if len(found.pts) % 4096 == 0 and time.monotonic() > deadline:
+                raise MediaError(f"{path}: reading the video took over {timeout_s:.0f} s")
+    except av.FFmpegError as exc:
+        if not found.pts:
+            raise MediaError(f"{path}: the video cannot be read ({_reason(exc)})") from None
+        found.failed = True
+    if not found.pts:
+        raise MediaError(f"{path}: the video stream has no frames")
+    return found
+
+
+def _presentation_order(pts: list[int], path: Path) -> NDArray[np.int64]:
+    """The frames' presentation times, sorted; :class:`MediaError` when two frames share one."""
+    order = np.unique(np.asarray(pts, dtype=np.int64))
+    if len(order) != len(pts):
+        raise MediaError(f"{path}: {len(pts) - len(order)} frames share a timestamp; "
+                         "this file cannot be read frame-exactly")
+    return order
+
+
+def _keyframe_indices(order: NDArray[np.int64], key_pts: list[int]) -> NDArray[np.int64]:
+    """Frame indices of the keyframes, the first frame always among them."""
+    keys = np.searchsorted(order, np.asarray(sorted(set(key_pts)), dtype=np.int64))
+    if len(keys) == 0 or keys[0] != 0:
+        keys = np.concatenate([[0], keys]).astype(np.int64)
+    return keys
+
+
+def _frame_rate(rate: Fraction | None, order: NDArray[np.int64], time_base: Fraction) -> float:
+    """The nominal frame rate; from the frames' times when the stream states none."""
+    fps = float(rate) if rate else 0.0
+    if not fps and len(order) > 1:
+        fps = (len(order) - 1) / float((order[-1] - order[0]) * time_base)
+    return fps
+
+
+def _decodable_from_start(path: Path, order: NDArray[np.int64], keys: NDArray[np.int64],
+                          served: int, bad_pts: list[int], deadline: float,
+                          timeout_s: float) -> int:
+    """Of the first ``served`` frames, how many decode, up to the first that does not (the
+    end of the file is decoded from :func:`_tail_start`)."""
+    start = _tail_start(keys, order[:served], bad_pts)
+    if not served:
+        return served
+    decoded = _decoded_pts(path, int(order[start]) if start else None, deadline, timeout_s)
+    bad = set(bad_pts)
+    for i in range(start, served):
+        t = int(order[i])
+        if t not in decoded or t in bad:
+            return i
+    return served
 
 
 def _whole_from_start(order: NDArray[np.int64], bound: int | None, cut_short: bool,

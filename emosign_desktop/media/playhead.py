@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
+from emosign_desktop.core.events import Signal
+
 MIN_SPEED, MAX_SPEED = 0.1, 2.0
 
 
@@ -41,15 +43,17 @@ class Playhead:
         self.speed = 1.0
         self.loop: tuple[int, int] | None = None
         self.last_source = "user"
-        self._listeners: list[Callable[[PlayheadEvent], None]] = []
+        #: Emitted with the :class:`PlayheadEvent` after each change.
+        self.changed = Signal("playhead")
 
-    def subscribe(self, listener: Callable[[PlayheadEvent], None]) -> None:
-        """Call ``listener(event)`` after each change."""
-        self._listeners.append(listener)
+    def subscribe(self, listener: Callable[[PlayheadEvent], None]
+                  ) -> Callable[[PlayheadEvent], None]:
+        """Call ``listener(event)`` after each change (``changed.connect``); returns it, to
+        disconnect it with ``changed.disconnect``."""
+        return self.changed.connect(listener)
 
     def _emit(self, event: PlayheadEvent) -> None:
-        for listener in list(self._listeners):
-            listener(event)
+        self.changed.emit(event)
 
     def set_media(self, frame_count: int, fps: float) -> None:
         """A new video: back to frame 0, stopped, no loop."""

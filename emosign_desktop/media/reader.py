@@ -133,11 +133,6 @@ class VideoReader:
         finally:
             self._lock.release()
 
-    def frame_at_time(self, seconds: float) -> tuple[int, NDArray[np.uint8]]:
-        """The frame shown ``seconds`` after the first one, with its index."""
-        i = self.index.index_at(seconds)
-        return i, self.frame(i)
-
     def close(self) -> None:
         """Release the file."""
         with self._lock:
@@ -199,39 +194,17 @@ class VideoReader:
         return np.ascontiguousarray(picture)
 
     def _decode(self, i: int, backward: bool, background: bool = False) -> NDArray[np.uint8]:
-        import av
-
         index = self.index
         k = index.keyframe_at_or_before(i)
         keep_from = self._keep_from(i, backward)
-        last = self._last_decoded
-        # Decoding on from where the decoder is beats seeking when it is already in the
-        # target's keyframe span (or just before the target).
-        ahead = last is not None and last < i and (last >= k or i - last <= 2)
-        frames = self._frames
-        if frames is None or not ahead:
-            frames = self._seek(k)
+        frames = self._frames_towards(i, k)
         deadline = time.monotonic() + self.timeout_s
         attempts = [*[*(int(j) for j in index.keyframes[::-1] if j < k)][:2], 0]
         floor = k if self._last_decoded is None else -1
         while True:
-            try:
-                frame = next(frames)
-            except StopIteration:
-                frame = None
-            except av.FFmpegError as exc:
-                if self._threads:  # frames in flight were lost: again, on one thread
-                    self._one_thread()
-                    return self._decode(i, backward, background)
-                self._frames = None
-                raise MediaError(f"{self.path}: frame {i} cannot be decoded ({exc})") from None
-            if frame is None:
-                if self._threads:
-                    self._one_thread()
-                    return self._decode(i, backward, background)
-                self._frames = None
-                raise MediaError(f"{self.path}: the video ends before frame {i} could be "
-                                 "decoded (damaged or truncated file?)")
+            frame = self._next_frame(frames, i)
+            if frame is None:  # frames in flight were lost: again, on one thread
+                return self._decode(i, backward, background)
             self.decoded += 1
             j = index.index_of_pts(frame.pts) if frame.pts is not None else None
             if j is None:
@@ -256,3 +229,33 @@ class VideoReader:
             if time.monotonic() > deadline:
                 raise MediaError(f"{self.path}: decoding frame {i} took over "
                                  f"{self.timeout_s:.0f} s")
+
+    def _frames_towards(self, i: int, k: int) -> Iterator[VideoFrame]:
+        """The decoder's frames on towards frame ``i`` of keyframe span ``k``: decoding on
+        from where the decoder is beats seeking when it is already in the target's keyframe
+        span (or just before the target)."""
+        last = self._last_decoded
+        ahead = last is not None and last < i and (last >= k or i - last <= 2)
+        frames = self._frames
+        if frames is None or not ahead:
+            frames = self._seek(k)
+        return frames
+
+    def _next_frame(self, frames: Iterator[VideoFrame], i: int) -> VideoFrame | None:
+        """The next decoded frame on the way to frame ``i``.  None when a threaded decoder
+        failed and lost the frames in flight: the reader now decodes on one thread, and the
+        caller starts again.  :class:`MediaError` when frame ``i`` cannot be decoded."""
+        import av
+
+        try:
+            return next(frames)
+        except StopIteration:
+            problem = (f"{self.path}: the video ends before frame {i} could be "
+                       "decoded (damaged or truncated file?)")
+        except av.FFmpegError as exc:
+            problem = f"{self.path}: frame {i} cannot be decoded ({exc})"
+        if self._threads:
+            self._one_thread()
+            return None
+        self._frames = None
+        raise MediaError(problem) from None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from emosign_desktop.core.errors import ProjectError
 from emosign_desktop.core.model import VideoId
-from emosign_desktop.services.session import ProjectLike
+from emosign_desktop.services.session import Session
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class TimeOnTask:
     seconds: float
 
 
-def record_active_time(project: ProjectLike, video_id: VideoId, annotator: str,
+def record_active_time(session: Session, video_id: VideoId, annotator: str,
                        seconds: float) -> bool:
     """Add ``seconds`` of ``annotator``'s active time on a video; False (nothing stored)
     when there is nothing to add, no annotator name, or the video is gone."""
@@ -35,33 +35,33 @@ def record_active_time(project: ProjectLike, video_id: VideoId, annotator: str,
     if not annotator or not seconds > 0:
         return False
     try:
-        project.repo.video(video_id)
+        session._repo.video(video_id)
     except ProjectError:
         return False
-    project.repo.add_active_seconds(video_id, annotator, float(seconds))
+    session._repo.add_active_seconds(video_id, annotator, float(seconds))
     return True
 
 
-def time_on_task(project: ProjectLike) -> list[TimeOnTask]:
+def time_on_task(session: Session) -> list[TimeOnTask]:
     """Every (video, annotator) with active time, in video then annotator order."""
-    repo = project.repo
+    repo = session._repo
     names = {v.id: v.name for v in repo.videos()}
     return [TimeOnTask(names[r.video_id], r.annotator, r.seconds)
             for r in repo.active_times() if r.video_id in names]
 
 
-def totals_by_annotator(project: ProjectLike) -> dict[str, tuple[float, int]]:
+def totals_by_annotator(session: Session) -> dict[str, tuple[float, int]]:
     """Annotator -> (active seconds over all videos, videos with active time)."""
     out: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
-    for row in time_on_task(project):
+    for row in time_on_task(session):
         out[row.annotator][0] += row.seconds
         out[row.annotator][1] += 1
     return {k: (v[0], int(v[1])) for k, v in sorted(out.items())}
 
 
-def times_for_video(project: ProjectLike, video_id: VideoId) -> dict[str, float]:
+def times_for_video(session: Session, video_id: VideoId) -> dict[str, float]:
     """Annotator -> active seconds on one video."""
-    return {r.annotator: r.seconds for r in project.repo.active_times(video_id=video_id)}
+    return {r.annotator: r.seconds for r in session._repo.active_times(video_id=video_id)}
 
 
 def duration_text(seconds: float) -> str:

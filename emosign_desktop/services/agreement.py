@@ -17,7 +17,7 @@ from emosign_desktop.core.model import (
     Annotator,
     AnnotatorKind,
 )
-from emosign_desktop.services.session import ProjectLike
+from emosign_desktop.services.session import Session
 
 SENTIMENT_LABEL = "Sentiment"
 
@@ -48,28 +48,28 @@ class AgreementReport(TypedDict):
     tiers: dict[str, TierAgreement]
 
 
-def raters(project: ProjectLike) -> list[Annotator]:
+def raters(session: Session) -> list[Annotator]:
     """The annotators whose ratings count for agreement and aggregation."""
     skip = {CONSENSUS_ANNOTATOR, *REASONING_ANNOTATORS}
-    return [a for a in project.repo.annotators()
+    return [a for a in session._repo.annotators()
             if a.name not in skip and a.kind is not AnnotatorKind.IMPORTED]
 
 
-def label_fields(project: ProjectLike) -> list[tuple[str, str]]:
+def label_fields(session: Session) -> list[tuple[str, str]]:
     """(label as reported, field name) for sentiment and each emotion."""
-    return [(SENTIMENT_LABEL, "sentiment"), *((k, k) for k in project.schema.emotion_keys)]
+    return [(SENTIMENT_LABEL, "sentiment"), *((k, k) for k in session.schema.emotion_keys)]
 
 
-def rating_matrices(project: ProjectLike, people: list[Annotator]
+def rating_matrices(session: Session, people: list[Annotator]
                     ) -> dict[str, npt.NDArray[np.float64]]:
     """label -> annotators x videos matrix of ratings (nan = not rated)."""
-    videos = project.repo.videos()
+    videos = session._repo.videos()
     col = {v.id: i for i, v in enumerate(videos)}
     row = {a.id: i for i, a in enumerate(people)}
     out: dict[str, npt.NDArray[np.float64]] = {}
-    for label, field in label_fields(project):
+    for label, field in label_fields(session):
         m = np.full((len(people), len(videos)), np.nan)
-        rows = [(row[a], col[v], x) for a, v, x in project.repo.ratings(field) if a in row]
+        rows = [(row[a], col[v], x) for a, v, x in session._repo.ratings(field) if a in row]
         if rows:
             r = np.array(rows, dtype=float)
             m[r[:, 0].astype(int), r[:, 1].astype(int)] = r[:, 2]
@@ -77,18 +77,18 @@ def rating_matrices(project: ProjectLike, people: list[Annotator]
     return out
 
 
-def agreement_report(project: ProjectLike, level: str = "ordinal", boundary_frames: int = 5,
+def agreement_report(session: Session, level: str = "ordinal", boundary_frames: int = 5,
                      top_videos: int = 20) -> AgreementReport:
     """Alpha per label and tier, the average, and the videos ranked by disagreement."""
-    people = raters(project)
-    videos = project.repo.videos()
-    schema = project.schema
-    matrices = rating_matrices(project, people)
+    people = raters(session)
+    videos = session._repo.videos()
+    schema = session.schema
+    matrices = rating_matrices(session, people)
     labels: dict[str, AlphaJson] = {}
     spread = np.zeros(len(videos))
     counted = np.zeros(len(videos))
     disputed: list[list[str]] = [[] for _ in videos]
-    for label, field in label_fields(project):
+    for label, field in label_fields(session):
         scale = schema.sentiment if field == "sentiment" else schema.emotion_scale
         m = matrices[label]
         labels[label] = krippendorff_alpha(m, level, [float(v) for v in scale.values]).to_json()
@@ -116,20 +116,20 @@ def agreement_report(project: ProjectLike, level: str = "ordinal", boundary_fram
         "labels": labels,
         "average": float(np.mean(alphas)) if alphas else None,
         "videos": ranked,
-        "tiers": tier_report(project, people, boundary_frames),
+        "tiers": tier_report(session, people, boundary_frames),
     }
 
 
-def tier_report(project: ProjectLike, people: list[Annotator], k: int
+def tier_report(session: Session, people: list[Annotator], k: int
                 ) -> dict[str, TierAgreement]:
     """Per tier: nominal alpha over frame-wise values, and boundary F1 within +-k frames."""
     ids = [a.id for a in people]
-    grouped = group_segments(project.repo.segments(), set(ids))
+    grouped = group_segments(session._repo.segments(), set(ids))
     frames_of: dict[int, int] = {}
-    for v in project.repo.videos():
+    for v in session._repo.videos():
         frames_of[v.id] = v.media.frame_count if v.media else 0
     out: dict[str, TierAgreement] = {}
-    for tier in project.repo.tiers():
+    for tier in session._repo.tiers():
         by_video = grouped.get(tier.id, {})
         sizes = {vid: max(frames_of.get(vid, 0), 1 + max(s.end_frame for segs in per.values()
                                                             for s in segs))

@@ -11,23 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from emosign_desktop.core import project_settings
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.changeset import ChangeSet, MetaEdit
 from emosign_desktop.core.model import AnnotationStatus, VideoId
-from emosign_desktop.services.session import ProjectLike
-from emosign_desktop.services.write_path import WritePath
+from emosign_desktop.services.session import Session
 from emosign_desktop.storage.repository import Repository
 
 #: The project setting ("1" when on; absent when off).
-BLIND_META = "blind_mode"
+BLIND_META = project_settings.BLIND
 
 
-def blind_mode(project: ProjectLike) -> bool:
+def blind_mode(session: Session) -> bool:
     """Is the project in blind mode?"""
-    return project.repo.meta().get(BLIND_META) == "1"
+    return session._repo.meta().get(BLIND_META) == "1"
 
 
-def set_blind_mode(writer: WritePath, on: bool) -> Changes:
+def set_blind_mode(session: Session, on: bool) -> Changes:
     """Turn blind mode on or off (one undoable step)."""
 
     def build(repo: Repository) -> ChangeSet:
@@ -36,7 +36,7 @@ def set_blind_mode(writer: WritePath, on: bool) -> Changes:
         return ChangeSet() if before == after else ChangeSet(
             meta=(MetaEdit(BLIND_META, before, after),))
 
-    return writer.run(f"turn blind mode {'on' if on else 'off'}", build).changes()
+    return session.writer.run(f"turn blind mode {'on' if on else 'off'}", build).changes()
 
 
 @dataclass(frozen=True)
@@ -56,34 +56,34 @@ class Visibility:
 SHOW_ALL = Visibility(True, True, True)
 
 
-def finished(project: ProjectLike, video_id: VideoId, annotator: str) -> bool:
+def finished(session: Session, video_id: VideoId, annotator: str) -> bool:
     """Has ``annotator`` finished the video (every label rated, or skipped)?"""
-    who = project.repo.annotator_by_name(annotator) if annotator else None
+    who = session._repo.annotator_by_name(annotator) if annotator else None
     if who is None:
         return False
-    ann = project.repo.annotation(video_id, who.id)
-    return ann is not None and ann.status(project.schema) in (AnnotationStatus.DONE,
+    ann = session._repo.annotation(video_id, who.id)
+    return ann is not None and ann.status(session.schema) in (AnnotationStatus.DONE,
                                                               AnnotationStatus.SKIPPED)
 
 
-def visibility(project: ProjectLike, video_id: VideoId | None, annotator: str,
+def visibility(session: Session, video_id: VideoId | None, annotator: str,
                reviewer: bool = False) -> Visibility:
     """What ``annotator`` may be shown of the video: everything unless the project is blind,
     they are not a reviewer and have not finished the video."""
-    if reviewer or not blind_mode(project):
+    if reviewer or not blind_mode(session):
         return SHOW_ALL
-    if video_id is not None and finished(project, video_id, annotator):
+    if video_id is not None and finished(session, video_id, annotator):
         return SHOW_ALL
     return Visibility(False, False, False,
                       "Blind mode: the other annotators' labels, the consensus and the model "
                       "predictions show once you have finished this video.")
 
 
-def project_wide(project: ProjectLike, reviewer: bool = False) -> Visibility:
+def project_wide(session: Session, reviewer: bool = False) -> Visibility:
     """What may be shown of the project as a whole (agreement over all videos, consensus
     export, model comparison): everything, unless blind mode is on and this person is not
     a reviewer."""
-    if reviewer or not blind_mode(project):
+    if reviewer or not blind_mode(session):
         return SHOW_ALL
     return Visibility(False, False, False,
                       "Blind mode: agreement, consensus and model comparisons are for "

@@ -29,17 +29,18 @@ from emosign_desktop.io.emosign_csv import (
     write_annotator_rows,
     write_released,
 )
+from emosign_desktop.services.background import checkpoint
 from emosign_desktop.services.building import (
     NewIds,
     annotation_edit,
     find_or_add_annotator,
     find_or_add_videos,
 )
-from emosign_desktop.services.write_path import WritePath
+from emosign_desktop.services.session import Session
 from emosign_desktop.storage.repository import Repository
 
 
-def _import(writer: WritePath, path: str | Path, rows: list[LabelRow],
+def _import(session: Session, path: str | Path, rows: list[LabelRow],
             people: list[tuple[str, AnnotatorKind]], summary: ImportSummary) -> ImportSummary:
     """Write the rows: the first of ``people`` gets the labels, the others the texts."""
     def build(repo: Repository) -> ChangeSet:
@@ -51,7 +52,8 @@ def _import(writer: WritePath, path: str | Path, rows: list[LabelRow],
         stored = repo.stored_annotations(keys)
         empty = repo.schema.empty_values()
         edits: list[AnnotationEdit | None] = []
-        for r in rows:
+        for i, r in enumerate(rows, 1):
+            checkpoint(i, len(rows), f"importing {Path(path).name}: row {i:,} of {len(rows):,}")
             vid = video_ids[r.video_name]
             labeller, *texters = (who for who, _ in found)
             edits.append(annotation_edit((vid, labeller.id), stored, r.values, empty,
@@ -63,28 +65,28 @@ def _import(writer: WritePath, path: str | Path, rows: list[LabelRow],
                          videos=new_videos,
                          annotations=tuple(e for e in edits if e is not None))
 
-    writer.run(f"import {Path(path).name}", build)
+    session.writer.run(f"import {Path(path).name}", build)
     summary.annotators = [name for name, _ in people]
     return summary
 
 
-def import_released(writer: WritePath, path: str | Path) -> ImportSummary:
+def import_released(session: Session, path: str | Path) -> ImportSummary:
     """Import the released EmoSign file, all or nothing."""
-    rows = read_released(path, writer.repo.schema)
+    rows = read_released(path, session._repo.schema)
     people = [(CONSENSUS_ANNOTATOR, AnnotatorKind.IMPORTED),
               *((n, AnnotatorKind.IMPORTED) for n in REASONING_ANNOTATORS)]
-    return _import(writer, path, rows, people, ImportSummary(rows=len(rows)))
+    return _import(session, path, rows, people, ImportSummary(rows=len(rows)))
 
 
-def import_annotator_csv(writer: WritePath, path: str | Path, annotator: str, *,
+def import_annotator_csv(session: Session, path: str | Path, annotator: str, *,
                          offset: int = RELEASED_OFFSET) -> ImportSummary:
     """Import one annotator's ratings, all or nothing."""
-    rows = read_annotator_csv(path, writer.repo.schema, offset=offset)
-    return _import(writer, path, rows, [(annotator, AnnotatorKind.HUMAN)],
+    rows = read_annotator_csv(path, session._repo.schema, offset=offset)
+    return _import(session, path, rows, [(annotator, AnnotatorKind.HUMAN)],
                    ImportSummary(rows=len(rows)))
 
 
-def export_released(repo: Repository, path: str | Path, *, raw: bool = False,
+def export_released(session: Session, path: str | Path, *, raw: bool = False,
                     offset: int = RELEASED_OFFSET) -> int:
     """Write the consensus labels and reasoning texts in the released format; returns rows.
 
@@ -92,6 +94,7 @@ def export_released(repo: Repository, path: str | Path, *, raw: bool = False,
     spreadsheet would run as a formula gets a quote in front unless ``raw``.  Emotions are
     coded protocol value + ``offset``: 1..4 like the released file, or 0..3 with 0.
     """
+    repo = session._repo
     consensus = repo.annotator_by_name(CONSENSUS_ANNOTATOR)
     if consensus is None:
         raise EmoSignError(
@@ -114,11 +117,12 @@ def export_released(repo: Repository, path: str | Path, *, raw: bool = False,
     return write_released(path, repo.schema, rows, raw=raw, offset=offset)
 
 
-def export_annotator_csv(repo: Repository, path: str | Path, annotator: str, *,
+def export_annotator_csv(session: Session, path: str | Path, annotator: str, *,
                          raw: bool = False, offset: int = RELEASED_OFFSET) -> int:
     """Write one annotator's ratings in the annotator format (emotions coded protocol value
     + ``offset``: 1..4 by default, as the annotator gave them with 0); texts a spreadsheet
     would run get a quote in front unless ``raw``."""
+    repo = session._repo
     who = repo.annotator_by_name(annotator)
     if who is None:
         raise EmoSignError(f"the project has no annotator named '{annotator}'")

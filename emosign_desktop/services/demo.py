@@ -54,7 +54,7 @@ def ensure_demo_project(folder: Path | None = None) -> Path:
     folder = folder or default_demo_folder()
     if is_project(folder):
         with open_session(folder) as session:
-            for video in session.repo.videos():
+            for video in session._repo.videos():
                 if video.media_path and media_file(folder, video) is None:
                     _copy_clips(folder)
                     break
@@ -90,8 +90,8 @@ def _copy_clips(folder: Path) -> list[Path]:
 
 def _build(folder: Path) -> None:
     with create_session(folder) as session:
-        add_videos(session.writer, _copy_clips(folder))
-        repo, editing = session.repo, session.editing
+        add_videos(session, _copy_clips(folder))
+        repo, editing = session._repo, session.editing
         tiers = {t.name: t for t in repo.tiers()}
         with session.writer.operation("demo labels"):
             for name, values in _LABELS.items():

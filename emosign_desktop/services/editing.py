@@ -45,12 +45,12 @@ class EditingService:
         self.writer = writer
 
     @property
-    def repo(self) -> Repository:
-        return self.writer.repo
+    def _repo(self) -> Repository:
+        return self.writer._repo
 
     @property
     def schema(self) -> LabelSchema:
-        return self.writer.repo.schema
+        return self.writer._repo.schema
 
     @property
     def undo_stack(self) -> UndoStack | None:
@@ -153,7 +153,7 @@ class EditingService:
                                            "segments are read-only")
             return ChangeSet(segments=(SegmentEdit(old, None, repo.segment_times(old.id)),))
 
-        old = self.repo.segment(segment_id)
+        old = self._repo.segment(segment_id)
         return self.writer.run(f"delete segment {old.value}".strip(), build).changes()
 
     # -- tiers ----------------------------------------------------------------------------
@@ -205,7 +205,7 @@ class EditingService:
 
     def rename_tier(self, tier_id: TierId, name: str) -> Changes:
         """Convenience: rename a tier."""
-        return self.update_tier(dataclasses.replace(self.repo.tier(tier_id), name=name))
+        return self.update_tier(dataclasses.replace(self._repo.tier(tier_id), name=name))
 
     # -- undo -----------------------------------------------------------------------------
     def undo(self) -> Changes | None:

@@ -62,7 +62,7 @@ from emosign_desktop.services.reference_import import (
     joined_text,
     replaced_text,
 )
-from emosign_desktop.services.write_path import WritePath
+from emosign_desktop.services.session import Session
 from emosign_desktop.storage.repository import Repository
 
 __all__ = ["EafExport", "EafImport", "export_eaf", "frame_starts", "import_eaf", "source_of"]
@@ -116,14 +116,14 @@ def source_of(path: str | Path) -> str:
     return SOURCE_PREFIX + Path(path).name
 
 
-def import_eaf(writer: WritePath, path: str | Path, *, video: str | None = None,
+def import_eaf(session: Session, path: str | Path, *, video: str | None = None,
                annotator: str | None = None, tier_prefix: str = "") -> EafImport:
     """Import an ELAN file onto one of the project's videos (the one its media links, or
     ``video``), in one undoable step that replaces what an earlier import of the same file
     brought.  ``annotator`` is who the segments of a tier of the project's own type belong
     to when the tier names no ``ANNOTATOR``; ``tier_prefix`` goes before the names of the
     reference tiers the file brings."""
-    repo = writer.repo
+    repo = session._repo
     doc = read_eaf(path)
     path = Path(path)
     target, origin = _target_video(repo, doc, video)
@@ -147,7 +147,7 @@ def import_eaf(writer: WritePath, path: str | Path, *, video: str | None = None,
                                    log=f"import {path.name} onto {target.name}: "
                                        f"{len(plan.spans)} segments")
 
-    writer.run(f"import {path.name}", build)
+    session.writer.run(f"import {path.name}", build)
     videos = {v.id: v.name for v in repo.videos()} if counts.replaced else {}
     own_unchanged = counts.unchanged - counts.unchanged_reference
     return EafImport(path, target.name, plan.own_segments - own_unchanged,

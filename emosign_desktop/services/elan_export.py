@@ -50,6 +50,7 @@ from emosign_desktop.io.eaf_writer import (
 from emosign_desktop.media.frame_index import load_index
 from emosign_desktop.media.frame_times import frame_starts_ms, nominal_starts_ms, span_to_ms
 from emosign_desktop.services.reference_import import PARENT, origins
+from emosign_desktop.services.session import Session
 from emosign_desktop.services.videos import media_file
 from emosign_desktop.storage.repository import Repository
 
@@ -112,11 +113,12 @@ def find_video(repo: Repository, name: str) -> Video:
     return video
 
 
-def export_eaf(repo: Repository, video_name: str, path: str | Path, *,
+def export_eaf(session: Session, video_name: str, path: str | Path, *,
                annotator: str | None = None, only_ours: bool = False) -> EafExport:
     """Write the video's segments on the project's own tiers, per annotator (all who have
     segments on it, or only ``annotator``, whose tiers are written even when empty), and
     (unless ``only_ours``) its reference tiers as they came, as an ELAN file."""
+    repo = session._repo
     path = Path(path)
     video = find_video(repo, video_name)
     starts = frame_starts(repo.folder, video)

@@ -67,7 +67,7 @@ from emosign_desktop.core.tiers import EMOTION_CUE
 from emosign_desktop.services.aggregation import aggregated_labels
 from emosign_desktop.services.agreement import label_fields, raters, rating_matrices
 from emosign_desktop.services.provenance import Provenance, report_provenance
-from emosign_desktop.services.session import ProjectLike
+from emosign_desktop.services.session import Session
 
 MAJORITY = "majority"
 Reference = dict[int, dict[str, int | None]]
@@ -152,37 +152,37 @@ class VideoDisagreement(TypedDict):
 
 # -- the reference ---------------------------------------------------------------------------
 
-def _annotator_labels(project: ProjectLike, annotator_id: int) -> Reference:
-    repo = project.repo
+def _annotator_labels(session: Session, annotator_id: int) -> Reference:
+    repo = session._repo
     out: Reference = defaultdict(dict)
-    for field in (SENTIMENT, *project.schema.emotion_keys):
+    for field in (SENTIMENT, *session.schema.emotion_keys):
         for a, v, value in repo.ratings(field):
             if a == annotator_id:
                 out[v][field] = value
     return dict(out)
 
 
-def reference_labels(project: ProjectLike, reference: str | None = None
+def reference_labels(session: Session, reference: str | None = None
                      ) -> tuple[str, str, Reference]:
     """(name, kind, video id -> field -> value) of the reference: the named annotator, the
     majority of the annotators (``"majority"``), or by default ``emosign-consensus`` when
     the project has it and else the majority.  Raises EmoSignError for an unknown name or
     when there are no reference labels."""
-    repo = project.repo
+    repo = session._repo
     if reference is None:
         consensus = repo.annotator_by_name(CONSENSUS_ANNOTATOR)
         if consensus is not None:
-            labels = _annotator_labels(project, consensus.id)
+            labels = _annotator_labels(session, consensus.id)
             if labels:
                 return CONSENSUS_ANNOTATOR, "annotator", labels
         reference = MAJORITY
     person = repo.annotator_by_name(reference)
     if person is not None:
         name, kind = reference, "annotator"
-        labels = _annotator_labels(project, person.id)
+        labels = _annotator_labels(session, person.id)
     elif reference == MAJORITY:
         name, kind = MAJORITY, "aggregate"
-        labels = {v: dict(row) for v, row in aggregated_labels(project, MAJORITY).items()}
+        labels = {v: dict(row) for v, row in aggregated_labels(session, MAJORITY).items()}
     else:
         known = ", ".join(a.name for a in repo.annotators()) or "none"
         raise EmoSignError(f"no annotator named '{reference}' to use as the reference "
@@ -272,13 +272,13 @@ def emotion_codes(predictions: Sequence[Prediction]) -> npt.NDArray[np.int64]:
     return codes
 
 
-def _load(project: ProjectLike, reference: str | None) -> _Data:
-    repo = project.repo
+def _load(session: Session, reference: str | None) -> _Data:
+    repo = session._repo
     runs = repo.prediction_runs()
     if not runs:
         raise EmoSignError("the project has no model predictions (import a run with "
                            "'emosign predictions import')")
-    name, kind, labels = reference_labels(project, reference)
+    name, kind, labels = reference_labels(session, reference)
     tasks = derive_tasks(labels)
     if not tasks.videos:
         raise EmoSignError(f"no reference labels: '{name}' gives no video a sentiment or all "
@@ -295,18 +295,18 @@ def _load(project: ProjectLike, reference: str | None) -> _Data:
 
 # -- scores ----------------------------------------------------------------------------------
 
-def _sentiment_labels(project: ProjectLike) -> list[str]:
-    return [f"{v:+d}" if v else "0" for v in project.schema.sentiment.values]
+def _sentiment_labels(session: Session) -> list[str]:
+    return [f"{v:+d}" if v else "0" for v in session.schema.sentiment.values]
 
 
-def _human_agreement(project: ProjectLike) -> HumanAgreement | None:
-    people = raters(project)
+def _human_agreement(session: Session) -> HumanAgreement | None:
+    people = raters(session)
     if len(people) < 2:
         return None
-    schema = project.schema
-    matrices = rating_matrices(project, people)
+    schema = session.schema
+    matrices = rating_matrices(session, people)
     labels: dict[str, float | None] = {}
-    for label, field in label_fields(project):
+    for label, field in label_fields(session):
         scale = schema.sentiment if field == SENTIMENT else schema.emotion_scale
         alpha = krippendorff_alpha(matrices[label], "ordinal",
                                    [float(v) for v in scale.values]).alpha
@@ -316,8 +316,8 @@ def _human_agreement(project: ProjectLike) -> HumanAgreement | None:
             "average": round(float(np.mean(defined)), 3) if defined else None}
 
 
-def _grounding_tier(project: ProjectLike, tier: str | None) -> Tier | None:
-    tiers = project.repo.tiers()
+def _grounding_tier(session: Session, tier: str | None) -> Tier | None:
+    tiers = session._repo.tiers()
     if tier is not None:
         found = next((t for t in tiers if t.name == tier), None)
         if found is None:
@@ -328,52 +328,52 @@ def _grounding_tier(project: ProjectLike, tier: str | None) -> Tier | None:
                 next((t for t in tiers if t.name == EMOTION_CUE), None))
 
 
-def _human_segments(project: ProjectLike, tier: Tier
+def _human_segments(session: Session, tier: Tier
                     ) -> dict[int, dict[int, list[Segment]]]:
-    people = {a.id for a in raters(project)}
+    people = {a.id for a in raters(session)}
     grouped: dict[int, dict[int, list[Segment]]] = defaultdict(lambda: defaultdict(list))
-    for s in project.repo.segments(tier_id=tier.id):
+    for s in session._repo.segments(tier_id=tier.id):
         if s.annotator_id in people:
             grouped[s.video_id][s.annotator_id].append(s)
     return grouped
 
 
-def _grounding(project: ProjectLike, run: _RunData,
+def _grounding(session: Session, run: _RunData,
                human: Mapping[int, Mapping[int, list[Segment]]], k: int) -> GroundingScores:
     cues: dict[int, list[PredictedCue]] = defaultdict(list)
-    for c in project.repo.predicted_cues(run=(run.model, run.setting)):
+    for c in session._repo.predicted_cues(run=(run.model, run.setting)):
         cues[c.video_id].append(c)
     pairs = [(cues.get(video, []), segs) for video in sorted(human)
              for _a, segs in sorted(human[video].items())]
     return grounding_scores(pairs, k)
 
 
-def evaluate(project: ProjectLike, reference: str | None = None, tier: str | None = None,
+def evaluate(session: Session, reference: str | None = None, tier: str | None = None,
              boundary_frames: int = 2) -> EvaluationReport:
     """Every run scored on the benchmark tasks against the reference (see the module)."""
     _check_frames(boundary_frames)
-    return _evaluate(project, _load(project, reference), tier, boundary_frames)
+    return _evaluate(session, _load(session, reference), tier, boundary_frames)
 
 
-def evaluate_with_videos(project: ProjectLike, reference: str | None = None,
+def evaluate_with_videos(session: Session, reference: str | None = None,
                          tier: str | None = None, boundary_frames: int = 2,
                          limit: int | None = None
                          ) -> tuple[EvaluationReport, list[VideoDisagreement]]:
     """:func:`evaluate` and :func:`video_disagreements` (up to ``limit`` videos; none when
     the runs have cue segments only) from one read of the project."""
     _check_frames(boundary_frames)
-    data = _load(project, reference)
-    report = _evaluate(project, data, tier, boundary_frames)
-    videos = _disagreements(project, data, limit) if any(r.predictions for r in data.runs) \
+    data = _load(session, reference)
+    report = _evaluate(session, data, tier, boundary_frames)
+    videos = _disagreements(session, data, limit) if any(r.predictions for r in data.runs) \
         else []
     return report, videos
 
 
-def with_provenance(project: ProjectLike, report: EvaluationReport) -> EvaluationReport:
+def with_provenance(session: Session, report: EvaluationReport) -> EvaluationReport:
     """``report`` with its provenance first: the app's version, now (UTC), the project and
     the prediction files of its runs with their SHA-256 (``services.provenance``)."""
     rest = {k: v for k, v in report.items() if k != "provenance"}
-    return cast(EvaluationReport, {"provenance": report_provenance(project), **rest})
+    return cast(EvaluationReport, {"provenance": report_provenance(session), **rest})
 
 
 def _check_frames(boundary_frames: int) -> None:
@@ -382,11 +382,11 @@ def _check_frames(boundary_frames: int) -> None:
                            f"{boundary_frames})")
 
 
-def _evaluate(project: ProjectLike, data: _Data, tier: str | None, boundary_frames: int
+def _evaluate(session: Session, data: _Data, tier: str | None, boundary_frames: int
               ) -> EvaluationReport:
     tasks = data.tasks
-    s_min = project.schema.sentiment.minimum
-    s7_labels = _sentiment_labels(project)
+    s_min = session.schema.sentiment.minimum
+    s7_labels = _sentiment_labels(session)
     k7 = len(s7_labels)
 
     s_vid = np.array(sorted(tasks.sentiment), dtype=np.int64)
@@ -406,9 +406,9 @@ def _evaluate(project: ProjectLike, data: _Data, tier: str | None, boundary_fram
             allowed[row, _EMOTION_CODE[label]] = True
 
     human = None
-    ground_tier = _grounding_tier(project, tier)
+    ground_tier = _grounding_tier(session, tier)
     if ground_tier is not None and any(r.cues for r in data.runs):
-        human = _human_segments(project, ground_tier)
+        human = _human_segments(session, ground_tier)
 
     runs: list[RunReport] = []
     for run in data.runs:
@@ -430,7 +430,7 @@ def _evaluate(project: ProjectLike, data: _Data, tier: str | None, boundary_fram
                      "hit_rate": percent(hits / n) if n else None}
         grounding = None
         if human is not None and run.cues:
-            grounding = _grounding(project, run, human, boundary_frames)
+            grounding = _grounding(session, run, human, boundary_frames)
         runs.append({"model": run.model, "setting": run.setting,
                      "predictions": run.predictions, "cues": run.cues,
                      "sentiment3": s3, "sentiment7": s7, "emotion": emo,
@@ -448,7 +448,7 @@ def _evaluate(project: ProjectLike, data: _Data, tier: str | None, boundary_fram
                                          for c, n in combos]},
         "labels": {"sentiment3": list(SENTIMENT3_CLASSES), "sentiment7": s7_labels,
                    "emotion": list(EMOTION_CLASSES)},
-        "human_agreement": _human_agreement(project),
+        "human_agreement": _human_agreement(session),
         "grounding_tier": ground_tier.name if ground_tier is not None else None,
         "boundary_frames": boundary_frames,
         "runs": runs,
@@ -457,7 +457,7 @@ def _evaluate(project: ProjectLike, data: _Data, tier: str | None, boundary_fram
 
 # -- the videos the models get most wrong ----------------------------------------------------
 
-def video_disagreements(project: ProjectLike, reference: str | None = None,
+def video_disagreements(session: Session, reference: str | None = None,
                         limit: int | None = None) -> list[VideoDisagreement]:
     """The reference's videos ranked by model-human disagreement, most first (then by name).
 
@@ -465,15 +465,15 @@ def video_disagreements(project: ProjectLike, reference: str | None = None,
     no sentiment) plus 1 when its emotion is none of the reference's labels (tied labels
     count, and no answer is a mismatch); each part only where the reference has that label.
     The video's score is the mean over the runs with predictions (0..2)."""
-    return _disagreements(project, _load(project, reference), limit)
+    return _disagreements(session, _load(session, reference), limit)
 
 
-def _disagreements(project: ProjectLike, data: _Data, limit: int | None
+def _disagreements(session: Session, data: _Data, limit: int | None
                    ) -> list[VideoDisagreement]:
     runs = [r for r in data.runs if r.predictions]
     if not runs:
         raise EmoSignError("the project has no model predictions, only cue segments")
-    scale = project.schema.sentiment
+    scale = session.schema.sentiment
     span = max(scale.maximum - scale.minimum, 1)
     n = len(data.videos)
     ref_s = np.full(n, NO_SENTIMENT, dtype=np.int64)
@@ -500,7 +500,7 @@ def _disagreements(project: ProjectLike, data: _Data, limit: int | None
     per_run = np.where(has_s, diff, 0.0)
     per_run = per_run + np.where(has_e, ~allowed[np.arange(n), emo], False)
     score = per_run.mean(axis=0)
-    names = {v.id: v.name for v in project.repo.videos()}
+    names = {v.id: v.name for v in session._repo.videos()}
     vids = data.videos.tolist()
     order = sorted(range(n), key=lambda i: (-float(score[i]), names.get(vids[i], "")))
     if limit is not None:

@@ -23,17 +23,17 @@ import numpy as np
 import numpy.typing as npt
 
 from emosign_desktop.analysis.drift import DEFAULT_WINDOW, DriftPoint, rolling
+from emosign_desktop.core import project_settings
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.changeset import ChangeSet, MetaEdit
 from emosign_desktop.core.errors import EmoSignError, LabelValidationError
 from emosign_desktop.core.model import VideoAnnotation
 from emosign_desktop.services.agreement import raters
-from emosign_desktop.services.session import ProjectLike
-from emosign_desktop.services.write_path import WritePath
+from emosign_desktop.services.session import Session
 from emosign_desktop.storage.repository import Repository
 
 #: The project setting that holds the gold videos.
-GOLD_META = "gold_videos"
+GOLD_META = project_settings.GOLD
 
 
 def _read(meta: Mapping[str, str]) -> dict[str, str]:
@@ -51,9 +51,9 @@ def _read(meta: Mapping[str, str]) -> dict[str, str]:
     return data
 
 
-def gold_videos(project: ProjectLike) -> dict[str, str]:
+def gold_videos(session: Session) -> dict[str, str]:
     """Video name -> the annotator whose labels are its reference."""
-    return _read(project.repo.meta())
+    return _read(session._repo.meta())
 
 
 def _edit(repo: Repository, new: dict[str, str]) -> ChangeSet:
@@ -64,7 +64,7 @@ def _edit(repo: Repository, new: dict[str, str]) -> ChangeSet:
     return ChangeSet(meta=(MetaEdit(GOLD_META, before, after),))
 
 
-def set_gold(writer: WritePath, names: Iterable[str], reference: str) -> Changes:
+def set_gold(session: Session, names: Iterable[str], reference: str) -> Changes:
     """Mark videos gold with ``reference``'s labels as their truth; refused (nothing
     changed) when a video or the annotator is unknown, or the annotator has not labelled a
     video."""
@@ -94,10 +94,10 @@ def set_gold(writer: WritePath, names: Iterable[str], reference: str) -> Changes
         return _edit(repo, {**_read(repo.meta()), **dict.fromkeys(names, reference)})
 
     label = f"mark {len(names)} video{'s' if len(names) != 1 else ''} gold"
-    return writer.run(label, build).changes()
+    return session.writer.run(label, build).changes()
 
 
-def clear_gold(writer: WritePath, names: Iterable[str]) -> Changes:
+def clear_gold(session: Session, names: Iterable[str]) -> Changes:
     """Videos are gold no more (names that are not gold are ignored)."""
     names = list(dict.fromkeys(names))
 
@@ -106,7 +106,7 @@ def clear_gold(writer: WritePath, names: Iterable[str]) -> Changes:
         return _edit(repo, {k: v for k, v in current.items() if k not in names})
 
     label = f"unmark {len(names)} gold video{'s' if len(names) != 1 else ''}"
-    return writer.run(label, build).changes()
+    return session.writer.run(label, build).changes()
 
 
 class DriftSeries(TypedDict):
@@ -136,16 +136,16 @@ def _points(points: list[DriftPoint], names: Mapping[int, str]) -> list[dict[str
     return [{**p.as_dict(), "video": names.get(p.video, str(p.video))} for p in points]
 
 
-def drift_report(project: ProjectLike, window: int = DEFAULT_WINDOW) -> DriftReport:
+def drift_report(session: Session, window: int = DEFAULT_WINDOW) -> DriftReport:
     """Every annotator's agreement over time with gold and with the others (see module)."""
     if window < 1:
         raise EmoSignError("the window must hold at least 1 video")
-    repo, schema = project.repo, project.schema
+    repo, schema = session._repo, session.schema
     keys = tuple(schema.emotion_keys)
     names: dict[int, str] = {v.id: v.name for v in repo.videos()}
     by_name = {n: i for i, n in names.items()}
-    gold = {by_name[n]: ref for n, ref in gold_videos(project).items() if n in by_name}
-    people = raters(project)
+    gold = {by_name[n]: ref for n, ref in gold_videos(session).items() if n in by_name}
+    people = raters(session)
     everyone = {a.id: a.name for a in repo.annotators()}
     vectors: dict[str, dict[int, tuple[str, npt.NDArray[np.float64]]]] = {}
     for a in repo.annotations():

@@ -31,7 +31,7 @@ from emosign_desktop.core.errors import MediaError
 from emosign_desktop.core.media_check import MediaCheck, MediaLink, MediaStamp, MediaState
 from emosign_desktop.core.model import Video, VideoId
 from emosign_desktop.media.fingerprint import file_stamp, fingerprint
-from emosign_desktop.services.session import ProjectLike
+from emosign_desktop.services.session import Session
 
 #: Videos read from the project at a time by :class:`MediaScan`.
 SCAN_CHUNK = 200
@@ -85,39 +85,39 @@ def check_file(project_folder: str, link: MediaLink, *, read: bool = True
                       f"content differs (now {_size(now.size)}{was})"), None
 
 
-def _links(project: ProjectLike, videos: Iterable[Video]) -> list[MediaLink]:
+def _links(session: Session, videos: Iterable[Video]) -> list[MediaLink]:
     """What a check needs of each video: its file, fingerprint and stored stamp (one query)."""
     videos = list(videos)
-    stamps = project.repo.media_stamps(v.id for v in videos)
+    stamps = session._repo.media_stamps(v.id for v in videos)
     return [MediaLink(v.id, v.media_path, v.fingerprint, stamps.get(v.id)) for v in videos]
 
 
-def check_media(project: ProjectLike, videos: Iterable[Video]) -> dict[VideoId, MediaCheck]:
+def check_media(session: Session, videos: Iterable[Video]) -> dict[VideoId, MediaCheck]:
     """Check these videos' files (one query for their stamps, a ``stat`` each, a read of
     those whose size or time changed); stores the new stamps of files found unchanged."""
-    folder = str(project.folder)
+    folder = str(session.folder)
     checks: dict[VideoId, MediaCheck] = {}
     fresh: list[MediaLink] = []
-    for link in _links(project, videos):
+    for link in _links(session, videos):
         check, stamp = check_file(folder, link)
         assert check is not None
         checks[link.video_id] = check
         if stamp is not None:
             fresh.append(replace(link, stamp=stamp))
-    project.repo.remember_media_stamps(fresh)
+    session._repo.remember_media_stamps(fresh)
     return checks
 
 
-def quick_checks(project: ProjectLike, videos: Iterable[Video]
+def quick_checks(session: Session, videos: Iterable[Video]
                  ) -> tuple[dict[VideoId, MediaCheck], list[MediaLink]]:
     """A ``stat`` of each video's file and no read: the checks of files unchanged since
     their last check (and of missing or unlinked ones), and the links of the files whose
     size or time changed, to be read (:func:`check_links`, on another thread, then
     :func:`store_found`)."""
-    folder = str(project.folder)
+    folder = str(session.folder)
     checks: dict[VideoId, MediaCheck] = {}
     to_read: list[MediaLink] = []
-    for link in _links(project, videos):
+    for link in _links(session, videos):
         check, _stamp = check_file(folder, link, read=False)
         if check is None:
             to_read.append(link)
@@ -126,16 +126,16 @@ def quick_checks(project: ProjectLike, videos: Iterable[Video]
     return checks, to_read
 
 
-def store_found(project: ProjectLike,
+def store_found(session: Session,
                 results: Iterable[tuple[MediaLink, MediaCheck, MediaStamp | None]]) -> None:
     """Store the stamps of the files :func:`check_links` read and found unchanged."""
-    project.repo.remember_media_stamps(replace(link, stamp=stamp)
+    session._repo.remember_media_stamps(replace(link, stamp=stamp)
                                        for link, _c, stamp in results if stamp is not None)
 
 
-def check_video(project: ProjectLike, video: Video) -> MediaCheck:
+def check_video(session: Session, video: Video) -> MediaCheck:
     """Check one video's file (before it is shown)."""
-    return check_media(project, [video])[video.id]
+    return check_media(session, [video])[video.id]
 
 
 def check_links(project_folder: str, links: Iterable[MediaLink]
@@ -157,7 +157,7 @@ class MediaScan:
     (on any thread), :meth:`take` notes the outcome and stores the stamps found, a few
     hundred at a time.  :meth:`step` does all three."""
 
-    project: ProjectLike
+    project: Session
     checked: int = 0  # videos checked so far
     changed: list[MediaCheck] = field(default_factory=list)  # files not the ones added
     _next_id: int = 0
@@ -167,7 +167,7 @@ class MediaScan:
     _written: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
-        span = self.project.repo.video_id_span()
+        span = self.project._repo.video_id_span()
         if span is not None:
             self._next_id, self._last_id = span
 
@@ -180,7 +180,7 @@ class MediaScan:
         """The next part's videos to check (empty when every video has been handed out)."""
         while self._next_id <= self._last_id:
             last = min(self._next_id + SCAN_CHUNK - 1, self._last_id)
-            links = self.project.repo.media_links(self._next_id, last)
+            links = self.project._repo.media_links(self._next_id, last)
             self._next_id = last + 1
             if links:  # (ids of removed videos leave gaps)
                 self._out += len(links)
@@ -202,7 +202,7 @@ class MediaScan:
         self._out = max(0, self._out - len(taken))
         if self._fresh and (self.done or len(self._fresh) >= SCAN_WRITE_ROWS
                             or time.monotonic() - self._written > SCAN_WRITE_SECONDS):
-            self.project.repo.remember_media_stamps(self._fresh)
+            self.project._repo.remember_media_stamps(self._fresh)
             self._fresh, self._written = [], time.monotonic()
         return taken
 
@@ -213,10 +213,10 @@ class MediaScan:
         return self.take(check_links(str(self.project.folder), links)) if links else []
 
 
-def check_all(project: ProjectLike) -> MediaScan:
+def check_all(session: Session) -> MediaScan:
     """Check every video's file at once (the command line, tests; the window checks a part
     at a time)."""
-    scan = MediaScan(project)
+    scan = MediaScan(session)
     while not scan.done:
         scan.step()
     return scan

@@ -17,7 +17,7 @@ from emosign_desktop.core.model import (
 )
 from emosign_desktop.core.schema import EMOTION_CONFIDENCE, SENTIMENT, SENTIMENT_CONFIDENCE
 from emosign_desktop.services.agreement import raters
-from emosign_desktop.services.session import ProjectLike
+from emosign_desktop.services.session import Session
 
 
 @dataclass(frozen=True)
@@ -64,13 +64,13 @@ def _emotions(values: Mapping[str, object], keys: tuple[str, ...]) -> tuple[str,
     return emotion_labels({k: int(values[k]) for k in keys})  # type: ignore[call-overload]
 
 
-def compare_models(project: ProjectLike, video: Video) -> ModelComparison:
+def compare_models(session: Session, video: Video) -> ModelComparison:
     """Everything the Models tab shows for ``video``."""
-    repo = project.repo
-    keys = project.schema.emotion_keys
+    repo = session._repo
+    keys = session.schema.emotion_keys
     people = {a.id: a for a in repo.annotators()}
     anns = repo.annotations(video_id=video.id)
-    rater_ids = {a.id for a in raters(project)}
+    rater_ids = {a.id for a in raters(session)}
     answers: list[Answer] = []
     reference = None
     consensus = next((a for a in anns if people[a.annotator_id].name == CONSENSUS_ANNOTATOR),

@@ -18,15 +18,16 @@ from emosign_desktop.core.packs import (
     PackVideo,
 )
 from emosign_desktop.io.packs import read_pack_with_digest, write_pack
+from emosign_desktop.services.background import checkpoint
 from emosign_desktop.services.blind import BLIND_META
 from emosign_desktop.services.merging import PackMerge
-from emosign_desktop.services.write_path import WritePath
+from emosign_desktop.services.session import Session
 from emosign_desktop.storage.base import now_iso
-from emosign_desktop.storage.repository import Repository
 
 
-def make_pack(repo: Repository, annotator: str) -> AnnotatorPack:
+def make_pack(session: Session, annotator: str) -> AnnotatorPack:
     """Everything ``annotator`` did in the project."""
+    repo = session._repo
     who = repo.annotator_by_name(annotator)
     if who is None:
         names = ", ".join(a.name for a in repo.annotators()) or "none"
@@ -64,14 +65,14 @@ def _pack_video(video: Video) -> PackVideo:
                      media.frame_count if media else None)
 
 
-def export_pack(repo: Repository, annotator: str, path: str | Path) -> AnnotatorPack:
+def export_pack(session: Session, annotator: str, path: str | Path) -> AnnotatorPack:
     """Write ``annotator``'s pack to ``path``."""
-    pack = make_pack(repo, annotator)
+    pack = make_pack(session, annotator)
     write_pack(pack, path)
     return pack
 
 
-def merge_pack_files(writer: WritePath, paths: Iterable[str | Path]) -> list[MergeSummary]:
+def merge_pack_files(session: Session, paths: Iterable[str | Path]) -> list[MergeSummary]:
     """Merge packs as one operation ("merge 3 packs"): all of them, or (if any is bad) none.
 
     Packs are read, checked and merged one at a time, in one transaction (memory stays
@@ -81,12 +82,14 @@ def merge_pack_files(writer: WritePath, paths: Iterable[str | Path]) -> list[Mer
     files = [Path(p) for p in paths]
     summaries = []
     label = f"merge {len(files)} packs" if len(files) != 1 else f"merge {files[0].name}"
-    with writer.operation(label) as op:
-        for path in files:
+    with session.writer.operation(label) as op:
+        for i, path in enumerate(files):
+            checkpoint(i, len(files), f"merging {path.name} ({i + 1} of {len(files)})")
             pack, sha256 = read_pack_with_digest(path)
-            merge = PackMerge(writer.repo, pack, sha256, path.name)
+            merge = PackMerge(session._repo, pack, sha256, path.name)
             del pack  # held by the merge only, which is dropped before the next pack is read
             for part in merge.parts():
+                checkpoint(i, len(files))  # cancelled: the whole merge rolls back
                 op.apply(part)
             merge.keep_activity()
             summaries.append(merge.summary)

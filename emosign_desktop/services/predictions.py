@@ -19,16 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from emosign_desktop import __version__
+from emosign_desktop.core import project_settings
 from emosign_desktop.core.changeset import ChangeSet, MetaEdit, PredictedCueEdit, PredictionEdit
 from emosign_desktop.core.errors import EmoSignError, InputFileError
 from emosign_desktop.core.model import INPUT_SETTINGS, PredictedCue, Prediction
 from emosign_desktop.io.predictions import read_prediction_file
 from emosign_desktop.services.building import NewIds
-from emosign_desktop.services.write_path import WritePath
+from emosign_desktop.services.session import Session
 from emosign_desktop.storage.base import now_iso
 from emosign_desktop.storage.repository import Repository
 
-RUN_SOURCE_META = "prediction_run:"  # + JSON [model, setting]
+RUN_SOURCE_META = project_settings.PREDICTION_RUN_PREFIX  # + JSON [model, setting]
 #: What a file gave a run, in the order the sources are listed.
 CARRIED = ("predictions", "cues")
 
@@ -77,9 +78,10 @@ def _stored_sources(meta: dict[str, str], key: str) -> dict[str, dict[str, Any]]
     return {k: v for k, v in data.items() if k in CARRIED and isinstance(v, dict)}
 
 
-def run_sources(repo: Repository, model: str, setting: str) -> list[RunSource]:
+def run_sources(session: Session, model: str, setting: str) -> list[RunSource]:
     """The files the run came from (one when a single file gave both its predictions and
     its cue segments; none for a run imported before this was kept)."""
+    repo = session._repo
     stored = _stored_sources(repo.meta(), run_source_key(model, setting))
     out: list[RunSource] = []
     for kind in CARRIED:
@@ -128,13 +130,13 @@ def check_run(model: str, setting: str) -> tuple[str, str]:
     return model, setting
 
 
-def import_predictions(writer: WritePath, path: str | Path, model: str,
+def import_predictions(session: Session, path: str | Path, model: str,
                        setting: str) -> RunSummary:
     """Import a prediction (and/or cue) file as the run ``model``/``setting``.  Importing the
     same run again replaces what the file carries (its predictions, its cue segments).  The
     file's path, size and SHA-256 are kept with the run (:func:`run_sources`)."""
     model, setting = check_run(model, setting)
-    repo = writer.repo
+    repo = session._repo
     videos = {v.name: v for v in repo.videos()}
     parsed = read_prediction_file(path, repo.schema, videos)
     size, sha256 = file_sha256(parsed.path)
@@ -168,7 +170,7 @@ def import_predictions(writer: WritePath, path: str | Path, model: str,
                          meta=(_source_edit(repo, run, parsed.path, size, sha256, carries),),
                          log=f"predictions {model} ({setting}) from {parsed.path.name}")
 
-    writer.run(f"import predictions {model} ({setting})", build)
+    session.writer.run(f"import predictions {model} ({setting})", build)
     return RunSummary(model, setting, len(parsed.predictions), len(parsed.cues))
 
 
@@ -184,17 +186,18 @@ def _source_edit(repo: Repository, run: tuple[str, str], path: Path, size: int, 
     return MetaEdit(key, before, json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 
-def prediction_runs(repo: Repository) -> list[RunSummary]:
+def prediction_runs(session: Session) -> list[RunSummary]:
     """Every imported run."""
+    repo = session._repo
     return [RunSummary(*row) for row in repo.prediction_runs()]
 
 
-def remove_run(writer: WritePath, model: str, setting: str) -> RunSummary:
+def remove_run(session: Session, model: str, setting: str) -> RunSummary:
     """Remove a run's predictions and cue segments (one undoable step)."""
     run = (model, setting)
-    found = [r for r in prediction_runs(writer.repo) if (r.model, r.setting) == run]
+    found = [r for r in prediction_runs(session) if (r.model, r.setting) == run]
     if not found:
-        known = "; ".join(str(r) for r in prediction_runs(writer.repo)) or "none"
+        known = "; ".join(str(r) for r in prediction_runs(session)) or "none"
         raise EmoSignError(f"the project has no predictions of {model} ({setting}) "
                            f"(runs: {known})")
 
@@ -208,5 +211,5 @@ def remove_run(writer: WritePath, model: str, setting: str) -> RunSummary:
             meta=(MetaEdit(key, source, None),) if source is not None else (),
             log=f"remove predictions {model} ({setting})")
 
-    writer.run(f"remove predictions {model} ({setting})", build)
+    session.writer.run(f"remove predictions {model} ({setting})", build)
     return found[0]

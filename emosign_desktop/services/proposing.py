@@ -32,11 +32,11 @@ on it as a false one.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from emosign_desktop.analysis.grounding import GroundingScores, grounding_scores
 from emosign_desktop.analysis.proposals import (
@@ -49,14 +49,17 @@ from emosign_desktop.analysis.proposals import (
     settings_from_dict,
     settings_to_dict,
 )
+from emosign_desktop.core import project_settings
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.changeset import ChangeSet, MetaEdit
 from emosign_desktop.core.errors import EmoSignError, LabelValidationError
 from emosign_desktop.core.model import AnnotationStatus, Segment, Tier, Video
 from emosign_desktop.services.editing import EditingService
-from emosign_desktop.services.session import ProjectLike
-from emosign_desktop.services.write_path import WritePath
+from emosign_desktop.services.session import Session
 from emosign_desktop.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from emosign_desktop.landmarks.cached_signals import VideoSignals
 
 #: Boundary tolerance (frames) of the evaluation unless told otherwise.
 DEFAULT_WITHIN = 3
@@ -81,14 +84,53 @@ class ProposalRun:
     without_landmarks: list[str]
 
 
-def _signals(video: Video) -> tuple[dict[str, np.ndarray[Any, Any]], float] | None:
-    from emosign_desktop.landmarks.signals import compute_signals
-    from emosign_desktop.landmarks.track import load_cached
+def _signals(video: Video) -> VideoSignals | None:
+    """The video's signals, computed once per version of its landmark file."""
+    from emosign_desktop.landmarks.cached_signals import signals_for
 
-    track = load_cached(video.fingerprint) if video.fingerprint else None
-    if track is None:
-        return None
-    return compute_signals(track), track.fps
+    return signals_for(video.fingerprint) if video.fingerprint else None
+
+
+#: How many detector runs are kept (the least recently used go first).
+KEPT_RUNS = 32
+_runs: OrderedDict[Hashable, tuple[Proposal, ...]] = OrderedDict()
+_runs_lock = threading.Lock()
+
+
+def _detected(video: VideoSignals, signer: Sequence[VideoSignals],
+              chosen: Mapping[str, DetectorSettings]) -> list[Proposal]:
+    """Every enabled detector's proposals for ``video`` against the baseline of the signer's
+    videos (``signer``, which holds ``video``), before decided spans are left out.  Kept per
+    landmark-file version of each of those videos and the detector settings, so accepting or
+    rejecting a proposal does not compute them again; new landmarks, another signer or other
+    settings make another key."""
+    key = (video.version, tuple(sorted(v.version for v in signer)),
+           tuple(sorted(chosen.items())))
+    with _runs_lock:
+        kept = _runs.get(key)
+        if kept is not None:
+            _runs.move_to_end(key)
+            return list(kept)
+    bases = {}
+    for name, detector in DETECTORS.items():
+        parts = [x for x in (detector_signal(detector, v.signals) for v in signer)
+                 if x is not None]
+        bases[name] = baseline(parts) if parts else None
+    found = propose(video.signals, video.fps, bases, chosen)
+    with _runs_lock:
+        _runs[key] = tuple(found)
+        while len(_runs) > KEPT_RUNS:
+            _runs.popitem(last=False)
+    return found
+
+
+def forget_computed() -> None:
+    """Drop the kept signals and detector runs (the next proposals are computed afresh)."""
+    from emosign_desktop.landmarks.cached_signals import forget_signals
+
+    forget_signals()
+    with _runs_lock:
+        _runs.clear()
 
 
 def tier_for(detector: str, tiers: Sequence[Tier]) -> Tier | None:
@@ -97,12 +139,12 @@ def tier_for(detector: str, tiers: Sequence[Tier]) -> Tier | None:
     return next((t for t in tiers if t.kind is kind and not t.read_only), None)
 
 
-def _videos(project: ProjectLike, names: Sequence[str] | None) -> list[Video]:
+def _videos(session: Session, names: Sequence[str] | None) -> list[Video]:
     if not names:
-        return project.repo.videos()
+        return session._repo.videos()
     out = []
     for name in names:
-        found = project.repo.video_by_name(name)
+        found = session._repo.video_by_name(name)
         if found is None:
             raise EmoSignError(f"no video named '{name}' in the project")
         out.append(found)
@@ -110,9 +152,9 @@ def _videos(project: ProjectLike, names: Sequence[str] | None) -> list[Video]:
 
 
 # -- what the project keeps ----------------------------------------------------------------
-SETTINGS_META = "detector_settings"
-SIGNERS_META = "video_signers"
-REJECTED_META = "rejected_proposals:"  # + the video's id
+SETTINGS_META = project_settings.DETECTOR_SETTINGS
+SIGNERS_META = project_settings.SIGNERS
+REJECTED_META = project_settings.REJECTED_PREFIX  # + the video's id
 PROPOSED_BY = "proposed_by"
 EVIDENCE = "evidence"
 
@@ -133,13 +175,13 @@ def _meta_edit(repo: Repository, key: str, value: object) -> ChangeSet:
     return ChangeSet() if before == after else ChangeSet(meta=(MetaEdit(key, before, after),))
 
 
-def detector_settings(project: ProjectLike) -> dict[str, DetectorSettings]:
+def detector_settings(session: Session) -> dict[str, DetectorSettings]:
     """Every detector's settings in this project (the defaults where none were changed)."""
-    stored = settings_from_dict(_json_meta(project.repo.meta(), SETTINGS_META, {}))
+    stored = settings_from_dict(_json_meta(session._repo.meta(), SETTINGS_META, {}))
     return {name: stored.get(name, d.defaults) for name, d in DETECTORS.items()}
 
 
-def set_detector_settings(writer: WritePath, detector: str, **values: object) -> Changes:
+def set_detector_settings(session: Session, detector: str, **values: object) -> Changes:
     """Change some of a detector's settings (``threshold=3.0``, ``enabled=False``...), as one
     undoable step; refused, naming the problem, when a value cannot be used."""
     if detector not in DETECTORS:
@@ -154,16 +196,16 @@ def set_detector_settings(writer: WritePath, detector: str, **values: object) ->
         return _meta_edit(repo, SETTINGS_META, settings_to_dict(checked))
 
     label = f"change the {DETECTORS[detector].label.lower()} detector"
-    return writer.run(label, build).changes()
+    return session.writer.run(label, build).changes()
 
 
-def video_signers(project: ProjectLike) -> dict[str, str]:
+def video_signers(session: Session) -> dict[str, str]:
     """Video name -> signer, for the videos given one."""
-    data = _json_meta(project.repo.meta(), SIGNERS_META, {})
+    data = _json_meta(session._repo.meta(), SIGNERS_META, {})
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def set_signer(writer: WritePath, names: Sequence[str], signer: str) -> Changes:
+def set_signer(session: Session, names: Sequence[str], signer: str) -> Changes:
     """Say who signs these videos ("" makes each its own signer again), one undoable step."""
     signer = signer.strip()
 
@@ -181,7 +223,7 @@ def set_signer(writer: WritePath, names: Sequence[str], signer: str) -> Changes:
 
     label = (f"set the signer of {len(names)} video{'s' if len(names) != 1 else ''}"
              if signer else "clear the signer")
-    return writer.run(label, build).changes()
+    return session.writer.run(label, build).changes()
 
 
 def _rejections(meta: Mapping[str, str], video: Video) -> list[list[Any]]:
@@ -206,23 +248,23 @@ def _dropped(p: Proposal, rejected: list[list[Any]], accepted: list[Segment]) ->
 
 
 # -- proposing ----------------------------------------------------------------------------
-def propose_for(project: ProjectLike, names: Sequence[str] | None = None,
+def propose_for(session: Session, names: Sequence[str] | None = None,
                 settings: Mapping[str, DetectorSettings] | None = None, *,
                 keep_decided: bool = False) -> ProposalRun:
     """Run every enabled detector on each video (all, or those named) that has landmarks,
     with the project's settings (or ``settings``) against each signer's baseline; spans
     rejected or accepted before are left out unless ``keep_decided`` (for evaluation)."""
-    repo = project.repo
+    repo = session._repo
     tiers = repo.tiers()
     meta = repo.meta()
-    chosen = settings if settings is not None else detector_settings(project)
-    signers = video_signers(project)
-    wanted = _videos(project, names)
+    chosen = settings if settings is not None else detector_settings(session)
+    signers = video_signers(session)
+    wanted = _videos(session, names)
     every = repo.videos() if any(v.name in signers for v in wanted) else wanted
     signer_of = {v.id: signers.get(v.name, f"video {v.id}") for v in every}
-    loaded: dict[int, tuple[dict[str, np.ndarray[Any, Any]], float] | None] = {}
+    loaded: dict[int, VideoSignals | None] = {}
 
-    def signals_of(video: Video) -> tuple[dict[str, np.ndarray[Any, Any]], float] | None:
+    def signals_of(video: Video) -> VideoSignals | None:
         if video.id not in loaded:
             loaded[video.id] = _signals(video)
         return loaded[video.id]
@@ -234,24 +276,16 @@ def propose_for(project: ProjectLike, names: Sequence[str] | None = None,
         if found is None:
             missing.append(video.name)
             continue
-        signals, fps = found
         same = [v for v in every if signer_of[v.id] == signer_of[video.id]]
-        bases = {}
-        for name, detector in DETECTORS.items():
-            parts = []
-            for other in same:
-                got = found if other.id == video.id else signals_of(other)
-                x = detector_signal(detector, got[0]) if got is not None else None
-                if x is not None:
-                    parts.append(x)
-            bases[name] = baseline(parts) if parts else None
-        proposals = propose(signals, fps, bases, chosen)
+        signer = [s for s in (found if o.id == video.id else signals_of(o) for o in same)
+                  if s is not None]
+        proposals = _detected(found, signer, chosen)
         if not keep_decided:
             rejected = _rejections(meta, video)
             accepted = [s for s in repo.segments(video_id=video.id)
                         if PROPOSED_BY in dict(s.attributes)]
             proposals = [p for p in proposals if not _dropped(p, rejected, accepted)]
-        done.append(VideoProposals(video, fps, proposals,
+        done.append(VideoProposals(video, found.fps, proposals,
                                    {d: tier_for(d, tiers) for d in DETECTORS}))
     return ProposalRun(done, missing)
 
@@ -261,7 +295,7 @@ def accept_proposal(editing: EditingService, video: Video, proposal: Proposal,
                     ) -> Segment:
     """The proposal becomes ``annotator``'s segment on its tier (``start``/``end``: edges
     adjusted first), its provenance in the segment's attributes; one undoable step."""
-    tier = tier_for(proposal.detector, editing.repo.tiers())
+    tier = tier_for(proposal.detector, editing._repo.tiers())
     if tier is None:
         kind = DETECTORS[proposal.detector].tier_kind.value.replace("_", " ")
         raise LabelValidationError(f"the project has no {kind} tier to put a "
@@ -276,7 +310,7 @@ def accept_proposal(editing: EditingService, video: Video, proposal: Proposal,
                                attributes=attributes, label=label)
 
 
-def reject_proposal(writer: WritePath, video: Video, proposal: Proposal) -> Changes:
+def reject_proposal(session: Session, video: Video, proposal: Proposal) -> Changes:
     """Remember that this span is not wanted: not proposed again for this video by this
     detector version (one undoable step)."""
     key = f"{REJECTED_META}{video.id}"
@@ -290,7 +324,7 @@ def reject_proposal(writer: WritePath, video: Video, proposal: Proposal) -> Chan
 
     label = f"reject {DETECTORS[proposal.detector].label.lower()} {proposal.start_frame}-" \
             f"{proposal.end_frame}"
-    return writer.run(label, build).changes()
+    return session.writer.run(label, build).changes()
 
 
 class DetectorScores(TypedDict):
@@ -333,7 +367,7 @@ def _names(segment: Segment, value: str, cue: str) -> bool:
     return any(text.lower().startswith(cue) for text in (segment.value, segment.note))
 
 
-def evaluate_proposals(project: ProjectLike, tier: str, annotator: str,
+def evaluate_proposals(session: Session, tier: str, annotator: str,
                        within: int = DEFAULT_WITHIN, names: Sequence[str] | None = None,
                        settings: Mapping[str, DetectorSettings] | None = None
                        ) -> ProposalEvaluation:
@@ -341,14 +375,14 @@ def evaluate_proposals(project: ProjectLike, tier: str, annotator: str,
     module for what is compared with what)."""
     if within < 0:
         raise EmoSignError("the boundary tolerance must be 0 or more frames")
-    tiers = project.repo.tiers()
+    tiers = session._repo.tiers()
     target = next((t for t in tiers if t.name == tier), None)
     if target is None:
         known = ", ".join(t.name for t in tiers) or "none"
         raise EmoSignError(f"no tier named '{tier}' (tiers: {known})")
-    person = project.repo.annotator_by_name(annotator)
+    person = session._repo.annotator_by_name(annotator)
     if person is None:
-        known = ", ".join(a.name for a in project.repo.annotators()) or "none"
+        known = ", ".join(a.name for a in session._repo.annotators()) or "none"
         raise EmoSignError(f"no annotator named '{annotator}' (annotators: {known})")
     detectors = [d for d in DETECTORS.values() if d.tier_kind is target.kind]
     if not detectors:
@@ -356,15 +390,15 @@ def evaluate_proposals(project: ProjectLike, tier: str, annotator: str,
                            "no detector proposes segments for it (facial grammar and "
                            "emotion cue tiers have detectors)")
     human: dict[int, list[Segment]] = {}
-    for s in project.repo.segments(tier_id=target.id, annotator_id=person.id):
+    for s in session._repo.segments(tier_id=target.id, annotator_id=person.id):
         human.setdefault(s.video_id, []).append(s)
-    run = propose_for(project, names, settings, keep_decided=True)
+    run = propose_for(session, names, settings, keep_decided=True)
     looked: set[int]
     if names:
         looked = {v.video.id for v in run.videos}
     else:
-        done = {a.video_id for a in project.repo.annotations(annotator_id=person.id)
-                if a.status(project.schema) is AnnotationStatus.DONE}
+        done = {a.video_id for a in session._repo.annotations(annotator_id=person.id)
+                if a.status(session.schema) is AnnotationStatus.DONE}
         looked = set(human) | done
     marked = [v for v in run.videos if v.video.id in looked]
     pairs: dict[str, list[tuple[list[Proposal], list[Segment]]]] = {"all": []}

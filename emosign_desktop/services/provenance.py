@@ -13,7 +13,7 @@ from typing import TypedDict
 
 from emosign_desktop import __version__
 from emosign_desktop.services.predictions import CARRIED, run_sources
-from emosign_desktop.services.session import ProjectLike
+from emosign_desktop.services.session import Session
 from emosign_desktop.storage.base import now_iso
 from emosign_desktop.storage.project import PROJECT_FILE
 
@@ -57,14 +57,14 @@ def _runs_carry(predictions: int, cues: int) -> list[str]:
     return [k for k, n in zip(CARRIED, (predictions, cues), strict=True) if n]
 
 
-def report_provenance(project: ProjectLike) -> Provenance:
+def report_provenance(session: Session) -> Provenance:
     """The app, now (UTC), the project and the prediction files of every imported run."""
-    repo = project.repo
-    folder = Path(project.folder).resolve()
+    repo = session._repo
+    folder = Path(session.folder).resolve()
     server = repo.server
     files: list[PredictionSource] = []
     for model, setting, n_pred, n_cues in repo.prediction_runs():
-        sources = run_sources(repo, model, setting)
+        sources = run_sources(session, model, setting)
         for s in sources:
             files.append({"model": model, "setting": setting, "carries": list(s.carries),
                           "file": s.file, "sha256": s.sha256, "bytes": s.size,

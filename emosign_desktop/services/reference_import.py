@@ -162,6 +162,24 @@ def joined_text(counts: ImportCounts) -> str:
             f"({names}{values})")
 
 
+def _count_tiers(counts: ImportCounts, tiers_edits: _Tiers, by_name: dict[str, Tier]) -> None:
+    """Say in ``counts`` what the import does to the tiers."""
+    counts.tiers_added = sum(1 for e in tiers_edits.edits if e.before is None)
+    counts.reference_tiers = sum(1 for t in by_name.values() if t.read_only)
+    counts.joined = tiers_edits.joined
+    counts.values_added = tiers_edits.values_added
+
+
+def _taking_out(repo: Repository, replacing: Sequence[str],
+               counts: ImportCounts) -> list[SegmentEdit]:
+    """The removal of every segment the imports named in ``replacing`` brought."""
+    old = repo.segments(sources=replacing) if replacing else []
+    stamps = repo.segments_times([s.id for s in old])
+    counts.replaced = len(old)
+    counts.replaced_on = {s.video_id for s in old}
+    return [SegmentEdit(s, None, stamps[s.id]) for s in old]
+
+
 def build_import(repo: Repository, *, video_id: VideoId, source: str, annotator: str,
                  tiers: Sequence[TierSpec], spans: Sequence[SpanSpec],
                  counts: ImportCounts | None = None,
@@ -187,10 +205,7 @@ def build_import(repo: Repository, *, video_id: VideoId, source: str, annotator:
             tiers_edits.used.setdefault(span.tier, []).append(span.value)
     by_name = {spec.name: tiers_edits.tier(spec) for spec in tiers}
     tiers_edits.forget_replaced()
-    counts.tiers_added = sum(1 for e in tiers_edits.edits if e.before is None)
-    counts.reference_tiers = sum(1 for t in by_name.values() if t.read_only)
-    counts.joined = tiers_edits.joined
-    counts.values_added = tiers_edits.values_added
+    _count_tiers(counts, tiers_edits, by_name)
     people: dict[str, int] = {}
     annotator_edits: list[AnnotatorEdit] = []
 
@@ -201,11 +216,7 @@ def build_import(repo: Repository, *, video_id: VideoId, source: str, annotator:
             annotator_edits.extend(made)
         return people[name]
 
-    old = repo.segments(sources=replacing) if replacing else []
-    stamps = repo.segments_times([s.id for s in old])
-    segment_edits = [SegmentEdit(s, None, stamps[s.id]) for s in old]
-    counts.replaced = len(old)
-    counts.replaced_on = {s.video_id for s in old}
+    segment_edits = _taking_out(repo, replacing, counts)
     gone = set(replacing)
     here = [s for s in repo.segments(video_id=video_id) if s.source not in gone]
     held = {(int(s.annotator_id), s.tier_id, s.start_frame, s.end_frame, s.value, s.note,
@@ -214,12 +225,8 @@ def build_import(repo: Repository, *, video_id: VideoId, source: str, annotator:
     uids: dict[str, str] = {}  # span key -> uid of its segment
     made: list[tuple[Segment, str]] = []
     for span in spans:
-        tier = by_name.get(span.tier) or tiers_edits.existing.get(span.tier)
-        if tier is None:
-            raise LabelValidationError(f"no tier '{span.tier}' for a segment of {source}")
-        if tier.vocabulary and span.value and span.value not in tier.vocabulary:
-            raise LabelValidationError(f"'{span.value}' is not in the vocabulary of tier "
-                                       f"'{tier.name}' ({source})")
+        tier = _tier_of(span, by_name.get(span.tier) or tiers_edits.existing.get(span.tier),
+                        source)
         kind = AnnotatorKind.IMPORTED if tier.read_only or not span.annotator \
             else AnnotatorKind.HUMAN
         person = who(span.annotator or annotator, kind)
@@ -249,6 +256,16 @@ def build_import(repo: Repository, *, video_id: VideoId, source: str, annotator:
     counts.segments = len(spans) - counts.unchanged
     return ChangeSet(annotators=tuple(annotator_edits), tiers=tuple(tiers_edits.edits),
                      segments=tuple(segment_edits))
+
+
+def _tier_of(span: SpanSpec, tier: Tier | None, source: str) -> Tier:
+    """The tier ``span`` goes on (found by its name), which must allow its value."""
+    if tier is None:
+        raise LabelValidationError(f"no tier '{span.tier}' for a segment of {source}")
+    if tier.vocabulary and span.value and span.value not in tier.vocabulary:
+        raise LabelValidationError(f"'{span.value}' is not in the vocabulary of tier "
+                                   f"'{tier.name}' ({source})")
+    return tier
 
 
 def _check_names(source: str, tiers: Sequence[TierSpec], spans: Sequence[SpanSpec]) -> None:

@@ -21,8 +21,8 @@ from emosign_desktop.core.media_check import MediaLink
 from emosign_desktop.core.model import Video
 from emosign_desktop.media.frame_index import load_index
 from emosign_desktop.media.probe import media_info
+from emosign_desktop.services.session import Session
 from emosign_desktop.services.videos import stamp_and_fingerprint, stored_path
-from emosign_desktop.services.write_path import WritePath
 from emosign_desktop.storage.repository import Repository
 
 
@@ -77,7 +77,7 @@ class Relinked:
         return lines
 
 
-def relink_video(writer: WritePath, video: str, file: str | Path, *,
+def relink_video(session: Session, video: str, file: str | Path, *,
                  accept_changed: bool = False) -> Relinked:
     """Link the video called ``video`` to ``file`` (one undoable operation).
 
@@ -88,7 +88,7 @@ def relink_video(writer: WritePath, video: str, file: str | Path, *,
     are, and segments past a smaller last frame are listed in :attr:`Relinked.past_end`).  A
     file with the content of *another* video of the project is always refused.
     """
-    repo = writer.repo
+    repo = session._repo
     target = repo.video_by_name(video)
     if target is None:
         raise ProjectError(f"{repo.folder}: no video named '{video}'")
@@ -114,24 +114,24 @@ def relink_video(writer: WritePath, video: str, file: str | Path, *,
                                 fingerprint=fp, media=media)
     label = (f"relink video {target.name}" if same
              else f"accept the new content of {target.name}")
-    with writer.operation(label) as op:
+    with session.writer.operation(label) as op:
         if repo.video(target.id) != target:
             raise StaleChangeError(f"video '{target.name}' was changed meanwhile; nothing "
                                    "was changed")
         op.apply(ChangeSet(videos=(VideoEdit(target, after),)))
         repo.set_media_stamps([MediaLink(target.id, after.media_path, fp, stamp)])
-    return Relinked(target, after, _past_end(writer.repo, after) if not same else ())
+    return Relinked(target, after, _past_end(session._repo, after) if not same else ())
 
 
-def accept_changed_media(writer: WritePath, video: Video) -> Relinked:
+def accept_changed_media(session: Session, video: Video) -> Relinked:
     """Take the file now at the video's linked path as its new content (see
     :func:`relink_video`): "this is the same recording, re-encoded"."""
     if video.media_path is None:
         raise MediaError(f"{video.name}: no media file is linked; relink one first")
     path = Path(video.media_path)
     if not path.is_absolute():
-        path = writer.repo.folder / path
-    return relink_video(writer, video.name, path, accept_changed=True)
+        path = session._repo.folder / path
+    return relink_video(session, video.name, path, accept_changed=True)
 
 
 def _past_end(repo: Repository, video: Video) -> tuple[str, ...]:

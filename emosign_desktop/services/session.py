@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA, LabelSchema
 from emosign_desktop.core.undo import UndoStack
@@ -19,55 +20,58 @@ from emosign_desktop.storage.project import (
 )
 from emosign_desktop.storage.repository import Repository
 
-
-class ProjectLike(Protocol):
-    """What read-only reports need: the project's repository, schema and folder (a
-    :class:`Session` or a storage ``Project``)."""
-
-    @property
-    def repo(self) -> Repository: ...
-
-    @property
-    def schema(self) -> LabelSchema: ...
-
-    @property
-    def folder(self) -> Path: ...
+if TYPE_CHECKING:
+    from emosign_desktop.services.queries import Queries
 
 
 class Session:
-    """One open project: read it through :attr:`repo`, change it through :attr:`writer`
-    (or the :attr:`editing` service on top of it)."""
+    """One open project: the one handle every service takes.  Read it through
+    :attr:`queries`, change it through the services (their operations run on :attr:`writer`,
+    or on the :attr:`editing` service on top of it).
+
+    The repository and the storage project behind it stay private to the services
+    (``_repo``, ``_project``): nothing outside services and storage reaches them
+    (tests/test_architecture.py checks the ui, the command line and the self-test)."""
 
     def __init__(self, project: Project, *, undo: bool = False) -> None:
-        self.project = project
+        self._project = project
+        self._repo: Repository = project.repo
         self.writer = WritePath(project.repo, UndoStack() if undo else None)
         self.editing = EditingService(self.writer)
 
+    @cached_property
+    def queries(self) -> Queries:
+        """The read-only views of this project (what windows and commands show)."""
+        from emosign_desktop.services.queries import Queries
+
+        return Queries(self)
+
     @property
     def folder(self) -> Path:
-        return self.project.folder
+        return self._project.folder
 
     @property
     def path(self) -> Path:
         """The project file (for a project on a server: the file naming the server)."""
-        return self.project.path
+        return self._project.path
 
     @property
     def where(self) -> str:
         """Where the project's data live, for messages: its file, or its server database."""
-        return self.project.where
+        return self._project.where
 
     @property
-    def repo(self) -> Repository:
-        return self.project.repo
+    def read_only(self) -> str | None:
+        """Why the project cannot be written (None when it can)."""
+        return self._project.read_only
 
     @property
     def schema(self) -> LabelSchema:
-        return self.project.repo.schema
+        return self._repo.schema
 
     def close(self) -> None:
         """Release the project file."""
-        self.project.close()
+        self._project.close()
 
     def __enter__(self) -> Session:
         return self

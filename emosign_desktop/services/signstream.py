@@ -53,9 +53,8 @@ from emosign_desktop.services.reference_import import (
     joined_text,
     replaced_text,
 )
+from emosign_desktop.services.session import Session
 from emosign_desktop.services.videos import media_file
-from emosign_desktop.services.write_path import WritePath
-from emosign_desktop.storage.repository import Repository
 
 SOURCE_PREFIX = "signstream:"
 ANNOTATOR = "signstream"
@@ -207,7 +206,7 @@ def tier_specs(file: SignStreamFile, prefix: str = "") -> dict[str, TierSpec]:
 TIER_SOURCE = "signstream"
 
 
-def plan_signstream_import(repo: Repository, path: str | Path, *, utterance: str | None = None,
+def plan_signstream_import(session: Session, path: str | Path, *, utterance: str | None = None,
                            video: str | None = None, tier_prefix: str = "") -> SignStreamImport:
     """Read ``path`` and place its utterances on the project's videos, without writing
     anything: the plan :func:`import_signstream` carries out (a dialog can show it first).
@@ -216,6 +215,7 @@ def plan_signstream_import(repo: Repository, path: str | Path, *, utterance: str
     (with no ``utterance``, only for a file of one utterance); ``tier_prefix`` goes before
     the tiers' names.  A malformed file raises
     :class:`~emosign_desktop.core.errors.InputFileError`."""
+    repo = session._repo
     file = read_signstream(path)
     specs = tier_specs(file, tier_prefix)
     result = SignStreamImport(file.path, signstream_source(file.path), len(file.utterances),
@@ -252,12 +252,12 @@ def plan_signstream_import(repo: Repository, path: str | Path, *, utterance: str
     return result
 
 
-def import_signstream(writer: WritePath, path: str | Path, *, utterance: str | None = None,
+def import_signstream(session: Session, path: str | Path, *, utterance: str | None = None,
                       video: str | None = None, tier_prefix: str = "") -> SignStreamImport:
     """Import a SignStream file's annotations as reference tiers on the project's videos
     (see the module's description): one operation, one undo step ("import biker.xml").
     Raises :class:`NoUtterancePlaced` (nothing imported) when no utterance has a video."""
-    result = plan_signstream_import(writer.repo, path, utterance=utterance, video=video,
+    result = plan_signstream_import(session, path, utterance=utterance, video=video,
                                     tier_prefix=tier_prefix)
     if not result.placed:
         raise NoUtterancePlaced(result, _nothing_placed(result))
@@ -268,8 +268,8 @@ def import_signstream(writer: WritePath, path: str | Path, *, utterance: str | N
         assert p.video_id is not None
         by_video.setdefault(p.video_id, []).extend(p.spans)
     counts = result.counts
-    with writer.operation(f"import {result.path.name}") as op:
-        repo = writer.repo
+    with session.writer.operation(f"import {result.path.name}") as op:
+        repo = session._repo
         earlier = earlier_imports(repo, source, result.sha256,
                                   forget_renamed=utterance is None)
         old = [s for s in repo.segments(sources=earlier.sources) if _utterance_of(s) in ids]
@@ -291,7 +291,7 @@ def import_signstream(writer: WritePath, path: str | Path, *, utterance: str | N
             counts.reference_tiers = part.reference_tiers
             counts.joined = list(dict.fromkeys((*counts.joined, *part.joined)))
             counts.values_added += part.values_added
-    names = {v.id: v.name for v in writer.repo.videos()} if counts.replaced else {}
+    names = {v.id: v.name for v in session._repo.videos()} if counts.replaced else {}
     result.replaced_what = replaced_text(counts, earlier.renamed, names,
                                          what="an earlier import")
     return result

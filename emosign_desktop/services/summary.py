@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, NotRequired, TypedDict
 
 from emosign_desktop.core.model import AnnotationStatus, Video
-from emosign_desktop.services.session import ProjectLike
+from emosign_desktop.services.session import Session
 from emosign_desktop.services.videos import media_file
 from emosign_desktop.storage.project import CURRENT_FORMAT
 
@@ -81,43 +81,43 @@ class ListSummary:
         return " · ".join(parts)
 
 
-def list_summary(project: ProjectLike) -> ListSummary:
+def list_summary(session: Session) -> ListSummary:
     """How many videos the project has and how many each annotator is done with."""
-    repo = project.repo
+    repo = session._repo
     names = {a.id: a.name for a in repo.annotators()}
     counts = repo.status_counts()
     return ListSummary(repo.video_count(), {
         names[a]: c.get(AnnotationStatus.DONE, 0) for a, c in counts.items() if a in names})
 
 
-def rows_of(project: ProjectLike, videos: Sequence[Video]) -> list[VideoRow]:
+def rows_of(session: Session, videos: Sequence[Video]) -> list[VideoRow]:
     """The list's rows of ``videos``: whether each one's media is found (looked up now) and
     each annotator's status (one query for all of them)."""
-    repo = project.repo
+    repo = session._repo
     names = {a.id: a.name for a in repo.annotators()}
     status: dict[int, dict[str, AnnotationStatus]] = {}
     for (video_id, annotator_id), s in repo.annotation_statuses(v.id for v in videos).items():
         if annotator_id in names:
             status.setdefault(video_id, {})[names[annotator_id]] = s
-    return [VideoRow(v, media_file(project.folder, v) is not None, status.get(v.id, {}))
+    return [VideoRow(v, media_file(session.folder, v) is not None, status.get(v.id, {}))
             for v in videos]
 
 
-def video_rows(project: ProjectLike) -> list[VideoRow]:
+def video_rows(session: Session) -> list[VideoRow]:
     """Every video (in the order they were added) with whether its media is found and each
     annotator's status.  Reads the whole project: for reports; the app's list reads pages
     (:meth:`Queries.video_page`)."""
-    return rows_of(project, project.repo.videos())
+    return rows_of(session, session._repo.videos())
 
 
-def project_info(project: ProjectLike) -> ProjectInfo:
+def project_info(session: Session) -> ProjectInfo:
     """Everything ``emosign info`` prints, as plain data."""
     from emosign_desktop.core.media_check import MediaState
     from emosign_desktop.services.media_check import check_media
 
-    repo = project.repo
-    rows = video_rows(project)
-    checks = check_media(project, (r.video for r in rows if r.video.media_path))
+    repo = session._repo
+    rows = video_rows(session)
+    checks = check_media(session, (r.video for r in rows if r.video.media_path))
     videos = []
     for r in rows:
         row = r.to_json()
@@ -139,7 +139,7 @@ def project_info(project: ProjectLike) -> ProjectInfo:
         {"name": t.name, "kind": t.kind.value, "segments": len(repo.segments(tier_id=t.id))}
         for t in repo.tiers()]
     return {
-        "project": str(project.folder),
+        "project": str(session.folder),
         "format_version": CURRENT_FORMAT,
         "schema": repo.schema.name,
         "videos": videos,

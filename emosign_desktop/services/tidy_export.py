@@ -28,7 +28,7 @@ from emosign_desktop.core.model import Video
 from emosign_desktop.core.schema import EMOTION_CONFIDENCE, SENTIMENT, SENTIMENT_CONFIDENCE
 from emosign_desktop.io.csv_table import write_csv
 from emosign_desktop.media.frame_times import frame_starts_ms, nominal_starts_ms
-from emosign_desktop.services.session import ProjectLike
+from emosign_desktop.services.session import Session
 from emosign_desktop.services.videos import media_file
 
 SEGMENT_COLUMNS = ("segment_id", "parent_id", "video", "annotator", "annotator_kind", "tier",
@@ -40,9 +40,9 @@ LONG_COLUMNS = ("video", "annotator", "annotator_kind", "label", "value", "cues"
 ACTIVE_SECONDS = "active_seconds"
 
 
-def _frame_starts(project: ProjectLike, video: Video, frames: int) -> list[float] | None:
+def _frame_starts(session: Session, video: Video, frames: int) -> list[float] | None:
     """Each frame's start (ms) and the end of the last; None when nothing tells."""
-    path = media_file(project.folder, video)
+    path = media_file(session.folder, video)
     if path is not None:
         from emosign_desktop.core.errors import MediaError
         from emosign_desktop.media.frame_index import load_index
@@ -56,9 +56,9 @@ def _frame_starts(project: ProjectLike, video: Video, frames: int) -> list[float
     return None
 
 
-def segment_rows(project: ProjectLike) -> list[list[object]]:
+def segment_rows(session: Session) -> list[list[object]]:
     """One row per segment of the project, in video and start-frame order."""
-    repo = project.repo
+    repo = session._repo
     videos = {v.id: v for v in repo.videos()}
     people = {a.id: a for a in repo.annotators()}
     tiers = {t.id: t for t in repo.tiers()}
@@ -69,7 +69,7 @@ def segment_rows(project: ProjectLike) -> list[list[object]]:
     for seg in sorted(segments, key=lambda s: (s.video_id, s.start_frame, s.id)):
         video = videos[seg.video_id]
         if seg.video_id not in times:
-            times[seg.video_id] = _frame_starts(project, video, seg.end_frame + 1)
+            times[seg.video_id] = _frame_starts(session, video, seg.end_frame + 1)
         starts = times[seg.video_id]
         start_s = end_s = None
         if starts is not None and seg.end_frame + 1 < len(starts):
@@ -88,16 +88,16 @@ def segment_rows(project: ProjectLike) -> list[list[object]]:
     return rows
 
 
-def long_rows(project: ProjectLike, offset: int = 0) -> list[list[object]]:
+def long_rows(session: Session, offset: int = 0) -> list[list[object]]:
     """One row per video, annotator and rated label (empty labels left out; emotions coded
     protocol value + ``offset``), each with the annotation's cue text, skipped flag and skip
     reason; an annotation with a text or a skip but no rated label has one row of its own
     (label and value empty), so that no text and no skip is left out."""
-    repo = project.repo
+    repo = session._repo
     names = {v.id: v.name for v in repo.videos()}
     people = {a.id: a for a in repo.annotators()}
-    emotions = set(project.schema.emotion_keys)
-    labels = (SENTIMENT, *project.schema.emotion_keys, SENTIMENT_CONFIDENCE, EMOTION_CONFIDENCE)
+    emotions = set(session.schema.emotion_keys)
+    labels = (SENTIMENT, *session.schema.emotion_keys, SENTIMENT_CONFIDENCE, EMOTION_CONFIDENCE)
     rows: list[list[object]] = []
     notes: dict[tuple[int, str], list[object]] = {}  # (video, annotator) -> cues, skip
     for ann in repo.annotations():
@@ -150,16 +150,16 @@ def _write(path: Path, columns: tuple[str, ...], rows: list[list[object]], raw: 
     return len(rows)
 
 
-def export_segments(project: ProjectLike, path: str | Path, *, raw: bool = False) -> int:
+def export_segments(session: Session, path: str | Path, *, raw: bool = False) -> int:
     """Every segment, one row each, to ``path`` (.csv or .parquet); returns the rows.  In a
     CSV, texts a spreadsheet would run get a quote in front unless ``raw``."""
-    return _write(Path(path), SEGMENT_COLUMNS, segment_rows(project), raw)
+    return _write(Path(path), SEGMENT_COLUMNS, segment_rows(session), raw)
 
 
-def export_long(project: ProjectLike, path: str | Path, *, raw: bool = False,
+def export_long(session: Session, path: str | Path, *, raw: bool = False,
                 offset: int = 0) -> int:
     """Every rated label, one row per video x annotator x label, with the cue texts and
     skips (.csv or .parquet; see :func:`long_rows`); emotions on the protocol's 0..3 plus
     ``offset`` (1: coded like the released file); CSV texts neutralised for spreadsheets
     unless ``raw``."""
-    return _write(Path(path), LONG_COLUMNS, long_rows(project, offset), raw)
+    return _write(Path(path), LONG_COLUMNS, long_rows(session, offset), raw)

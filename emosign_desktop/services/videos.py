@@ -27,7 +27,7 @@ from emosign_desktop.media.fingerprint import file_stamp, fingerprint
 from emosign_desktop.media.frame_index import load_index
 from emosign_desktop.media.probe import media_info, truncation_warning
 from emosign_desktop.services.building import NewIds
-from emosign_desktop.services.write_path import WritePath
+from emosign_desktop.services.session import Session
 from emosign_desktop.storage.repository import Repository
 
 MEDIA_FOLDER = "media"
@@ -168,7 +168,7 @@ def find_duplicates(repo: Repository, probed: Iterable[ProbedFile]) -> Duplicate
 
 
 def add_videos(
-    writer: WritePath,
+    session: Session,
     paths: Iterable[str | Path],
     *,
     copy: bool = False,
@@ -185,7 +185,7 @@ def add_videos(
     short is added with the frames that can be decoded: :func:`media_warnings` of the videos
     returned tells which.
     """
-    repo = writer.repo
+    repo = session._repo
     probed = probe_files(paths, progress)
     for f in probed:
         existing = repo.video_by_name(f.name)
@@ -214,7 +214,7 @@ def add_videos(
                     copy_into_media(f.path, target)
                     copied.append(target)
             targets.append(target)
-        return _add_probed(writer, probed, targets)
+        return _add_probed(session, probed, targets)
     except BaseException:
         for path in copied:
             with contextlib.suppress(OSError):
@@ -225,7 +225,7 @@ def add_videos(
         raise
 
 
-def _add_probed(writer: WritePath, probed: list[ProbedFile], targets: list[Path]
+def _add_probed(session: Session, probed: list[ProbedFile], targets: list[Path]
                 ) -> list[Video]:
     """Add the probed files, linked to ``targets`` (one operation)."""
     added: list[Video] = []
@@ -247,9 +247,9 @@ def _add_probed(writer: WritePath, probed: list[ProbedFile], targets: list[Path]
         return ChangeSet(videos=tuple(edits))
 
     label = f"add {len(probed)} videos" if len(probed) != 1 else f"add video {probed[0].name}"
-    with writer.operation(label) as op:
-        op.apply(build(writer.repo))
-        writer.repo.set_media_stamps(stamps)  # the files' checks start from here
+    with session.writer.operation(label) as op:
+        op.apply(build(session._repo))
+        session._repo.set_media_stamps(stamps)  # the files' checks start from here
     return added
 
 
@@ -260,7 +260,7 @@ def _stamp_or_none(path: Path) -> MediaStamp | None:
         return None
 
 
-def add_named_videos(writer: WritePath, names: Iterable[str]) -> list[Video]:
+def add_named_videos(session: Session, names: Iterable[str]) -> list[Video]:
     """Add videos known by name only (their media can be linked later)."""
     wanted = list(dict.fromkeys(n.strip() for n in names))
     if any(not n for n in wanted):
@@ -278,14 +278,14 @@ def add_named_videos(writer: WritePath, names: Iterable[str]) -> list[Video]:
             added.append(video)
         return ChangeSet(videos=tuple(edits))
 
-    writer.run(f"add {len(wanted)} videos by name", build)
+    session.writer.run(f"add {len(wanted)} videos by name", build)
     return added
 
 
-def relink_missing(writer: WritePath, folder: str | Path) -> list[Video]:
+def relink_missing(session: Session, folder: str | Path) -> list[Video]:
     """Find the media of videos whose files are missing, by fingerprint under ``folder``
     (one undoable operation)."""
-    repo = writer.repo
+    repo = session._repo
     missing: dict[str, list[Video]] = {}  # several when duplicates were allowed
     for v in repo.videos():
         if v.fingerprint and media_file(repo.folder, v) is None:
@@ -305,5 +305,5 @@ def relink_missing(writer: WritePath, folder: str | Path) -> list[Video]:
         def build(repo: Repository) -> ChangeSet:
             return ChangeSet(videos=tuple(VideoEdit(repo.video(v.id), v) for v in found))
 
-        writer.run(f"relink {len(found)} media files", build)
+        session.writer.run(f"relink {len(found)} media files", build)
     return found

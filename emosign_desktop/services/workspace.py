@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from emosign_desktop.core.changes import EVERYTHING, Changes
 from emosign_desktop.core.errors import EmoSignError, NotSavedError
+from emosign_desktop.core.events import Signal
 from emosign_desktop.core.model import Video, VideoId
 from emosign_desktop.core.names import check_name
 from emosign_desktop.core.undo import UndoStack
+from emosign_desktop.services.background import BackgroundWriter, Progress, Ticket
 from emosign_desktop.services.blind import (
     SHOW_ALL,
     Visibility,
@@ -26,11 +29,13 @@ from emosign_desktop.services.blind import (
 )
 from emosign_desktop.services.editing import EditingService
 from emosign_desktop.services.queries import Queries
+from emosign_desktop.services.review_session import ReviewSession
 from emosign_desktop.services.session import Session, create_session, open_session
 from emosign_desktop.services.write_path import WritePath
 
 ChangesListener = Callable[[Changes], None]
 Listener = Callable[[], None]
+T = TypeVar("T")
 
 
 class NoProjectError(EmoSignError):
@@ -45,36 +50,51 @@ class Workspace:
         self.annotator = annotator.strip()
         self.video: Video | None = None
         self.reviewer = False  # sees everything in blind mode (the person's own setting)
-        self._changes: list[ChangesListener] = []
-        self._video: list[Listener] = []
-        self._annotator: list[Listener] = []
-        self._undo: list[Listener] = []
+        #: The video under review, its media and the playhead (the one current frame).
+        self.review = ReviewSession()
+        self._changes = Signal("changes")
+        self._video = Signal("video")
+        self._annotator = Signal("annotator")
+        self._undo = Signal("undo")
         self._damage_told = False
+        self._blind: bool | None = None  # the open project's blind mode (None: not read)
+        #: Runs every write the application asks for, in order, off the GUI thread (the
+        #: application makes it deliver on its GUI thread: ``ui/writing.py``).
+        self.background = BackgroundWriter()
 
     # -- subscribing -------------------------------------------------------------------------
-    def on_changes(self, listener: ChangesListener) -> None:
+    def on_changes(self, listener: ChangesListener) -> ChangesListener:
         """``listener(changes)`` after every operation, undo and redo, and with
-        :data:`EVERYTHING` when another project is opened."""
-        self._changes.append(listener)
+        :data:`EVERYTHING` when another project is opened.  Each ``on_...`` returns the
+        listener (a closing window disconnects its own: :meth:`signals`)."""
+        return self._changes.connect(listener)
 
-    def on_video(self, listener: Listener) -> None:
-        """``listener()`` when another video becomes current."""
-        self._video.append(listener)
+    def on_video(self, listener: Listener) -> Listener:
+        """``listener()`` when another video becomes current (``review`` shows it already)."""
+        return self._video.connect(listener)
 
-    def on_annotator(self, listener: Listener) -> None:
+    def on_annotator(self, listener: Listener) -> Listener:
         """``listener()`` when someone else is annotating."""
-        self._annotator.append(listener)
+        return self._annotator.connect(listener)
 
-    def on_undo(self, listener: Listener) -> None:
+    def on_undo(self, listener: Listener) -> Listener:
         """``listener()`` when what can be undone or redone changes."""
-        self._undo.append(listener)
+        return self._undo.connect(listener)
+
+    def signals(self) -> tuple[Signal, ...]:
+        """Every signal a window's panels may connect to (the workspace's, the review
+        session's and its playhead's), for a closing window to disconnect its own slots
+        from (``ui.connections.release``)."""
+        return (self._changes, self._video, self._annotator, self._undo,
+                self.review.media_changed, self.review.playhead.changed)
 
     @staticmethod
-    def _tell(listeners: list[Listener]) -> None:
-        for listener in list(listeners):
-            listener()
+    def _tell(listeners: Signal) -> None:
+        listeners.emit()
 
     def _announce(self, changes: Changes) -> None:
+        if changes.blind or changes.project:
+            self._blind = None  # read again when asked
         if self.video is not None and (changes.videos or changes.project):
             try:
                 self.video = self.queries.video(self.video.id)
@@ -82,9 +102,11 @@ class Workspace:
                 pass
             except EmoSignError:  # the video is gone (its addition was undone)
                 self.video = None
+                self.review.close()
                 self._tell(self._video)
-        for listener in list(self._changes):
-            listener(changes)
+            if not self.review.shows(self.video):  # relinked, or its new content accepted
+                self.review.show(self.video, self.session)
+        self._changes.emit(changes)
 
     # -- the project -------------------------------------------------------------------------
     @property
@@ -115,7 +137,7 @@ class Workspace:
     @property
     def read_only(self) -> str | None:
         """Why the open project cannot be written (None when it can, or none is open)."""
-        return self.session.project.read_only if self.session else None
+        return self.session._project.read_only if self.session else None
 
     @property
     def journal_warning(self) -> str | None:
@@ -124,7 +146,7 @@ class Workspace:
         damaged."""
         if self.session is None:
             return None
-        project = self.session.project
+        project = self.session._project
         return project.damage_warning or project.journal_warning
 
     def stored_check(self) -> str | None:
@@ -135,7 +157,7 @@ class Workspace:
             return None
         from emosign_desktop.services.safety import verify_stored
 
-        return verify_stored(self.session.project)
+        return verify_stored(self.session._project)
 
     @property
     def undo_stack(self) -> UndoStack | None:
@@ -164,11 +186,13 @@ class Workspace:
         self.close(announce=False)
         self.session = session
         self._damage_told = False
-        session.writer.subscribe(self._announce)
-        session.repo.watch_external_changes()
+        self._blind = None
+        session.writer.subscribe(lambda changes: self._where_shown(
+            lambda: self._announce(changes)))
+        session._repo.watch_external_changes()
         stack = session.writer.undo_stack
         assert stack is not None
-        stack.subscribe(lambda: self._tell(self._undo))
+        stack.subscribe(lambda: self._where_shown(lambda: self._tell(self._undo)))
         self._announce(EVERYTHING)
         self._tell(self._undo)
         return session
@@ -181,8 +205,11 @@ class Workspace:
         try:
             self.select(None)  # panels save what is still being typed (which may fail)
         finally:
-            self.session.close()
-            self.session = None
+            try:
+                self.wait_idle()  # the writes asked for land first, and are shown
+            finally:
+                self.session.close()
+                self.session = None
         if announce:
             self._announce(EVERYTHING)
             self._tell(self._undo)
@@ -196,12 +223,12 @@ class Workspace:
         reads the edit log past the last line it saw)."""
         if self.session is None:
             return None
-        project = self.session.project
+        project = self.session._project
         if project.damage_warning is not None and not self._damage_told:
             self._damage_told = True  # found by the check on its own thread: say so once
             self._announce(EVERYTHING)
             return EVERYTHING
-        changes = self.session.repo.external_changes()
+        changes = self.session._repo.external_changes()
         if not changes:
             return None
         self._announce(changes)
@@ -224,33 +251,68 @@ class Workspace:
 
     def visibility(self, video_id: VideoId | None) -> Visibility:
         """What the current annotator may be shown of a video (blind mode)."""
-        if self.session is None:
+        if self.session is None or self.reviewer or not self.blind_mode():
             return SHOW_ALL
         return visibility(self.session, video_id, self.annotator, self.reviewer)
 
     def blind_mode(self) -> bool:
-        """Is the open project in blind mode?"""
-        return self.session is not None and blind_mode(self.session)
+        """Is the open project in blind mode?  (Read once, and again after an operation or
+        another client changed it: ``Changes.blind``.)"""
+        if self.session is None:
+            return False
+        if self._blind is None:
+            self._blind = blind_mode(self.session)
+        return self._blind
 
     def set_blind_mode(self, on: bool) -> Changes:
         """Turn the project's blind mode on or off (one undoable step)."""
-        return set_blind_mode(self.writer, on)
+        return set_blind_mode(self._session(), on)
 
     def project_visibility(self) -> Visibility:
         """What may be shown of the project as a whole (agreement, model comparisons)."""
-        if self.session is None:
+        if self.session is None or self.reviewer or not self.blind_mode():
             return SHOW_ALL
         return project_wide(self.session, self.reviewer)
 
     def select(self, video: Video | None) -> None:
-        """Make ``video`` the current one."""
+        """Make ``video`` the current one (the review session shows it first)."""
         if video == self.video:
             return
         self.video = video
+        self.review.show(video, self.session)
         self._tell(self._video)
 
-    def select_id(self, video_id: VideoId | None) -> None:
-        self.select(None if video_id is None else self.queries.video(video_id))
+    # -- writes off the GUI thread -----------------------------------------------------------
+    def submit(self, work: Callable[[Session], T], *, initiator: object | None = None,
+               on_done: Callable[[T], None] | None = None,
+               on_error: Callable[[BaseException], None] | None = None,
+               on_progress: Callable[[Progress], None] | None = None) -> Ticket[T]:
+        """Run ``work(session)`` (operations of the services on the open project, announced
+        as asked for by ``initiator``) on the background writer, after every write asked
+        for before it; ``on_done``, ``on_error`` and ``on_progress`` are called where the
+        workspace's announcements are (the GUI thread, in the application).  NoProjectError
+        at once when no project is open."""
+        session = self._session()
+
+        def job(_progress: Progress) -> T:
+            with session.writer.acting(initiator):
+                return work(session)
+
+        return self.background.submit(job, on_done=on_done, on_error=on_error,
+                                      on_progress=on_progress)
+
+    def wait_idle(self) -> None:
+        """Wait until every write asked for has run, and deliver its results and
+        announcements here (before closing the project; tests)."""
+        self.background.wait_idle()
+
+    def _where_shown(self, tell: Listener) -> None:
+        """Announce where the project is shown: what a write on the background writer
+        changed goes to the GUI thread (through its outbox); a write run here is told here."""
+        if self.background.on_worker():
+            self.background.send(tell)
+        else:
+            tell()
 
     # -- undo --------------------------------------------------------------------------------
     def undo(self) -> Changes | None:

@@ -13,6 +13,7 @@ merging hundreds of packs) clear the undo history instead, and the Edit menu say
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -20,6 +21,7 @@ from dataclasses import replace
 from emosign_desktop.core.changes import EVERYTHING, Changes
 from emosign_desktop.core.changeset import ChangeSet
 from emosign_desktop.core.errors import EmoSignError, NotSavedError
+from emosign_desktop.core.events import Signal
 from emosign_desktop.core.names import check_new_names
 from emosign_desktop.core.undo import Step, UndoStack
 from emosign_desktop.storage.repository import Repository
@@ -38,7 +40,7 @@ class Operation:
     many packs keeps one pack in memory) and kept for its undo step while it stays small."""
 
     def __init__(self, repo: Repository, keep: bool) -> None:
-        self.repo = repo
+        self._repo = repo
         self.parts: list[ChangeSet] | None = [] if keep else None
         self.size = 0
         self.changes = Changes()
@@ -49,7 +51,7 @@ class Operation:
         if not changes:
             return changes
         check_new_names(changes)
-        self.repo.apply(changes)
+        self._repo.apply(changes)
         self.size += changes.size
         if self.parts is not None:
             if self.size <= UNDO_LIMIT:
@@ -72,24 +74,38 @@ class WritePath:
     application does; the command line, one operation per process, does not)."""
 
     def __init__(self, repo: Repository, undo_stack: UndoStack | None = None) -> None:
-        self.repo = repo
+        self._repo = repo
         self.undo_stack = undo_stack
-        self._listeners: list[Listener] = []
-        self._current: Operation | None = None
-        self._initiator: object | None = None
+        #: Emitted with the :class:`Changes` after every operation, undo and redo.
+        self.announced = Signal("changes")
+        #: The operation in progress and who asked for it, per thread (the application's
+        #: writes run on its background writer while the GUI thread reads).
+        self._here = threading.local()
 
-    def subscribe(self, listener: Listener) -> None:
-        """Call ``listener(changes)`` after every operation, undo and redo."""
-        self._listeners.append(listener)
+    @property
+    def _current(self) -> Operation | None:
+        return getattr(self._here, "current", None)
 
-    def unsubscribe(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+    @_current.setter
+    def _current(self, op: Operation | None) -> None:
+        self._here.current = op
+
+    @property
+    def _initiator(self) -> object | None:
+        return getattr(self._here, "initiator", None)
+
+    @_initiator.setter
+    def _initiator(self, initiator: object | None) -> None:
+        self._here.initiator = initiator
+
+    def subscribe(self, listener: Listener) -> Listener:
+        """Call ``listener(changes)`` after every operation, undo and redo
+        (``announced.connect``); returns it."""
+        return self.announced.connect(listener)
 
     def _emit(self, changes: Changes) -> Changes:
         if changes:
-            for listener in list(self._listeners):
-                listener(changes)
+            self.announced.emit(changes)
         return changes
 
     @contextmanager
@@ -110,10 +126,10 @@ class WritePath:
         if self._current is not None:  # inside another operation: part of it
             yield self._current
             return
-        op = Operation(self.repo, keep=self.undo_stack is not None)
+        op = Operation(self._repo, keep=self.undo_stack is not None)
         self._current = op
         try:
-            with self.repo.transaction():
+            with self._repo.transaction():
                 yield op
         except NotSavedError as exc:
             self._current = None
@@ -130,7 +146,7 @@ class WritePath:
         """After a write that was not saved: whoever shows the project reads it again, so
         no widget keeps showing a value that is not stored.  A read that fails too (the
         disk is gone) is left to the error already on its way."""
-        for listener in list(self._listeners):
+        for listener in self.announced.slots():
             with suppress(EmoSignError):
                 listener(EVERYTHING)
 
@@ -138,7 +154,7 @@ class WritePath:
         """Build a change set from the project as it is (inside the write transaction), apply
         it, record it as one undo step named ``label`` and announce it."""
         with self.operation(label, merge_key) as op:
-            return op.apply(build(self.repo))
+            return op.apply(build(self._repo))
 
     def _record(self, label: str, op: Operation, merge_key: Hashable | None) -> None:
         stack = self.undo_stack
@@ -151,7 +167,7 @@ class WritePath:
             stack.push(Step(label, recorded, merge_key))
 
     def _revert(self, changes: ChangeSet) -> None:
-        self.repo.apply(changes, verify=True)
+        self._repo.apply(changes, verify=True)
 
     def undo(self) -> Changes | None:
         """Revert the newest step (None when there is none).  A stale step raises

@@ -4,7 +4,8 @@ of applying a change set (bulk: a handful of driver-level statements for any num
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, select, text
@@ -55,6 +56,79 @@ def _values(ann: VideoAnnotation) -> dict[str, object]:
     return {"sentiment": ann.sentiment, "sentiment_confidence": ann.sentiment_confidence,
             "emotion_confidence": ann.emotion_confidence, "cues": ann.cues,
             SKIPPED: ann.skipped, "skip_reason": ann.skip_reason, **ann.emotions}
+
+
+@dataclass
+class _AnnotationRows:
+    """The rows a batch of annotation edits writes, gathered for a handful of bulk
+    statements."""
+
+    emotions: tuple[str, ...]
+    pg: bool
+    inserts: list[tuple[object, ...]] = field(default_factory=list)
+    updates: defaultdict[tuple[str, ...], list[tuple[object, ...]]] = field(
+        default_factory=lambda: defaultdict(list))
+    rate: list[tuple[int, str, object]] = field(default_factory=list)  # rows that exist: upsert
+    fresh: list[tuple[int, str, object]] = field(default_factory=list)  # new rows: insert
+    unrate: list[tuple[int, str]] = field(default_factory=list)
+    drop: list[tuple[int]] = field(default_factory=list)
+
+    def add(self, e: AnnotationEdit, row: IdVersion | None, fresh_ids: Iterator[int],
+            now: str) -> bool:
+        """Gather the rows of edit ``e`` (``row``: its annotation's id and version, None
+        for a new one, which takes the next of ``fresh_ids``); False when it writes nothing
+        (removing what is not there)."""
+        after = e.after
+        stamp = e.after_stamp or now
+        new = row is None
+        if row is None:
+            if not e.exists:
+                return False
+            ann_id = next(fresh_ids)
+            self.inserts.append((ann_id, e.video_id, e.annotator_id, e.created_stamp or now,
+                                 stamp, *(after[c] if c in after else _EMPTY_COLUMNS[c]
+                                          for c in COLUMNS)))
+        else:
+            ann_id = row[0]
+            names = tuple(c for c in COLUMNS if c in after)
+            self.updates[names].append((*(bool(after[c]) if self.pg and c == SKIPPED
+                                          else after[c] for c in names), stamp, ann_id))
+        self._add_ratings(ann_id, after, new)
+        if not e.exists:
+            self.drop.append((ann_id,))
+        return True
+
+    def _add_ratings(self, ann_id: int, after: Mapping[str, object], new: bool) -> None:
+        """The emotion ratings an edit sets or clears on annotation ``ann_id``."""
+        for f in self.emotions:
+            if f in after:
+                v = after[f]
+                if v is not None:
+                    (self.fresh if new else self.rate).append((ann_id, f, v))
+                elif not new:
+                    self.unrate.append((ann_id, f))
+
+    def write(self, conn: Connection) -> None:
+        """Run the statements, a bulk one for each kind of row."""
+        inserts = self.inserts
+        if inserts:
+            if self.pg:
+                skipped = 5 + COLUMNS.index(SKIPPED)
+                inserts = [(*r[:skipped], bool(r[skipped]), *r[skipped + 1:]) for r in inserts]
+            conn.exec_driver_sql(driver_sql(conn, _INSERT_SQL), inserts)
+        for names, rows in self.updates.items():
+            sets = ", ".join(f"{c} = ?" for c in (*names, "updated_at"))
+            conn.exec_driver_sql(driver_sql(
+                conn, f"UPDATE video_annotation SET {sets}, version = version + 1 WHERE id = ?"),
+                rows)
+        if self.unrate:
+            conn.exec_driver_sql(driver_sql(conn, _UNRATE_SQL), self.unrate)
+        if self.rate:
+            conn.exec_driver_sql(driver_sql(conn, _RATE_SQL), self.rate)
+        if self.fresh:
+            conn.exec_driver_sql(driver_sql(conn, _INSERT_RATING_SQL), self.fresh)
+        if self.drop:
+            conn.exec_driver_sql(driver_sql(conn, _DROP_EMPTY_SQL), self.drop)
 
 
 class AnnotationStore(StoreBase):
@@ -169,75 +243,38 @@ class AnnotationStore(StoreBase):
         if not edits:
             return
         ids = self._ids(conn, [e.key for e in edits])
-        if self._seen:
-            watched = [e for e in edits if self._seen_now(("a", e.key)) is not None]
-            if check and watched:
-                self._check_seen_annotations(conn, watched, ids)
-            for e in watched:
-                self._wrote_annotation(e, ids.get(e.key))
+        self._note_written_annotations(conn, edits, ids, check)
         new_keys = [e.key for e in edits if e.key not in ids and e.exists]
-        fresh_ids: list[int] = []
-        if new_keys and self.is_pg:  # the sequence: writers never wait for each other
-            fresh_ids = [int(i) for i, in conn.execute(_NEW_IDS_PG, {"n": len(new_keys)})]
-        elif new_keys:
-            first = (conn.execute(select(func.max(t.video_annotation.c.id))).scalar() or 0) + 1
-            fresh_ids = list(range(first, first + len(new_keys)))
-        fresh_iter = iter(fresh_ids)
-        inserts: list[tuple[object, ...]] = []
-        updates: dict[tuple[str, ...], list[tuple[object, ...]]] = defaultdict(list)
-        rate: list[tuple[int, str, object]] = []  # on rows that exist: upsert
-        fresh: list[tuple[int, str, object]] = []  # on rows inserted now: plain insert
-        unrate: list[tuple[int, str]] = []
-        drop: list[tuple[int]] = []
-        emotions = self.schema.emotion_keys
-        pg = self.is_pg
+        fresh_ids = iter(self._fresh_annotation_ids(conn, len(new_keys)))
+        rows = _AnnotationRows(self.schema.emotion_keys, self.is_pg)
         for e in edits:
-            row = ids.get(e.key)
-            after = e.after
-            stamp = e.after_stamp or now
-            new = row is None
-            if row is None:
-                if not e.exists:
-                    continue  # removing what is not there
-                ann_id = next(fresh_iter)
-                inserts.append((ann_id, e.video_id, e.annotator_id, e.created_stamp or now,
-                                stamp, *(after[c] if c in after else _EMPTY_COLUMNS[c]
-                                         for c in COLUMNS)))
-            else:
-                ann_id = row[0]
-                names = tuple(c for c in COLUMNS if c in after)
-                updates[names].append((*(bool(after[c]) if pg and c == SKIPPED else after[c]
-                                         for c in names), stamp, ann_id))
-            for f in emotions:
-                if f in after:
-                    v = after[f]
-                    if v is not None:
-                        (fresh if new else rate).append((ann_id, f, v))
-                    elif not new:
-                        unrate.append((ann_id, f))
-            if not e.exists:
-                drop.append((ann_id,))
+            if not rows.add(e, ids.get(e.key), fresh_ids, now):
+                continue  # removing what is not there
             if log is not None:
                 log.extend(("annotation", f, e.before.get(f), v, e.video_id, e.annotator_id)
-                           for f, v in after.items() if e.before.get(f) != v)
-        if inserts:
-            if pg:
-                skipped = 5 + COLUMNS.index(SKIPPED)
-                inserts = [(*r[:skipped], bool(r[skipped]), *r[skipped + 1:]) for r in inserts]
-            conn.exec_driver_sql(driver_sql(conn, _INSERT_SQL), inserts)
-        for names, rows in updates.items():
-            sets = ", ".join(f"{c} = ?" for c in (*names, "updated_at"))
-            conn.exec_driver_sql(driver_sql(
-                conn, f"UPDATE video_annotation SET {sets}, version = version + 1 WHERE id = ?"),
-                rows)
-        if unrate:
-            conn.exec_driver_sql(driver_sql(conn, _UNRATE_SQL), unrate)
-        if rate:
-            conn.exec_driver_sql(driver_sql(conn, _RATE_SQL), rate)
-        if fresh:
-            conn.exec_driver_sql(driver_sql(conn, _INSERT_RATING_SQL), fresh)
-        if drop:
-            conn.exec_driver_sql(driver_sql(conn, _DROP_EMPTY_SQL), drop)
+                           for f, v in e.after.items() if e.before.get(f) != v)
+        rows.write(conn)
+
+    def _note_written_annotations(self, conn: Connection, edits: Sequence[AnnotationEdit],
+                                  ids: dict[Key, IdVersion], check: bool) -> None:
+        """For the annotations this client has seen: check (with ``check``) that nobody
+        changed them since, and remember what they hold once the edits commit."""
+        if not self._seen:
+            return
+        watched = [e for e in edits if self._seen_now(("a", e.key)) is not None]
+        if check and watched:
+            self._check_seen_annotations(conn, watched, ids)
+        for e in watched:
+            self._wrote_annotation(e, ids.get(e.key))
+
+    def _fresh_annotation_ids(self, conn: Connection, n: int) -> list[int]:
+        """Row ids for ``n`` new annotations."""
+        if n and self.is_pg:  # the sequence: writers never wait for each other
+            return [int(i) for i, in conn.execute(_NEW_IDS_PG, {"n": n})]
+        if n:
+            first = (conn.execute(select(func.max(t.video_annotation.c.id))).scalar() or 0) + 1
+            return list(range(first, first + n))
+        return []
 
     def _wrote_annotation(self, e: AnnotationEdit, row: IdVersion | None) -> None:
         """What this client knows of the annotation once the edit commits: the fields it
@@ -288,15 +325,28 @@ class AnnotationStore(StoreBase):
         if annotator_id is not None:
             cond.append(va.c.annotator_id == annotator_id)
         where = and_(True, *cond)
+        emotions: dict[int, dict[str, int]] = defaultdict(dict)
         with self._read() as conn:
-            rows = conn.execute(
-                select(va).where(where).order_by(va.c.video_id, va.c.annotator_id)).all()
-            emotions: dict[int, dict[str, int]] = defaultdict(dict)
-            q = select(er.c.annotation_id, er.c.emotion, er.c.value).join(
-                va, va.c.id == er.c.annotation_id
-            ).where(where)
-            for ann_id, emotion, value in conn.execute(q):
-                emotions[ann_id][emotion] = value
+            rows: Sequence[Row[Any]]
+            if cond:  # a few annotations: one query, a row for each of their ratings
+                joined: list[Row[Any]] = []
+                q = (select(va, er.c.emotion.label("rated"), er.c.value.label("rating"))
+                     .select_from(va.outerjoin(er, er.c.annotation_id == va.c.id))
+                     .where(where).order_by(va.c.video_id, va.c.annotator_id))
+                for r in conn.execute(q):
+                    if not joined or joined[-1].id != r.id:
+                        joined.append(r)
+                    if r.rated is not None:
+                        emotions[r.id][r.rated] = r.rating
+                rows = joined
+            else:
+                rows = conn.execute(
+                    select(va).where(where).order_by(va.c.video_id, va.c.annotator_id)).all()
+                q = select(er.c.annotation_id, er.c.emotion, er.c.value).join(
+                    va, va.c.id == er.c.annotation_id
+                ).where(where)
+                for ann_id, emotion, value in conn.execute(q):
+                    emotions[ann_id][emotion] = value
         found = [
             VideoAnnotation(
                 video_id=VideoId(r.video_id),

@@ -11,6 +11,7 @@ never saw (see ``repository.py``).
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -72,9 +73,10 @@ class StoreBase:
         #: Marks this client's edit-log lines (and notifications): whoever polls for
         #: changes skips their own.
         self.client = uuid.uuid4().hex[:8]
-        self._tx: Connection | None = None
+        #: The open write transaction and what it wrote, per thread: the application writes
+        #: on its background writer while its GUI thread reads on connections of its own.
+        self._here = threading.local()
         self._seen: dict[SeenKey, Seen] = {}
-        self._pending: dict[SeenKey, Seen | None] | None = None
         #: Why the project cannot be written (None: it can); every write is then refused
         #: before it starts.
         self.read_only: str | None = None
@@ -82,6 +84,22 @@ class StoreBase:
         self.last_write_failed = False
         #: Called after every committed write transaction (backups, journal checks).
         self.after_commit: list[Callable[[], None]] = []
+
+    @property
+    def _tx(self) -> Connection | None:
+        return getattr(self._here, "tx", None)
+
+    @_tx.setter
+    def _tx(self, conn: Connection | None) -> None:
+        self._here.tx = conn
+
+    @property
+    def _pending(self) -> dict[SeenKey, Seen | None] | None:
+        return getattr(self._here, "pending", None)
+
+    @_pending.setter
+    def _pending(self, pending: dict[SeenKey, Seen | None] | None) -> None:
+        self._here.pending = pending
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

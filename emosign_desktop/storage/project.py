@@ -397,6 +397,15 @@ def open_project(folder: str | Path, *, backups: bool = True) -> Project:
     :class:`ProjectDamagedError` naming the newest good backup.  With ``backups`` a project
     that can be written is backed up now and then (see ``backups.py``)."""
     folder = Path(folder)
+    path, server = _project_file(folder)
+    if server is not None:
+        return _open_on_server(folder, server)
+    return _open_sqlite(folder, path, backups=backups)
+
+
+def _project_file(folder: Path) -> tuple[Path, ServerSettings | None]:
+    """The project file in ``folder``, with the server settings it holds when it is not an
+    SQLite database; :class:`ProjectError` says why it is no project file."""
     path = folder / PROJECT_FILE
     if folder.is_dir() and not os.access(folder, os.R_OK | os.X_OK):
         check_readable(path)
@@ -408,31 +417,54 @@ def open_project(folder: str | Path, *, backups: bool = True) -> Project:
             magic = fh.read(16)
     except OSError as exc:
         raise ProjectError(f"{path}: cannot read the project file ({exc.strerror})") from None
-    server: ServerSettings | None = None
-    if magic != _SQLITE_MAGIC:
-        server = read_server_settings(path)
-        if server is None:
-            if not magic.strip(b"\0"):
-                _raise_damaged(path, ["the file is empty or its first page is gone"])
-            raise ProjectError(f"{path}: not an EmoSign project file (not an SQLite database, "
-                               "nor the settings of a project on a server)")
-    if server is not None:
-        engine = make_pg_engine(server)
-        try:
-            schema = _check_and_upgrade(engine, server.label, None)
-        except BaseException:
-            engine.dispose()
-            raise
-        return Project(folder, engine, schema, server)
+    if magic == _SQLITE_MAGIC:
+        return path, None
+    server = read_server_settings(path)
+    if server is None:
+        if not magic.strip(b"\0"):
+            _raise_damaged(path, ["the file is empty or its first page is gone"])
+        raise ProjectError(f"{path}: not an EmoSign project file (not an SQLite database, "
+                           "nor the settings of a project on a server)")
+    return path, server
+
+
+def _open_on_server(folder: Path, server: ServerSettings) -> Project:
+    """Open the project whose database is on the server ``server`` names."""
+    engine = make_pg_engine(server)
+    try:
+        schema = _check_and_upgrade(engine, server.label, None)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Project(folder, engine, schema, server)
+
+
+def _open_sqlite(folder: Path, path: Path, *, backups: bool) -> Project:
+    """Open the SQLite project file ``path``: read-only when it cannot be written, checked
+    now when small (in the background otherwise), and backed up with ``backups``."""
     read_only = unwritable_reason(path)
     engine = make_engine(path, read_only=read_only is not None)
     check_now = path.stat().st_size <= CHECK_WHILE_OPENING
+    schema = _checked_schema(engine, path, check_now=check_now, read_only=read_only)
+    project = Project(folder, engine, schema, read_only=read_only)
+    if not check_now:
+        project.check_in_background()
+    if backups:
+        project.start_backups()
+    return project
+
+
+def _checked_schema(engine: Engine, path: Path, *, check_now: bool,
+                    read_only: str | None) -> LabelSchema:
+    """The label schema of the SQLite file ``path``, after its integrity check (when
+    ``check_now``) and the upgrade of an older format.  On failure the engine is disposed;
+    a damaged file raises :class:`ProjectDamagedError` naming the newest good backup."""
     try:
         problems = _quick_check(engine) if check_now else []
         if problems:
             _raise_damaged(path, problems)
-        schema = _check_and_upgrade(engine, str(path), lambda fmt: _backup(path, fmt),
-                                    read_only=read_only)
+        return _check_and_upgrade(engine, str(path), lambda fmt: _backup(path, fmt),
+                                  read_only=read_only)
     except ProjectDamagedError as exc:
         engine.dispose()
         if exc.backup is None:
@@ -450,12 +482,6 @@ def open_project(folder: str | Path, *, backups: bool = True) -> Project:
     except BaseException:
         engine.dispose()
         raise
-    project = Project(folder, engine, schema, read_only=read_only)
-    if not check_now:
-        project.check_in_background()
-    if backups:
-        project.start_backups()
-    return project
 
 
 def _quick_check(engine: Engine) -> list[str]:

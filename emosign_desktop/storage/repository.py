@@ -30,7 +30,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from emosign_desktop.core.changes import EVERYTHING, Changes
 from emosign_desktop.core.changeset import ChangeSet, MetaEdit
 from emosign_desktop.core.errors import EmoSignError, StaleChangeError
-from emosign_desktop.core.model import AnnotatorId, VideoId
+from emosign_desktop.core.model import AnnotatorId, TierId, VideoId
+from emosign_desktop.core.project_settings import setting_changes
 from emosign_desktop.core.schema import LabelSchema, schema_from_dict
 from emosign_desktop.storage import tables as t
 from emosign_desktop.storage.activity import ActivityStore
@@ -51,7 +52,7 @@ _NOTIFY_KEYS = 400
 #: More edit-log lines than this since the last look: "everything changed".
 _POLL_LINES = 5000
 _FLAGS = {"t": "tiers", "v": "videos", "n": "annotators", "m": "merges", "p": "predictions",
-          "P": "project"}
+          "g": "gold", "b": "blind", "d": "detector_settings", "S": "signers", "P": "project"}
 
 
 class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore, PredictionStore,
@@ -134,6 +135,8 @@ class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore, Predicti
             ch = cs.changes()
             payload["a"] = [[v, a] for v, a in ch.annotations]
             payload["s"] = sorted(ch.segments_of)
+            payload["T"] = sorted(ch.segment_tiers)
+            payload["r"] = sorted(ch.rejections_of)
             payload["f"] = "".join(k for k, name in _FLAGS.items() if getattr(ch, name))
         conn.execute(select(func.pg_notify(CHANNEL, json.dumps(payload, separators=(",", ":")))))
 
@@ -201,6 +204,8 @@ class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore, Predicti
             found |= Changes(
                 annotations=frozenset((VideoId(v), AnnotatorId(a)) for v, a in data.get("a", [])),
                 segments_of=frozenset(VideoId(v) for v in data.get("s", [])),
+                segment_tiers=frozenset(TierId(i) for i in data.get("T", [])),
+                rejections_of=frozenset(VideoId(v) for v in data.get("r", [])),
                 **{name: k in data.get("f", "") for k, name in _FLAGS.items()})
         return found or None
 
@@ -211,7 +216,7 @@ class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore, Predicti
             if top <= self._log_mark:
                 return None
             rows = conn.execute(
-                select(el.c.target, el.c.video_id, el.c.annotator_id)
+                select(el.c.target, el.c.field, el.c.video_id, el.c.annotator_id)
                 .where(el.c.id > self._log_mark, el.c.id <= top,
                        or_(el.c.client.is_(None), el.c.client != self.client))
                 .limit(_POLL_LINES + 1)).all()
@@ -221,17 +226,21 @@ class Repository(VideoStore, AnnotationStore, SegmentStore, MergeStore, Predicti
         annotations: set[tuple[VideoId, AnnotatorId]] = set()
         segments: set[VideoId] = set()
         flags: set[str] = set()
-        for target, video_id, annotator_id in rows:
+        settings = Changes()
+        for target, name, video_id, annotator_id in rows:
             if target == "annotation" and video_id is not None and annotator_id is not None:
                 annotations.add((VideoId(video_id), AnnotatorId(annotator_id)))
             elif target == "segment" and video_id is not None:
                 segments.add(VideoId(video_id))
             elif target in ("tier", "video", "annotator"):
                 flags.add({"tier": "tiers", "video": "videos", "annotator": "annotators"}[target])
-            else:  # a setting, or a bulk operation: what it changed is not listed
+            elif target == "project":  # a setting: gold, blind mode... (or everything)
+                settings |= setting_changes(str(name))
+            else:  # a bulk operation: what it changed is not listed
                 return EVERYTHING
-        found = Changes(annotations=frozenset(annotations), segments_of=frozenset(segments),
-                        **{name: True for name in flags})
+        found = settings | Changes(annotations=frozenset(annotations),
+                                   segments_of=frozenset(segments), tiers="tiers" in flags,
+                                   videos="videos" in flags, annotators="annotators" in flags)
         return found or None
 
     def _verify_meta(self, conn: Connection, edits: Sequence[MetaEdit]) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from emosign_desktop.core.errors import (
     EmoSignError,
@@ -19,18 +19,15 @@ from emosign_desktop.core.errors import (
     ProjectDamagedError,
     StaleChangeError,
 )
+from emosign_desktop.core.model import Video
+from emosign_desktop.services.background import checkpoint
+from emosign_desktop.services.session import Session
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.messages import error_text, show_error
+from emosign_desktop.ui.writing import tell, write
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All (*)"
 T = TypeVar("T")
-
-
-def tell(parent: QWidget, text: str) -> None:
-    """Show a result in the window's status bar (for ten seconds)."""
-    window = parent.window()
-    if isinstance(window, QMainWindow):
-        window.statusBar().showMessage(text, 10000)
 
 
 def attempt(parent: QWidget, failure: str, work: Callable[[], T]) -> T | None:
@@ -159,37 +156,52 @@ def add_videos(parent: QWidget, workspace: Workspace, files: list[str] | None = 
     frames that decode, and said so."""
     from emosign_desktop.core.errors import DuplicateMediaError
     from emosign_desktop.services.videos import add_videos as add
-    from emosign_desktop.services.videos import media_warnings
 
     if files is None:
         files, _ = QFileDialog.getOpenFileNames(parent, "Add videos", "", VIDEO_FILTER)
     if not files:
         return
-    left_out: list[str] = []
-    try:
-        try:
-            added = add(workspace.writer, files)
-        except DuplicateMediaError as exc:
-            same = [f"{Path(f).name}: same content as {name}" for f, name in exc.duplicates]
-            dupes = {str(Path(f)) for f, _name in exc.duplicates}
-            others = [f for f in files if str(Path(f)) not in dupes]
-            one = len(exc.duplicates) == 1
-            no = (f"No adds the other {len(others)} file{'s' * (len(others) != 1)} without "
-                  f"{'it' if one else 'them'}." if others else "No adds nothing.")
-            answer = QMessageBox.question(
-                parent, "Same video again?",
-                "\n".join(same) + f"\n\nAdd {'it' if one else 'them'} as another video "
-                f"anyway? {no}",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No)
-            if answer == QMessageBox.StandardButton.Yes:
-                added = add(workspace.writer, files, allow_duplicate=True)
-            else:
-                left_out = same
-                added = add(workspace.writer, others) if others else []
-    except EmoSignError as exc:
-        show_error(parent, "Cannot add videos: nothing was added", exc)
-        return
+    failure = "Cannot add videos: nothing was added"
+
+    def run(session: Session, chosen: list[str], allow_duplicate: bool = False
+            ) -> list[Video]:
+        return add(session, chosen, allow_duplicate=allow_duplicate,
+                   progress=lambda i, n: checkpoint(i, n, f"reading video {i + 1} of {n}"))
+
+    def ask(exc: BaseException) -> bool:
+        """Files already in the project: add them anyway, or the others only?"""
+        if not isinstance(exc, DuplicateMediaError):
+            return False
+        same = [f"{Path(f).name}: same content as {name}" for f, name in exc.duplicates]
+        dupes = {str(Path(f)) for f, _name in exc.duplicates}
+        others = [f for f in files if str(Path(f)) not in dupes]
+        one = len(exc.duplicates) == 1
+        no = (f"No adds the other {len(others)} file{'s' * (len(others) != 1)} without "
+              f"{'it' if one else 'them'}." if others else "No adds nothing.")
+        answer = QMessageBox.question(
+            parent, "Same video again?",
+            "\n".join(same) + f"\n\nAdd {'it' if one else 'them'} as another video "
+            f"anyway? {no}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            write(parent, workspace, lambda s: run(s, files, True), failure=failure,
+                  done=lambda added: _tell_added(parent, added, []), long="Adding videos")
+        elif others:
+            write(parent, workspace, lambda s: run(s, others), failure=failure,
+                  done=lambda added: _tell_added(parent, added, same), long="Adding videos")
+        else:
+            _tell_added(parent, [], same)
+        return True
+
+    write(parent, workspace, lambda s: run(s, files), failure=failure, failed=ask,
+          done=lambda added: _tell_added(parent, added, []), long="Adding videos")
+
+
+def _tell_added(parent: QWidget, added: list[Video], left_out: list[str]) -> None:
+    """Say what was added, what was left out, and which files are cut short."""
+    from emosign_desktop.services.videos import media_warnings
+
     if left_out and not added:  # the user's "No" to the only files given
         tell(parent, "nothing was added")
         return
@@ -213,10 +225,14 @@ def relink(parent: QWidget, workspace: Workspace) -> None:
     folder = QFileDialog.getExistingDirectory(parent, "Find missing media in folder")
     if not folder:
         return
-    found = relink_missing(workspace.writer, folder)
-    QMessageBox.information(parent, "Relink media",
-                            f"Found {len(found)} missing media files by their content"
-                            + (": " + ", ".join(v.name for v in found) if found else "."))
+    def found(videos: list[Video]) -> None:
+        QMessageBox.information(parent, "Relink media",
+                                f"Found {len(videos)} missing media files by their content"
+                                + (": " + ", ".join(v.name for v in videos) if videos else "."))
+
+    write(parent, workspace, lambda s: relink_missing(s, folder), done=found,
+          failure="Cannot relink: nothing was changed", long="Looking for missing media",
+          cancel=False)
 
 
 _NEW_CONTENT = ("Its frame count, rate and size are read from the file and stored; the labels "
@@ -226,7 +242,7 @@ _NEW_CONTENT = ("Its frame count, rate and size are read from the file and store
 def relink_video_file(parent: QWidget, workspace: Workspace, file: str | None = None) -> None:
     """Link the current video to a file the user chooses (moved or renamed): linked when its
     content is the video's; other content only after the user accepts it as new content."""
-    from emosign_desktop.services.relinking import DifferentMediaError, relink_video
+    from emosign_desktop.services.relinking import DifferentMediaError, Relinked, relink_video
 
     video = workspace.video
     if video is None:
@@ -235,20 +251,27 @@ def relink_video_file(parent: QWidget, workspace: Workspace, file: str | None = 
     file = file or open_file(parent, f"Relink {video.name}: choose its file", VIDEO_FILTER)
     if not file:
         return
-    try:
-        try:
-            done = relink_video(workspace.writer, video.name, file)
-        except DifferentMediaError as exc:
-            if not confirm(parent, "Another file's content",
-                           f"{exc}.\n\nUse {Path(file).name} as the new content of "
-                           f"{video.name} (the same recording, re-encoded)? {_NEW_CONTENT}"):
-                tell(parent, "nothing was relinked")
-                return
-            done = relink_video(workspace.writer, video.name, file, accept_changed=True)
-    except EmoSignError as exc:
-        show_error(parent, "Cannot relink: nothing was changed", exc)
-        return
-    _tell_relinked(parent, done.lines(), bool(done.past_end))
+    chosen = file
+    failure = "Cannot relink: nothing was changed"
+
+    def linked(done: Relinked) -> None:
+        _tell_relinked(parent, done.lines(), bool(done.past_end))
+
+    def ask(exc: BaseException) -> bool:
+        if not isinstance(exc, DifferentMediaError):
+            return False
+        if confirm(parent, "Another file's content",
+                   f"{exc}.\n\nUse {Path(chosen).name} as the new content of "
+                   f"{video.name} (the same recording, re-encoded)? {_NEW_CONTENT}"):
+            write(parent, workspace, lambda s: relink_video(s, video.name, chosen,
+                                                          accept_changed=True),
+                  done=linked, failure=failure)
+        else:
+            tell(parent, "nothing was relinked")
+        return True
+
+    write(parent, workspace, lambda s: relink_video(s, video.name, chosen), done=linked,
+          failed=ask, failure=failure)
 
 
 def accept_changed_file(parent: QWidget, workspace: Workspace) -> None:
@@ -269,10 +292,9 @@ def accept_changed_file(parent: QWidget, workspace: Workspace) -> None:
                    f"{check.reason}.\n\nAccept it as the new content of {video.name} (the "
                    f"same recording, re-encoded)? {_NEW_CONTENT}"):
         return
-    done = attempt(parent, "Cannot accept the file: nothing was changed",
-                   lambda: accept_changed_media(workspace.writer, video))
-    if done is not None:
-        _tell_relinked(parent, done.lines(), bool(done.past_end))
+    write(parent, workspace, lambda s: accept_changed_media(s, video),
+          failure="Cannot accept the file: nothing was changed",
+          done=lambda done: _tell_relinked(parent, done.lines(), bool(done.past_end)))
 
 
 def _tell_relinked(parent: QWidget, lines: list[str], warn: bool) -> None:
@@ -286,10 +308,11 @@ def import_csv(parent: QWidget, workspace: Workspace) -> None:
     from emosign_desktop.services.csv_exchange import import_released
 
     file = open_file(parent, "Import EmoSign CSV", "CSV (*.csv)")
-    summary = file and attempt(parent, IMPORT_FAILED,
-                               lambda: import_released(workspace.writer, file))
-    if file and summary:
-        tell(parent, f"{Path(file).name}: {summary}")
+    if not file:
+        return
+    write(parent, workspace, lambda s: import_released(s, file), failure=IMPORT_FAILED,
+          done=lambda summary: tell(parent, f"{Path(file).name}: {summary}"),
+          long=f"Importing {Path(file).name}")
 
 
 def export_csv(parent: QWidget, workspace: Workspace) -> None:
@@ -308,20 +331,20 @@ def import_elan(parent: QWidget, workspace: Workspace) -> None:
     file = open_file(parent, "Import ELAN file", "ELAN (*.eaf)")
     if not file:
         return
-    try:
-        try:
-            result = import_eaf(workspace.writer, file)
-        except EmoSignError as exc:
-            video = workspace.video
-            if "give --video" not in str(exc) or video is None:
-                raise
-            if not confirm(parent, "Which video?", f"{exc}\n\nImport it onto {video.name}?"):
-                return
-            result = import_eaf(workspace.writer, file, video=video.name)
-    except EmoSignError as exc:
-        show_error(parent, IMPORT_FAILED, exc)
-        return
-    tell(parent, str(result))
+    def which_video(exc: BaseException) -> bool:
+        video = workspace.video
+        if not isinstance(exc, EmoSignError) or "give --video" not in str(exc) \
+                or video is None:
+            return False
+        if confirm(parent, "Which video?", f"{exc}\n\nImport it onto {video.name}?"):
+            write(parent, workspace, lambda s: import_eaf(s, file, video=video.name),
+                  failure=IMPORT_FAILED, done=lambda result: tell(parent, str(result)),
+                  long=f"Importing {Path(file).name}", cancel=False)
+        return True
+
+    write(parent, workspace, lambda s: import_eaf(s, file), failure=IMPORT_FAILED,
+          failed=which_video, done=lambda result: tell(parent, str(result)),
+          long=f"Importing {Path(file).name}", cancel=False)
 
 
 def export_elan(parent: QWidget, workspace: Workspace) -> None:
@@ -342,9 +365,12 @@ def import_signstream(parent: QWidget, workspace: Workspace) -> None:
     from emosign_desktop.services.signstream import import_signstream as run
 
     file = open_file(parent, "Import SignStream file", "SignStream XML (*.xml)")
-    result = file and attempt(parent, IMPORT_FAILED, lambda: run(workspace.writer, file))
-    if result:
-        QMessageBox.information(parent, "SignStream import", "\n".join(result.lines()))
+    if not file:
+        return
+    write(parent, workspace, lambda s: run(s, file), failure=IMPORT_FAILED,
+          done=lambda result: QMessageBox.information(parent, "SignStream import",
+                                                      "\n".join(result.lines())),
+          long=f"Importing {Path(file).name}", cancel=False)
 
 
 def export_segments(parent: QWidget, workspace: Workspace) -> None:
@@ -383,10 +409,11 @@ def merge_packs(parent: QWidget, workspace: Workspace) -> None:
                                             "Packs (*.json);;All (*)")
     if not files:
         return
-    summaries = attempt(parent, "Merge failed: nothing was changed",
-                        lambda: merge_pack_files(workspace.writer, files))
-    if summaries is not None:
-        QMessageBox.information(parent, "Packs merged", "\n".join(str(s) for s in summaries))
+    write(parent, workspace, lambda s: merge_pack_files(s, files),
+          failure="Merge failed: nothing was changed",
+          done=lambda summaries: QMessageBox.information(
+              parent, "Packs merged", "\n".join(str(s) for s in summaries)),
+          long=f"Merging {len(files)} pack{'s' * (len(files) != 1)}")
 
 
 def show_conflicts(parent: QWidget, workspace: Workspace) -> None:
@@ -397,18 +424,24 @@ def show_conflicts(parent: QWidget, workspace: Workspace) -> None:
 
 # -- undo -----------------------------------------------------------------------------------------
 def undo(parent: QWidget, workspace: Workspace) -> None:
-    """Undo the newest step; a step whose target changed since is refused, and said so."""
-    try:
-        workspace.undo()
-    except StaleChangeError as exc:
-        show_error(parent, "Cannot undo", f"{exc}\n\nThis step was removed from the Edit menu.")
+    """Undo the newest step (on the background writer, after the writes asked for before);
+    a step whose target changed since is refused, and said so."""
+    if workspace.has_project:
+        write(parent, workspace, lambda _s: workspace.undo(),
+              failed=lambda exc: _stale(parent, "undo", exc))
 
 
 def redo(parent: QWidget, workspace: Workspace) -> None:
-    try:
-        workspace.redo()
-    except StaleChangeError as exc:
-        show_error(parent, "Cannot redo", f"{exc}\n\nThis step was removed from the Edit menu.")
+    if workspace.has_project:
+        write(parent, workspace, lambda _s: workspace.redo(),
+              failed=lambda exc: _stale(parent, "redo", exc))
+
+
+def _stale(parent: QWidget, what: str, exc: BaseException) -> bool:
+    if not isinstance(exc, StaleChangeError):
+        return False
+    show_error(parent, f"Cannot {what}", f"{exc}\n\nThis step was removed from the Edit menu.")
+    return True
 
 
 def edit_tiers(parent: QWidget, workspace: Workspace) -> None:

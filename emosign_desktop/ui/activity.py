@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from emosign_desktop.core.activity import ActivityClock
 from emosign_desktop.core.model import VideoId
 from emosign_desktop.services.activity import record_active_time
+from emosign_desktop.services.session import Session
 from emosign_desktop.services.workspace import Workspace
 
 #: How often the gathered seconds are stored (a crash loses at most this much).
@@ -59,7 +60,7 @@ class ActivityRecorder(QObject):
         """The application is (not) the one the person is using."""
         self.clock.set_active(active)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT:
             self.clock.input()
         return False
@@ -71,15 +72,14 @@ class ActivityRecorder(QObject):
         ws = self.workspace
         if ws.session is None:
             return
+        times = []
         for key, seconds in gathered.items():
             assert isinstance(key, tuple)
             folder, video_id, annotator = key
             if folder == str(ws.folder):
-                # a measurement must never break the window (e.g. the server is away: the
-                # edit path reports that, not this)
-                with contextlib.suppress(Exception):
-                    record_active_time(ws.session, VideoId(int(video_id)), str(annotator),
-                                       seconds)
+                times.append((VideoId(int(video_id)), str(annotator), seconds))
+        if times:  # stored on the background writer, in turn with the edits
+            ws.submit(lambda session: _record(session, times), on_error=lambda _exc: None)
 
     def close(self) -> None:
         """Store what is left (the window is closing)."""
@@ -89,3 +89,11 @@ class ActivityRecorder(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+
+def _record(session: Session, times: list[tuple[VideoId, str, float]]) -> None:
+    """Add each annotator's active seconds on a video; a measurement never breaks the window
+    (the server is away: the edit path reports that, not this)."""
+    for video_id, annotator, seconds in times:
+        with contextlib.suppress(Exception):
+            record_active_time(session, video_id, annotator, seconds)

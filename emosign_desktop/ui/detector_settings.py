@@ -22,7 +22,7 @@ from emosign_desktop.analysis.proposals import DETECTORS
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.services.proposing import detector_settings, set_detector_settings
 from emosign_desktop.services.workspace import Workspace
-from emosign_desktop.ui.actions import attempt
+from emosign_desktop.ui.writing import write
 
 #: The fields of a detector the dialog changes: (setting, column title, what it means).
 FIELDS = (
@@ -99,7 +99,6 @@ class DetectorSettingsDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
-        self.changes = 0  # steps written (tests count them)
         workspace.on_changes(self._on_changes)
         self.load()
 
@@ -148,11 +147,12 @@ class DetectorSettingsDialog(QDialog):
         now = detector_settings(ws.session)[detector]
         if all(getattr(now, k) == v for k, v in values.items()):
             return
-        if attempt(self, "Cannot change the detector",
-                   lambda: set_detector_settings(ws.writer, detector, **values)) is not None:
-            self.changes += 1
-        self.load()  # what the project holds now (the old value after a refusal)
+        write(self, ws, lambda s: set_detector_settings(s, detector, **values),
+              initiator=self, failure="Cannot change the detector",
+              failed=lambda _exc: self.load())  # refused: what the project holds
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.project and self.isVisible():
+        if changes.initiator is self:
+            return  # its own change: the fields show it already
+        if (changes.project or changes.detector_settings) and self.isVisible():
             self.load()

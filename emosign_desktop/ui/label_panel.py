@@ -8,6 +8,7 @@ annotator, and refreshes itself when an operation changed that annotation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from PySide6.QtCore import QEvent, QMargins, QObject, Qt, QTimer, Signal
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -40,8 +42,10 @@ from emosign_desktop.core.schema import (
     SKIP_REASON,
     LabelSchema,
 )
+from emosign_desktop.services.session import Session
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.fitting import AtLeastItsHint, ElidedLabel, shrinkable
+from emosign_desktop.ui.writing import write
 
 CUE_SAVE_DELAY_MS = 600
 
@@ -49,7 +53,7 @@ CUE_SAVE_DELAY_MS = 600
 class _DigitKeys(QObject):
     """On an emotion row, keys 0..9 pick the value of that number."""
 
-    def __init__(self, choose) -> None:
+    def __init__(self, choose: Callable[[int], object]) -> None:
         super().__init__()
         self.choose = choose
 
@@ -65,12 +69,12 @@ class LabelPanel(QWidget):
     """Sentiment, emotions, confidences, cue text, skip, and Done."""
 
     done_requested = Signal()
+    _read_while_writing = False  # the last read may have missed edits still being written
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.schema: LabelSchema | None = None
-        self.refreshes = 0  # tests count them
         self._bound: tuple[VideoId | None, str] = (None, "")  # whose labels are shown
         self.groups: dict[str, QButtonGroup] = {}
         self._filters: list[_DigitKeys] = []
@@ -137,9 +141,9 @@ class LabelPanel(QWidget):
             cells = QHBoxLayout(row)
             cells.setContentsMargins(0, 0, 0, 0)
             group = self._radio_group(e.key, [(v, str(v)) for v in scale.values], cells, row,
-                                      tooltip=lambda v, n=e.display_name: f"{n}: {scale.word(v)}")
+                                      tooltip=lambda v, n=e.display_name: f"{n}: {scale.word(v)}")  # type: ignore[misc]
             self.groups[e.key] = group
-            keys = _DigitKeys(lambda n, k=e.key: self._choose(k, n))
+            keys = _DigitKeys(lambda n, k=e.key: self._choose(k, n))  # type: ignore[misc]
             self._filters.append(keys)
             for b in group.buttons():
                 b.installEventFilter(keys)
@@ -174,8 +178,9 @@ class LabelPanel(QWidget):
         self.scroll_area.setWidget(self.body)  # deletes the old body
         self.body.show()  # now, so that sizes are known at once
 
-    def _radio_group(self, field: str, choices: list[tuple[int, str]], layout, parent,
-                     tooltip=None) -> QButtonGroup:
+    def _radio_group(self, field: str, choices: list[tuple[int, str]], layout: QLayout,
+                     parent: QWidget,
+                     tooltip: Callable[[int], str] | None = None) -> QButtonGroup:
         group = QButtonGroup(parent)
         group.setExclusive(True)
         for value, text in choices:
@@ -221,6 +226,8 @@ class LabelPanel(QWidget):
         ws = self.workspace
         if changes.project:
             self.rebind()
+        elif changes.initiator is self and not self._read_while_writing:
+            return  # its own edit: the controls show it already
         elif ws.video is not None and any(v == ws.video.id for v, _ in changes.annotations):
             self.refresh()
 
@@ -228,9 +235,10 @@ class LabelPanel(QWidget):
         """Show what the project holds for the bound video and annotator."""
         if self.schema is None:
             return
-        self.refreshes += 1
         ws = self.workspace
         video = ws.video
+        # a read while edits wait to be written may miss them: their announcements read again
+        self._read_while_writing = ws.background.busy
         ann = (ws.queries.annotation(video.id, ws.annotator)
                if video is not None and self._ready() else None)
         for field, group in self.groups.items():
@@ -264,7 +272,13 @@ class LabelPanel(QWidget):
         if self._ready():
             video = self.workspace.video
             assert video is not None
-            self.workspace.editing.set_label(video.id, self.workspace.annotator, field, value)
+            annotator = self.workspace.annotator
+            self._write(lambda s: s.editing.set_label(video.id, annotator, field, value))
+
+    def _write(self, work: Callable[[Session], object]) -> None:
+        """Run an edit on the background writer; refused, the panel shows what is stored."""
+        write(self, self.workspace, work, initiator=self,
+              failed=lambda _exc: self.refresh() if self.workspace.has_project else None)
 
     def _choose(self, field: str, value: int) -> bool:
         group = self.groups[field]
@@ -285,7 +299,7 @@ class LabelPanel(QWidget):
         ann = ws.queries.annotation(video_id, annotator)
         text = self.cues.toPlainText()
         if text != (ann.cues if ann else ""):
-            ws.editing.set_label(video_id, annotator, CUES, text)
+            self._write(lambda s: s.editing.set_label(video_id, annotator, CUES, text))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.cues and event.type() == QEvent.Type.FocusOut:
@@ -295,8 +309,8 @@ class LabelPanel(QWidget):
     def _on_skip(self, on: bool) -> None:
         video = self.workspace.video
         if self._ready() and video is not None:
-            self.workspace.editing.set_skipped(video.id, self.workspace.annotator, on,
-                                               self.skip_reason.text())
+            annotator, reason = self.workspace.annotator, self.skip_reason.text()
+            self._write(lambda s: s.editing.set_skipped(video.id, annotator, on, reason))
         self.skip_reason.setEnabled(on)
 
     def _on_skip_reason(self) -> None:

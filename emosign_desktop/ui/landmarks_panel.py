@@ -1,6 +1,7 @@
 """The landmarks tab: what to draw on the video, the signal plot (with proposed cue spans
 when someone asks for them: ``ui.proposals``), and extraction with a progress bar for a
-video that has no landmarks yet."""
+video that has no landmarks yet.  It follows the review session it receives (the video's
+media and the playhead); whoever shows the video draws its :attr:`LandmarksPanel.overlay`."""
 
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from emosign_desktop.core.model import Segment
 from emosign_desktop.landmarks.track import LandmarkTrack, load_cached
+from emosign_desktop.services.review_session import ReviewSession
 from emosign_desktop.ui.fitting import FlowLayout
 from emosign_desktop.ui.player.overlay import PART_NAMES, LandmarkOverlay
-from emosign_desktop.ui.player.player_widget import PlayerWidget
 from emosign_desktop.ui.proposed_span import ProposedSpan
 
 if TYPE_CHECKING:
@@ -93,15 +94,16 @@ def duration_text(seconds: float) -> str:
 
 class LandmarksPanel(QWidget):
     """Overlay switches, signals plot, and an Extract button.  ``landmarks_ready`` carries
-    the fingerprint of a video whose extraction has just finished."""
+    the fingerprint of a video whose extraction has just finished; ``overlay_changed`` says
+    the overlay draws something else now (the view showing it repaints)."""
 
     landmarks_ready = Signal(str)
+    overlay_changed = Signal()
 
-    def __init__(self, player: PlayerWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, review: ReviewSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.player = player
+        self.review = review
         self.overlay = LandmarkOverlay()
-        player.view.overlays.append(self.overlay)
         self.toggles = {}
         controls = QWidget()  # wraps onto more lines rather than widen the window
         row = FlowLayout(controls)
@@ -123,7 +125,8 @@ class LandmarksPanel(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.addWidget(controls)
-        self._video: tuple[Path, str, list[Segment], int] | None = None
+        self._segments: list[Segment] = []  # shown on the plot
+        self._frame_count = 1
         self._job: _Extraction | None = None
         self.progress_dialog: QProgressDialog | None = None
         self._first_frame: tuple[int, float] | None = None  # (frame, time) of this run
@@ -153,21 +156,26 @@ class LandmarksPanel(QWidget):
 
     def _toggle(self, key: str, on: bool) -> None:
         self.overlay.parts[key] = on
-        self.player.view.update()
+        self.overlay_changed.emit()
 
-    def show_video(self, path: Path | None, fingerprint: str | None,
-                   segments: list[Segment], frame_count: int) -> None:
-        """Load the cached landmarks of a video (if any) into the overlay and the plot."""
-        self._video = (path, fingerprint, segments, frame_count) if path and fingerprint \
-            else None
+    def _media(self) -> tuple[Path, str] | None:
+        """The file and fingerprint of the video under review, when it is shown."""
+        media = self.review.media
+        if media.playable and media.path is not None and media.fingerprint:
+            return media.path, media.fingerprint
+        return None
+
+    def show_video(self, segments: list[Segment], frame_count: int) -> None:
+        """Load the cached landmarks of the video under review (if any) into the overlay
+        and the plot, with its ``segments`` over ``frame_count`` frames."""
+        self._segments, self._frame_count = segments, frame_count
+        fingerprint = self.review.media.fingerprint
         track = load_cached(fingerprint) if fingerprint else None
         self._show_track(track, segments, frame_count)
 
-    def set_segments(self, segments: list[Segment], frame_count: int) -> None:
+    def set_segments(self, segments: list[Segment]) -> None:
         """New segment spans for the plot (the landmarks and signals stay)."""
-        if self._video is not None:
-            path, fingerprint, _old, frames = self._video
-            self._video = (path, fingerprint, segments, frames)
+        self._segments = segments
         if self.plot is not None:
             self.plot.set_segments(segments)
 
@@ -176,20 +184,21 @@ class LandmarksPanel(QWidget):
         from emosign_desktop.landmarks.signals import compute_signals
 
         self.overlay.track = track
-        self.player.view.update()
-        self.extract_button.setVisible(track is None and self._video is not None)
+        self.overlay_changed.emit()
+        media = self._media()
+        self.extract_button.setVisible(track is None and media is not None)
         if track is None:
-            running = self._job is not None and self._video is not None \
-                and self._job.fingerprint == self._video[1]
+            running = self._job is not None and media is not None \
+                and self._job.fingerprint == media[1]
             self._say("Extracting landmarks…" if running
-                      else "No landmarks yet for this video." if self._video else "No media.")
+                      else "No landmarks yet for this video." if media else "No media.")
         else:
             self._say(f"Landmarks: face in {int(track.present('face').sum())} of "
                       f"{track.frame_count} frames")
         if self.plot is None:
             from emosign_desktop.ui.plots.signal_plot import SignalPlotWidget
 
-            self.plot = SignalPlotWidget(self.player.playhead)
+            self.plot = SignalPlotWidget(self.review.playhead)
             self.plot.on_proposal_edit = self._proposal_edited
             self.plot.set_proposals(self._proposals)
             if self._side is not None:
@@ -201,9 +210,10 @@ class LandmarksPanel(QWidget):
         """Extract this video's landmarks in a background thread.  A progress dialog shows
         at once (busy while MediaPipe loads), then frames done of all, frames per second
         and the time left; *Stop* keeps what was done, and extracting again resumes there."""
-        if self._video is None or self._job is not None:
+        media = self._media()
+        if media is None or self._job is not None:
             return
-        path, fingerprint, _segments, _frames = self._video
+        path, fingerprint = media
         if self.progress_dialog is not None:
             self.progress_dialog.deleteLater()
         dialog = QProgressDialog(self)
@@ -263,15 +273,15 @@ class LandmarksPanel(QWidget):
             dialog.canceled.disconnect(self.stop)  # closing a progress dialog "cancels" it
             dialog.hide()
         self.extract_button.setEnabled(True)
-        if job is None or self._video is None or self._video[1] != job.fingerprint:
+        media = self._media()
+        if job is None or media is None or media[1] != job.fingerprint:
             return  # another video is shown now; its landmarks show when it is chosen
         if job.stopped_at is not None:
             done, total = job.stopped_at
             self._say(f"Stopped at frame {done:,} of {total:,}; extracting again resumes "
                       "from there.")
         elif job.track is not None:
-            _path, _fp, segments, frames = self._video
-            self._show_track(job.track, segments, frames)
+            self._show_track(job.track, self._segments, self._frame_count)
             self.landmarks_ready.emit(job.fingerprint)
 
     def _say(self, text: str) -> None:

@@ -38,6 +38,7 @@ from emosign_desktop.ui.appearance import (
     ShortcutsDialog,
     apply_appearance,
 )
+from emosign_desktop.ui.connections import release
 from emosign_desktop.ui.fitting import scrolling
 from emosign_desktop.ui.label_panel import LabelPanel
 from emosign_desktop.ui.menus import add_action, build_project_menus
@@ -48,6 +49,7 @@ from emosign_desktop.ui.tier_editor import TierEditor
 from emosign_desktop.ui.video_details import VideoDetailsPanel
 from emosign_desktop.ui.video_list import VideoListPanel
 from emosign_desktop.ui.welcome import install_welcome
+from emosign_desktop.ui.writing import deliver_on_gui_thread, write
 
 if TYPE_CHECKING:
     from emosign_desktop.ui.review.agreement_panel import AgreementPanel
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or UserSettings.load()
         self.workspace = workspace or Workspace(self.settings.annotator)
         ws = self.workspace
+        deliver_on_gui_thread(ws)  # writes run on the background writer, shown here
         self.videos = VideoListPanel(ws)
         self.details = VideoDetailsPanel(ws)
         self.read_only_banner = QLabel()
@@ -102,14 +105,14 @@ class MainWindow(QMainWindow):
         messages.stored_check = ws.stored_check
         self.labels = LabelPanel(ws)
         self.labels.done_requested.connect(self.next_video)
-        player = self.details.player
-        self.tier_editor = TierEditor(ws, player.playhead)
+        playhead = ws.review.playhead  # the review session's: one current frame
+        self.tier_editor = TierEditor(ws, playhead)
         self.details.tabs.insertTab(0, scrolling(self.tier_editor), "&Tiers")
         self.details.tabs.setCurrentIndex(0)
-        self.tier_editor.region_mode.connect(player.view.set_region_mode)
-        player.view.region_drawn.connect(
+        self.tier_editor.region_mode.connect(self.details.set_region_mode)
+        self.details.region_drawn.connect(
             lambda x, y, w, h: self.tier_editor.set_region(Region(x, y, w, h)))
-        player.playhead.subscribe(lambda _e: self._save_timer.start())
+        playhead.changed.connect(lambda _e: self._save_timer.start())
         self.agreement_dock: QDockWidget | None = None
         self.agreement: AgreementPanel | None = None
         self.model_review: ModelReviewPanel | None = None
@@ -190,7 +193,8 @@ class MainWindow(QMainWindow):
         for action in (self.agreement_action, self.models_action, self.blind_action):
             m.needs_project.append(action)
             action.setEnabled(self.workspace.has_project)
-        self.workspace.on_changes(lambda _c: self._show_blind_mode())
+        self.workspace.on_changes(
+            lambda c: self._show_blind_mode() if c.blind or c.project else None)
         view = self.menuBar().addMenu("&View")
         add_action(self, view, "&Find Video", self.videos.filter.setFocus,
                    QKeySequence.StandardKey.Find)
@@ -335,10 +339,13 @@ class MainWindow(QMainWindow):
 
     def toggle_blind_mode(self) -> None:
         """Turn the project's blind mode on or off (one undoable step)."""
-        if self.workspace.has_project:
-            actions.attempt(self, "Cannot change blind mode",
-                            lambda: self.workspace.set_blind_mode(self.blind_action.isChecked()))
-        self._show_blind_mode()
+        if not self.workspace.has_project:
+            self._show_blind_mode()
+            return
+        on, ws = self.blind_action.isChecked(), self.workspace
+        write(self, ws, lambda _s: ws.set_blind_mode(on), initiator=self,
+              failure="Cannot change blind mode",
+              failed=lambda _exc: self._show_blind_mode())  # refused: as the project holds
 
     def toggle_reviewer(self) -> None:
         """This person reviews: blind mode hides nothing from them (their own setting)."""
@@ -382,7 +389,7 @@ class MainWindow(QMainWindow):
                 self.videos.select_next()
             video = self.workspace.video
             if place and video is not None and video.name == place[0]:
-                self.details.player.playhead.seek(place[1])
+                self.workspace.review.playhead.seek(place[1])
             self.videos.table.setFocus()
             if not self.settings.window_state:
                 QTimer.singleShot(0, self.balance_docks)
@@ -415,7 +422,7 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         if ws.folder is not None and ws.video is not None:
             self.settings.remember_position(ws.folder, ws.video.name,
-                                            self.details.player.playhead.current)
+                                            ws.review.playhead.current)
             self.settings.save()
 
     # -- drag and drop ---------------------------------------------------------------------
@@ -442,4 +449,6 @@ class MainWindow(QMainWindow):
             self.workspace.close()  # the label panel saves cue text still being typed first
         except EmoSignError as exc:  # the project's server went away: closed all the same
             show_error(self, "Closing the project", exc)
+        self.workspace.background.close()  # every write asked for has landed: its thread ends
+        release(self, self.workspace.signals())  # its panels follow the workspace no more
         super().closeEvent(event)

@@ -71,7 +71,7 @@ class MediaChecker(QObject):
     def start(self) -> None:
         """Check every video's file again, a part at a time."""
         ws = self.workspace
-        self.scan = MediaScan(ws.queries.session) if ws.has_project else None
+        self.scan = ws.queries.media_scan() if ws.has_project else None
         if not self._in_flight:
             self._next_part()
 
@@ -109,5 +109,6 @@ class MediaChecker(QObject):
         if results is None:
             self.dropped.emit(links)
             return
-        store_found(ws.session, results)
+        # a cache, stored in turn with the edits (never waiting here for a long import)
+        ws.submit(lambda s: store_found(s, results), on_error=lambda _exc: None)
         self.checked.emit([(link, check) for link, check, _stamp in results])

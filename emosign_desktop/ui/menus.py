@@ -109,7 +109,7 @@ def build_project_menus(window: QMainWindow, ws: Workspace) -> ProjectMenus:
     menus.writes = [add, relink, imp, elan_in, sign_in, tiers, merge, backup]
     menus.needs_project += [relink_file, accept_file]
     menus.writes += [relink_file, accept_file]
-    ws.on_changes(lambda _c: enable(menus, ws))
+    ws.on_changes(lambda c: enable(menus, ws) if c.project else None)  # (opened, closed)
     ws.on_undo(lambda: show_undo(menus, ws))
     enable(menus, ws)
     show_undo(menus, ws)

@@ -50,7 +50,7 @@ def error_text(exc: BaseException) -> tuple[str, str]:
 def install_excepthook() -> None:
     """Unexpected errors in slots: log them and show a message instead of dying silently."""
 
-    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    def hook(_kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         title, message = error_text(exc.with_traceback(tb))
         if QApplication.instance() is not None:
             parent = QApplication.activeWindow()

@@ -37,7 +37,6 @@ class ChangesPoller(QObject):
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.polls = 0  # tests count them
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(POLL_MS)
@@ -59,7 +58,6 @@ class ChangesPoller(QObject):
         self.timer.stop()
         if not self.workspace.has_project:
             return None
-        self.polls += 1
         start = time.monotonic()
         self._polling = True
         found = None

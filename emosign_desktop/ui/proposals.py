@@ -47,12 +47,13 @@ from emosign_desktop.services.proposing import (
     set_signer,
     video_signers,
 )
+from emosign_desktop.services.session import Session
 from emosign_desktop.services.workspace import Workspace
-from emosign_desktop.ui.actions import attempt, tell
 from emosign_desktop.ui.fitting import ElidedLabel, FlowLayout
 from emosign_desktop.ui.menus import add_action
 from emosign_desktop.ui.proposed_span import ProposedSpan
 from emosign_desktop.ui.video_details import VideoDetailsPanel
+from emosign_desktop.ui.writing import tell, write
 
 Key = tuple[str, int, int, int]
 
@@ -140,24 +141,20 @@ class ProposalsController(QObject):
         self.window_ = window
         self.ws = workspace
         self.details = details
-        self.playhead = details.player.playhead
-        self.rows = details.segment_rows
-        self.landmarks = details.landmarks
+        self.playhead = workspace.review.playhead
         self.found: VideoProposals | None = None
         self.missing = False  # the current video has no landmarks yet
         self.error = ""
         self.selected: Key | None = None
         self.edges: dict[Key, tuple[int, int]] = {}  # moved edges, until accepted
         self._after: tuple[int, str, int] | None = None  # the last one decided
-        self.computations = 0  # tests count them
         self.settings_dialog: QWidget | None = None
         self.actions = self._build_actions()
         self.bar = self._build_bar()
-        self.landmarks.add_bar(self.status, self.bar)
-        self.rows.on_proposal_edit = self.move_edges
-        self.rows.on_proposal_click = lambda span: self.select(span.key, seek=False)
-        self.landmarks.on_proposal_edit = self.move_edges
-        self.landmarks.landmarks_ready.connect(self._on_landmarks)
+        details.add_proposal_bar(self.status, self.bar)
+        details.proposal_edited.connect(self.move_edges)
+        details.proposal_clicked.connect(lambda span: self.select(span.key, seek=False))
+        details.landmarks_ready.connect(self._on_landmarks)
         workspace.on_video(self._on_video)
         workspace.on_annotator(self._publish)
         workspace.on_changes(self._on_changes)
@@ -208,8 +205,7 @@ class ProposalsController(QObject):
         actions = ProposalActions(menu, propose, made["next"], made["previous"],
                                   made["accept"], made["reject"], made["start"], made["end"],
                                   settings, signer)
-        for widget in (self.details.player, self.rows, self.landmarks):
-            widget.addActions(actions.keyed())
+        self.details.add_keyed_actions(actions.keyed())
         return actions
 
     def _build_bar(self) -> QWidget:
@@ -289,7 +285,6 @@ class ProposalsController(QObject):
             run = None
         finally:
             QApplication.restoreOverrideCursor()
-        self.computations += 1
         if run is not None:
             self.found = run.videos[0] if run.videos else None
             self.missing, self.error = not run.videos, ""
@@ -313,7 +308,8 @@ class ProposalsController(QObject):
             if self.found is not None or changes.project:
                 self._clear()  # (and the menu entries follow the project)
             return
-        if changes.project or changes.tiers or video.id in changes.segments_of:
+        if (changes.project or changes.tiers or changes.detector_settings or changes.signers
+                or video.id in changes.segments_of or video.id in changes.rejections_of):
             self.refresh()
 
     def _on_landmarks(self, fingerprint: str) -> None:
@@ -368,14 +364,11 @@ class ProposalsController(QObject):
 
     def _publish(self) -> None:
         spans = self.spans()
-        self.rows.set_proposals(spans)
-        self.landmarks.set_proposals(spans)
         text = self.status_text()
         self.status.setText(text)
         described = "; ".join(f"{s.label} {s.start_frame}–{s.end_frame}"
                               + (" (selected)" if s.selected else "") for s in spans)
-        self.rows.setAccessibleDescription(
-            f"Proposed cues: {described}" if spans else "")
+        self.details.show_proposals(spans, f"Proposed cues: {described}" if spans else "")
         has_video = self.ws.has_project and self.ws.video is not None
         a = self.actions
         a.propose.setIconText("Hide proposals" if self.showing else "Propose cues")
@@ -438,12 +431,15 @@ class ProposalsController(QObject):
             tell(self.window_, f"Select a proposal first ({KEYS['next']}: the next one).")
         return p
 
-    def _decide(self, p: Proposal, failure: str, work: Callable[[], object]) -> bool:
+    def _decide(self, p: Proposal, failure: str, work: Callable[[Session], object],
+                decided: str) -> None:
+        """Run the decision on the background writer; ``decided`` goes to the status bar
+        once it is stored."""
         self._after = (p.start_frame, p.detector, p.end_frame)
         self.selected = None  # decided: the next key press goes on from here
-        done = attempt(self.window_, failure, work) is not None
+        write(self.window_, self.ws, work, initiator=self, failure=failure,
+              done=lambda _r: tell(self.window_, decided))
         self._publish()
-        return done
 
     def accept(self) -> None:
         """The selected proposal becomes the current annotator's segment (its edges as
@@ -457,10 +453,10 @@ class ProposalsController(QObject):
             tell(self.window_, "Say who is annotating first (Edit ▸ Change Annotator).")
             return
         start, end = self.edges_of(p)
-        if self._decide(p, "Cannot accept the proposal", lambda: accept_proposal(
-                self.ws.editing, found.video, p, who, start, end)):
-            tell(self.window_, f"Accepted: {DETECTORS[p.detector].label} {start}–{end} is "
-                               f"{who}'s segment now (Edit ▸ Undo takes it back).")
+        self._decide(p, "Cannot accept the proposal", lambda s: accept_proposal(
+            s.editing, found.video, p, who, start, end),
+            f"Accepted: {DETECTORS[p.detector].label} {start}–{end} is {who}'s segment now "
+            "(Edit ▸ Undo takes it back).")
 
     def reject(self) -> None:
         """Reject the selected proposal (not proposed again here), one undoable step."""
@@ -468,10 +464,10 @@ class ProposalsController(QObject):
         found = self.found
         if p is None or found is None:
             return
-        if self._decide(p, "Cannot reject the proposal",
-                        lambda: reject_proposal(self.ws.writer, found.video, p)):
-            tell(self.window_, f"Rejected: {DETECTORS[p.detector].label} "
-                               f"{p.start_frame}–{p.end_frame} (Edit ▸ Undo brings it back).")
+        self._decide(p, "Cannot reject the proposal",
+                     lambda s: reject_proposal(s, found.video, p),
+                     f"Rejected: {DETECTORS[p.detector].label} {p.start_frame}–{p.end_frame} "
+                     "(Edit ▸ Undo brings it back).")
 
     # -- edges --------------------------------------------------------------------------------
     def edge_here(self, edge: str) -> None:
@@ -534,10 +530,10 @@ class ProposalsController(QObject):
                                  sorted(set(signers.values())))
         if answer is None or answer == signers.get(video.name, ""):
             return
-        if attempt(self.window_, "Cannot set the signer",
-                   lambda: set_signer(ws.writer, [video.name], answer)) is not None:
-            tell(self.window_, f"{video.name}: signed by {answer}" if answer.strip()
-                 else f"{video.name}: its own signer again")
+        write(self.window_, ws, lambda s: set_signer(s, [video.name], answer),
+              initiator=self, failure="Cannot set the signer",
+              done=lambda _c: tell(self.window_, f"{video.name}: signed by {answer}"
+                                   if answer.strip() else f"{video.name}: its own signer again"))
 
 
 class RowsThatFit(QScrollArea):

@@ -10,7 +10,8 @@ tiers changed."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, TypeVar, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,8 +28,12 @@ from PySide6.QtWidgets import (
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.model import Region, Segment, Tier
 from emosign_desktop.media.playhead import Playhead
+from emosign_desktop.services.session import Session
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.fitting import ElidedLabel, FlowLayout
+from emosign_desktop.ui.writing import write
+
+T = TypeVar("T")
 
 #: How a segment without a value shows.
 NOT_CHOSEN = "(value not chosen)"
@@ -52,7 +57,6 @@ class TierEditor(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.playhead = playhead
-        self.refreshes = 0  # tests count them
         self.in_mark: int | None = None
         self.tiers: list[Tier] = []
         self.tier = _combo()
@@ -98,7 +102,7 @@ class TierEditor(QWidget):
         workspace.on_changes(self._on_changes)
         self.rebind()
 
-    def _button(self, text: str, tip: str, slot) -> QPushButton:
+    def _button(self, text: str, tip: str, slot: Callable[[], object]) -> QPushButton:
         b = QPushButton(text)
         b.setToolTip(tip)
         b.clicked.connect(slot)
@@ -162,7 +166,6 @@ class TierEditor(QWidget):
 
     def refresh(self) -> None:
         """Show the segments the project holds (keeping the selection)."""
-        self.refreshes += 1
         keep = self.selected()
         self.segments.blockSignals(True)
         self.segments.clear()
@@ -184,7 +187,7 @@ class TierEditor(QWidget):
 
     def selected(self) -> Segment | None:
         item = self.segments.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return cast(Segment, item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
 
     def select(self, segment_id: int) -> None:
         for i in range(self.segments.count()):
@@ -219,12 +222,21 @@ class TierEditor(QWidget):
         a, b = sorted((start, out))
         self.in_mark = None
         self._show_marks()
-        seg = self.workspace.editing.add_segment(video.id, self.workspace.annotator, tier.id,
-                                                 a, b)
-        self.select(seg.id)
-        if tier.vocabulary:  # ask for the value now: never a silent first entry
-            self.value.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.value.showPopup()
+        annotator = self.workspace.annotator
+
+        def made(seg: Segment) -> None:
+            self.select(seg.id)
+            if tier.vocabulary:  # ask for the value now: never a silent first entry
+                self.value.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.value.showPopup()
+
+        self._write(lambda s: s.editing.add_segment(video.id, annotator, tier.id, a, b), made)
+
+    def _write(self, work: Callable[[Session], T],
+               done: Callable[[T], None] | None = None) -> None:
+        """Run an edit on the background writer; refused, the editor shows what is stored."""
+        write(self, self.workspace, work, initiator=self, done=done,
+              failed=lambda _exc: self.refresh() if self.workspace.has_project else None)
 
     def _change(self, field: Literal["value", "note"], value: str) -> None:
         seg = self.selected()
@@ -232,12 +244,12 @@ class TierEditor(QWidget):
             return
         changed = (dataclasses.replace(seg, value=value) if field == "value"
                    else dataclasses.replace(seg, note=value))
-        self.workspace.editing.update_segment(changed, f"segment {field} = {value}")
+        self._write(lambda s: s.editing.update_segment(changed, f"segment {field} = {value}"))
 
     def delete(self) -> None:
         seg = self.selected()
         if self._ready() and seg is not None:
-            self.workspace.editing.delete_segment(seg.id)
+            self._write(lambda s: s.editing.delete_segment(seg.id))
 
     def draw_region(self) -> None:
         on = self.region_button.isChecked() if self.sender() is self.region_button else \
@@ -251,5 +263,5 @@ class TierEditor(QWidget):
         self.region_mode.emit(False)
         seg = self.selected()
         if self._ready() and seg is not None:
-            self.workspace.editing.update_segment(dataclasses.replace(seg, region=region),
-                                                  "draw region")
+            changed = dataclasses.replace(seg, region=region)
+            self._write(lambda s: s.editing.update_segment(changed, "draw region"))

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emosign_desktop.core.errors import EmoSignError
+from emosign_desktop.core.errors import EmoSignError, NotSavedError
 from emosign_desktop.core.model import Tier, TierKind
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.writing import write
 
 KIND_NAMES = {TierKind.FACIAL_GRAMMAR: "facial grammar", TierKind.EMOTION_CUE: "emotion cue",
               TierKind.FREE: "free"}
@@ -101,15 +102,21 @@ class TiersDialog(QDialog):
         if not 0 <= row < len(self.tiers):
             return
         name, kind, vocab = self._values()
-        tier = self.tiers[row]
-        try:
-            self.workspace.editing.update_tier(dataclasses.replace(tier, name=name, kind=kind,
-                                                         vocabulary=vocab))
-        except EmoSignError as exc:
-            self.message.setText(str(exc))
-            return
-        self.message.setText(f"Saved '{name}'.")
-        self.reload(row)
+        changed = dataclasses.replace(self.tiers[row], name=name, kind=kind, vocabulary=vocab)
+
+        def saved(_changes: object) -> None:
+            self.message.setText(f"Saved '{name}'.")
+            self.reload(row)
+
+        write(self, self.workspace, lambda s: s.editing.update_tier(changed), initiator=self,
+              done=saved, failed=self._refused)
+
+    def _refused(self, exc: BaseException) -> bool:
+        """A refusal is said under the form (other errors in a message box)."""
+        if not isinstance(exc, EmoSignError) or isinstance(exc, NotSavedError):
+            return False
+        self.message.setText(str(exc))
+        return True
 
     def add(self) -> None:
         name = "New tier"
@@ -117,7 +124,11 @@ class TiersDialog(QDialog):
         existing = {t.name for t in self.tiers}
         while name in existing:
             name, n = f"New tier {n}", n + 1
-        self.workspace.editing.add_tier(name, TierKind.FREE, ())
-        self.reload(len(self.tiers))
-        self.name.setFocus()
-        self.name.selectAll()
+
+        def added(_tier: object) -> None:
+            self.reload(len(self.tiers))
+            self.name.setFocus()
+            self.name.selectAll()
+
+        write(self, self.workspace, lambda s: s.editing.add_tier(name, TierKind.FREE, ()),
+              initiator=self, done=added, failed=self._refused)

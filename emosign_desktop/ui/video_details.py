@@ -1,14 +1,19 @@
 """Details of the current video: the player (with regions drawn over it) and every
-annotator's labels and segments below it.  Follows the workspace: another video loads the
-player; an operation that changed this video's labels or segments refreshes the review tabs
-only."""
+annotator's labels and segments below it.  Follows the workspace's review session: another
+video (or other media of it) loads the player; an operation that changed this video's labels
+or segments refreshes the review tabs only.
+
+What shows the current video receives the review session (the player, the segment rows, the
+landmarks tab and its plot); what acts on it from outside (the cue proposals, the window's
+keys) goes through this panel's methods, never through its children."""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,18 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from emosign_desktop.core.changes import Changes
-from emosign_desktop.core.media_check import MediaState
 from emosign_desktop.core.model import (
     AnnotatorId,
     PredictedCue,
     Segment,
     SegmentId,
     TierId,
-    Video,
 )
 from emosign_desktop.core.schema import LabelSchema
-from emosign_desktop.services.activity import duration_text, times_for_video
-from emosign_desktop.services.media_check import check_video
+from emosign_desktop.services.activity import duration_text
 from emosign_desktop.services.queries import VideoReview
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui import actions
@@ -40,18 +42,31 @@ from emosign_desktop.ui.fitting import shrinkable
 from emosign_desktop.ui.landmarks_panel import LandmarksPanel
 from emosign_desktop.ui.player.player_widget import PlayerWidget
 from emosign_desktop.ui.player.region_overlay import RegionOverlay
+from emosign_desktop.ui.proposed_span import ProposedSpan
 from emosign_desktop.ui.review.models_tab import ModelsTab
 from emosign_desktop.ui.review.segment_rows import SegmentRow, SegmentRowsWidget
 from emosign_desktop.ui.review.side_by_side import SideBySideTable
+from emosign_desktop.ui.writing import write
 
 
 class VideoDetailsPanel(QWidget):
-    """The player for the current video, and each annotator's labels for it."""
+    """The player for the current video, and each annotator's labels for it.
+
+    ``landmarks_ready`` carries the fingerprint of a video whose landmarks were just
+    extracted; ``region_drawn`` a rectangle drawn on the video (x, y, w, h in 0..1);
+    ``proposal_edited`` / ``proposal_clicked`` a proposed span dragged / clicked."""
+
+    landmarks_ready = Signal(str)
+    region_drawn = Signal(float, float, float, float)
+    proposal_edited = Signal(object)
+    proposal_clicked = Signal(object)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.player = PlayerWidget()
+        self.review = workspace.review
+        self.player = PlayerWidget(self.review)
+        self.player.view.region_drawn.connect(self.region_drawn)
         self.regions = RegionOverlay()
         self.player.view.overlays.append(self.regions)
         self.message = QLabel("Select a video in the list.")
@@ -74,13 +89,19 @@ class VideoDetailsPanel(QWidget):
         self.text.setOpenLinks(False)
         self.text.setTabChangesFocus(True)
         self.side_by_side = SideBySideTable()
-        self.segment_rows = SegmentRowsWidget(self.player.playhead)
+        self.segment_rows = SegmentRowsWidget(self.review.playhead)
         self.segment_rows.on_edit = self._on_segment_dragged
+        self.segment_rows.on_proposal_edit = self.proposal_edited.emit
+        self.segment_rows.on_proposal_click = self.proposal_clicked.emit
         self.tabs = QTabWidget()
         self.tabs.addTab(self.text, "&Summary")
         self.tabs.addTab(self.side_by_side, "Side &by side")
         self.tabs.addTab(self.segment_rows, "Se&gments")
-        self.landmarks = LandmarksPanel(self.player)
+        self.landmarks = LandmarksPanel(self.review)
+        self.player.view.overlays.append(self.landmarks.overlay)
+        self.landmarks.overlay_changed.connect(self.player.view.update)
+        self.landmarks.landmarks_ready.connect(self.landmarks_ready)
+        self.landmarks.on_proposal_edit = self.proposal_edited.emit
         self.tabs.addTab(self.landmarks, "Landmarks && s&ignals")
         self.models = ModelsTab(workspace)
         self.tabs.addTab(self.models, "&Models")
@@ -99,11 +120,12 @@ class VideoDetailsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
-        # (video id, media path, fingerprint) loaded
-        self._media: tuple[int, str | None, str | None] | None = None
-        self.refreshes = 0  # review refreshes (tests count them)
         self._seen: tuple[object, object] | None = None  # (video id, what may be shown)
-        workspace.on_video(self.show_current)
+        # the review last read (all of it), and the time on task then: an edit of labels
+        # alone reads only the labels again
+        self._review: VideoReview | None = None
+        self._times: dict[str, float] = {}
+        self.review.media_changed.connect(self.show_current)  # another video, or relinked
         workspace.on_annotator(self.refresh)
         workspace.on_changes(self._on_changes)
         self.relink_button.clicked.connect(lambda: actions.relink_video_file(self, workspace))
@@ -111,11 +133,10 @@ class VideoDetailsPanel(QWidget):
 
     # -- following the workspace ----------------------------------------------------------------
     def show_current(self) -> None:
-        """Load the current video in the player and show its labels."""
-        video = self.workspace.video if self.workspace.has_project else None
+        """Show the media state and the labels of the video under review (the player
+        follows the review session itself)."""
+        video = self.review.video if self.workspace.has_project else None
         if video is None:
-            self._media = None
-            self.player.close_media()
             self.message.setText("Select a video in the list.")
             self.message.show()
             self.media_actions.hide()
@@ -123,46 +144,34 @@ class VideoDetailsPanel(QWidget):
             self.side_by_side.setRowCount(0)
             self.segment_rows.set_rows([], 1)
             self.regions.segments = []
-            self.landmarks.show_video(None, None, [], 1)
+            self.landmarks.show_video([], 1)
             return
-        playable = self._load_media(video)
+        self._show_media()
         review = self.workspace.queries.review(video)
-        self.landmarks.show_video(review.media if playable else None, video.fingerprint,
-                                  list(review.segments), review.frame_count)
+        self.landmarks.show_video(list(review.segments), review.frame_count)
         self.refresh()
 
-    def _load_media(self, video: Video) -> bool:
-        """Check the video's file, then show it; a file that is not the one the labels were
-        made on is refused, and the panel says why and offers to relink or accept it."""
-        self._media = (video.id, video.media_path, video.fingerprint)
-        queries = self.workspace.queries
-        check = check_video(queries.session, video)
-        path = queries.media_file(video) if check.playable else None
-        self.media_actions.setVisible(check.state in (MediaState.CHANGED,
-                                                      MediaState.MISSING))
-        self.accept_button.setVisible(check.changed)
+    def _show_media(self) -> None:
+        """Say what the review session found of the video's file: a file that is not the
+        one the labels were made on is refused (the player says so), and the panel says why
+        and offers to relink or accept it."""
+        media = self.review.media
+        self.media_actions.setVisible(media.relinkable)
+        self.accept_button.setVisible(media.changed)
         self.media_actions.setEnabled(self.workspace.read_only is None)  # (they write)
-        if check.changed or check.state is MediaState.UNREADABLE:
-            self.player.refuse(f"Not shown: {check.reason}.")
-            self.message.setText(
-                f"{check.reason}. The labels are kept; the player does not show this file "
-                "until you relink the video's own file or accept this one as its new "
-                "content (File ▸ Relink Video File…, File ▸ Accept Changed Video File…)."
-                if check.changed else f"{check.reason}.")
-            self.message.show()
-        elif path is None:
-            self.player.close_media()
-            self.message.setText(
-                "No media linked to this video." if check.state is MediaState.NOT_LINKED
-                else check.reason)
-            self.message.show()
-        elif self.player.open(path, video.fingerprint):
+        if media.playable and self.player.error is None:
             self.message.hide()
-            return True
-        else:
-            self.message.setText(self.player.error or "")
-            self.message.show()
-        return False
+            return
+        if media.changed:
+            self.message.setText(
+                f"{media.reason}. The labels are kept; the player does not show this file "
+                "until you relink the video's own file or accept this one as its new "
+                "content (File ▸ Relink Video File…, File ▸ Accept Changed Video File…).")
+        elif media.refused:  # a file that cannot be read as a video
+            self.message.setText(f"{media.reason}.")
+        else:  # none linked, missing, or it could not be opened
+            self.message.setText(self.player.error or media.reason)
+        self.message.show()
 
     def _on_changes(self, changes: Changes) -> None:
         video = self.workspace.video
@@ -170,14 +179,11 @@ class VideoDetailsPanel(QWidget):
             if changes.project:
                 self.show_current()
             return
-        if self._media != (video.id, video.media_path, video.fingerprint):  # relinked...
-            self.show_current()
-            return
-        everything = changes.project or changes.tiers or changes.annotators
+        everything = changes.project or changes.tiers or changes.annotators or changes.videos
         labels = everything or any(v == video.id for v, _ in changes.annotations)
         segments = everything or video.id in changes.segments_of or changes.predictions
-        if labels or segments:
-            self.refresh(labels=labels, segments=segments)
+        if labels or segments or changes.blind:  # (blind mode: what may be shown changed)
+            self.refresh(labels=labels or changes.blind, segments=segments or changes.blind)
 
     def refresh(self, *, labels: bool = True, segments: bool = True) -> None:
         """Refresh what shows this video's labels (summary, side by side) and what shows its
@@ -185,16 +191,20 @@ class VideoDetailsPanel(QWidget):
         video = self.workspace.video
         if video is None or not self.workspace.has_project:
             return
-        self.refreshes += 1
         queries = self.workspace.queries
-        review = queries.review(video)
         seen = self.workspace.visibility(video.id)
         if (video.id, seen) != self._seen:  # blind mode lifted (or set): show it all again
             labels = segments = True
             self._seen = (video.id, seen)
+        held = self._review
+        if segments or held is None or held.video != video:
+            review = self._review = queries.review(video)
+            self._times = queries.times_for_video(video.id)
+        else:  # the labels alone changed: only they are read again
+            review = self._review = queries.relabelled(held)
         if not seen.others:  # blind mode: only their own work until they finish the video
             review = review.only_of(self.workspace.annotator)
-        times = times_for_video(queries.session, video.id)
+        times = self._times
         if not seen.others:
             times = {k: v for k, v in times.items() if k == self.workspace.annotator}
         self.text.setHtml(labels_html(queries.schema, review, times, seen.why))
@@ -213,11 +223,38 @@ class VideoDetailsPanel(QWidget):
         self.regions.segments = list(review.segments)
         self.regions.names = queries.annotator_names()
         self.player.view.update()
-        self.landmarks.set_segments(list(review.segments), review.frame_count)
+        self.landmarks.set_segments(list(review.segments))
 
     def _on_segment_dragged(self, segment: Segment) -> None:
         if self.workspace.has_project:
-            self.workspace.editing.update_segment(segment, "drag segment edge")
+            write(self, self.workspace,
+                  lambda s: s.editing.update_segment(segment, "drag segment edge"),
+                  initiator=self,  # refused: the rows show what is stored again
+                  failed=lambda _exc: self.refresh(labels=False)
+                  if self.workspace.has_project else None)
+
+    # -- what others ask of it (the window, the cue proposals) -----------------------------
+    def set_region_mode(self, on: bool) -> None:
+        """A drag on the video draws a region (``region_drawn``) while ``on``."""
+        self.player.view.set_region_mode(on)
+
+    def add_keyed_actions(self, keyed: list[QAction]) -> None:
+        """Actions whose single keys act where the player, the segment rows or the landmarks
+        tab has the focus (like I, O and R)."""
+        for widget in (self.player, self.segment_rows, self.landmarks):
+            widget.addActions(keyed)
+
+    def add_proposal_bar(self, line: QWidget, side: QWidget) -> None:
+        """The proposals' status ``line`` above the signal plot, their buttons at its
+        ``side``."""
+        self.landmarks.add_bar(line, side)
+
+    def show_proposals(self, spans: list[ProposedSpan], description: str) -> None:
+        """Proposed cue spans on the segment rows and the signal plot (``description``: what
+        the rows say of them to a screen reader)."""
+        self.segment_rows.set_proposals(spans)
+        self.landmarks.set_proposals(spans)
+        self.segment_rows.setAccessibleDescription(description)
 
 
 def predicted_rows(cues: list[PredictedCue]) -> list[SegmentRow]:

@@ -47,7 +47,6 @@ from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.listing import VideoQuery
 from emosign_desktop.core.media_check import MediaCheck, MediaLink, MediaState
 from emosign_desktop.core.model import AnnotationStatus, AnnotatorId, Video, VideoId
-from emosign_desktop.services.media_check import check_media, quick_checks
 from emosign_desktop.services.summary import ListSummary, VideoRow
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.fitting import shrinkable
@@ -84,6 +83,7 @@ _MEDIA_COLUMN = 6
 _MEDIA_TEXT = {MediaState.CHANGED: "CHANGED", MediaState.UNREADABLE: "UNREADABLE"}
 Index = QModelIndex | QPersistentModelIndex
 MediaKey = tuple[str | None, str | None]  # (media path, fingerprint) a check was made for
+Moved = tuple[AnnotationStatus | None, AnnotationStatus]  # a label status before and now
 
 
 class VideoListModel(QAbstractTableModel):
@@ -96,11 +96,11 @@ class VideoListModel(QAbstractTableModel):
         self.query = VideoQuery()
         self._count = 0
         self._annotators: list[str] = []
+        self._names: dict[AnnotatorId, str] = {}  # the annotators' names, by id
         self._pages: OrderedDict[int, list[VideoRow | None]] = OrderedDict()
         # the whole list's ids, for an order no index gives (see ``by_ids``)
         self._ids: list[VideoId] | None = None
         self._rows_of: dict[VideoId, int] | None = None
-        self.pages_read = 0  # tests count them
         # the newest check of each video's file, with the link it was made for
         self._checks: dict[VideoId, tuple[MediaKey, MediaCheck]] = {}
         self.changed_files: set[VideoId] = set()  # videos whose file is not the one added
@@ -123,13 +123,14 @@ class VideoListModel(QAbstractTableModel):
             self._count, self._annotators = 0, []
         else:
             queries = ws.queries
-            self._annotators = [a.name for a in queries.annotators()]
+            people = queries.annotators()
+            self._annotators = [a.name for a in people]
+            self._names = {a.id: a.name for a in people}
             if self.by_ids():
                 self._ids = queries.video_ids(self.query)
                 self._count = len(self._ids)
             else:  # the first page now: when it is not full, it is the whole list
                 first: list[VideoRow | None] = list(queries.video_page(self.query, 0, PAGE))
-                self.pages_read += 1
                 self._check_rows(first)
                 self._pages[0] = first
                 self._count = (len(first) if len(first) < PAGE
@@ -143,25 +144,30 @@ class VideoListModel(QAbstractTableModel):
         a time (not the whole order again for each page)."""
         return self.query.sort != "name" or bool(self.query.statuses)
 
-    def update_statuses(self, keys: frozenset[tuple[VideoId, AnnotatorId]]) -> bool:
+    def update_statuses(self, keys: frozenset[tuple[VideoId, AnnotatorId]]
+                        ) -> dict[tuple[VideoId, str], Moved] | None:
         """Show the new statuses of these (video, annotator) labels in the rows held (the
-        others are read when shown); returns False when the rows must be read again instead
-        (too many changes, or the order or the filter depends on statuses)."""
+        others are read when shown); returns each one shown with its status before and now,
+        or None when the rows must be read again instead (too many changes, a new
+        annotator, or the order or the filter depends on statuses)."""
         q = self.query
         if q.statuses or q.sort == "status" or len(keys) > _FEW_CHANGES:
-            return False
+            return None
         held = {row.video.id: (i, row) for i, row in self._held()}
         wanted = [(v, a) for v, a in keys if v in held]
+        if any(a not in self._names for _v, a in wanted):
+            return None  # a new annotator: a new column
         if not wanted or self.workspace is None:
-            return True
-        for (video_id, name), status in self.workspace.queries.statuses(wanted).items():
-            if name not in self._annotators:
-                return False  # a new annotator: a new column
+            return {}
+        moved: dict[tuple[VideoId, str], Moved] = {}
+        for (video_id, name), status in self.workspace.queries.statuses(
+                wanted, self._names).items():
             i, row = held[video_id]
+            moved[(video_id, name)] = (row.status.get(name), status)
             row.status[name] = status
             col = len(_FIXED) + self._annotators.index(name)
             self.dataChanged.emit(self.index(i, col), self.index(i, col))
-        return True
+        return moved
 
     def annotators(self) -> list[str]:
         """The annotators that have a status column."""
@@ -187,10 +193,10 @@ class VideoListModel(QAbstractTableModel):
         if not todo or ws is None or not ws.has_project:
             return
         if self.read_files is None:
-            found = check_media(ws.queries.session, todo)
+            found = ws.queries.check_media(todo)
             self._note([(v, found[v.id]) for v in todo])
             return
-        checks, to_read = quick_checks(ws.queries.session, todo)
+        checks, to_read = ws.queries.quick_checks(todo)
         self._note([(v, checks[v.id]) for v in todo if v.id in checks])
         if to_read:
             self._reading.update((k.video_id, (k.media_path, k.fingerprint)) for k in to_read)
@@ -255,7 +261,6 @@ class VideoListModel(QAbstractTableModel):
             rows = [found.get(i) for i in ids]  # None: removed since (not heard of yet)
         else:
             rows = list(ws.queries.video_page(self.query, page * PAGE, PAGE))
-        self.pages_read += 1
         self._check_rows(rows)
         self._pages[page] = rows
         while len(self._pages) > PAGES_HELD:
@@ -431,7 +436,6 @@ class VideoListPanel(QWidget):
         box.addWidget(self.show_status)
         box.addWidget(self.table)
         box.addWidget(self.summary)
-        self.refreshes = 0  # full reloads (tests count them)
         self._resetting = False
         self._columns: list[str] | None = None  # the annotators the widths were fitted for
         # the summary's counts, a part of the project at a time (see COUNT_CHUNK)
@@ -463,7 +467,6 @@ class VideoListPanel(QWidget):
     # -- following the workspace ----------------------------------------------------------------
     def refresh(self) -> None:
         """Read the list again: count, columns, summary; the current video stays chosen."""
-        self.refreshes += 1
         ws = self.workspace
         self.model.reload(self._query())
         if not ws.has_project:
@@ -529,10 +532,25 @@ class VideoListPanel(QWidget):
                 self.checker.start()
             return
         if changes.annotations:
-            if not self.model.update_statuses(changes.annotations):
+            moved = self.model.update_statuses(changes.annotations)
+            if moved is None:
                 self.refresh()
                 return
-            self._recount({v for v, _a in changes.annotations})
+            self._count_moves(moved)
+            shown = {v for v, _name in moved}
+            unseen = {v for v, _a in changes.annotations if v not in shown}
+            if unseen:  # rows not held: their parts are counted again
+                self._recount(unseen)
+
+    def _count_moves(self, moved: dict[tuple[VideoId, str], Moved]) -> None:
+        """Count labels done or undone in rows held: from their status before and now, with
+        nothing read (a part not counted yet is counted whole later)."""
+        for (video_id, name), (before, now) in moved.items():
+            part = self._parts.get((video_id - self._first_id) // COUNT_CHUNK)
+            change = (now is AnnotationStatus.DONE) - (before is AnnotationStatus.DONE)
+            if part is not None and change:
+                part[name] = part.get(name, 0) + change
+        self._update_summary()
 
     def _on_annotator(self) -> None:
         if self.model.query.statuses and self.workspace.has_project:

@@ -203,16 +203,16 @@ def test_open_errors(tmp_path):
 
 
 def test_unexpected_errors_are_logged_not_shown(tmp_path, monkeypatch, capsys):
-    from emosign_desktop import cli
+    from emosign_desktop.cli import entry, projects
 
     def boom(_args):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(cli, "cmd_info", boom)
+    monkeypatch.setattr(projects, "cmd_info", boom)
     monkeypatch.setenv("EMOSIGN_LOG_DIR", str(tmp_path / "logs"))
-    parser = cli.build_parser
-    monkeypatch.setattr(cli, "build_parser", lambda: _with_info(parser(), boom))
-    assert cli.main(["info", str(tmp_path)]) == 1
+    parser = entry.build_parser
+    monkeypatch.setattr(entry, "build_parser", lambda: _with_info(parser(), boom))
+    assert entry.main(["info", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "kaput" in err and "Traceback" not in err
     assert "RuntimeError: kaput" in (tmp_path / "logs" / "crash.log").read_text()

@@ -37,7 +37,7 @@ def hostile(project_dir):
     with open_session(project_dir) as session:
         from emosign_desktop.services.videos import add_named_videos
 
-        [video] = add_named_videos(session.writer, ["@SUM(A1)"])
+        [video] = add_named_videos(session, ["@SUM(A1)"])
         session.editing.set_labels(video.id, "-cmd", {"sentiment": -3, "cues": FORMULA})
         session.editing.set_labels(video.id, CONSENSUS_ANNOTATOR, {"sentiment": -1})
         tier = session.editing.add_tier("+1+1")
@@ -107,7 +107,7 @@ def test_a_video_file_whose_name_holds_a_control_character_is_not_added(project_
     assert r.returncode == 2, r.stderr
     assert "the video name 'bad\\x1bclip' holds a control character (U+001B)" in r.stderr
     with open_session(project_dir) as session:
-        assert session.repo.videos() == []
+        assert session._repo.videos() == []
 
 
 # -- a closed pipe -----------------------------------------------------------------------------
@@ -137,7 +137,7 @@ def test_info_into_head_ends_quietly(project_dir):
     with open_session(project_dir) as session:
         from emosign_desktop.services.videos import add_named_videos
 
-        add_named_videos(session.writer, [f"Signer{i % 4}_2025-1-1_sc{i:05d}" for i in
+        add_named_videos(session, [f"Signer{i % 4}_2025-1-1_sc{i:05d}" for i in
                                           range(3000)])
     writer = subprocess.Popen([sys.executable, "-m", "emosign_desktop", "info", project_dir],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -24,8 +24,8 @@ def folder(tmp_path, sample_video):
     r = emosign("add", folder, sample_video)
     assert r.returncode == 0, r.stderr
     with open_session(folder) as session:
-        video = session.repo.video_by_name("sample_clip")
-        cue = next(t for t in session.repo.tiers() if t.name == "Emotion cue")
+        video = session._repo.video_by_name("sample_clip")
+        cue = next(t for t in session._repo.tiers() if t.name == "Emotion cue")
         session.editing.add_segment(video.id, "kim", cue.id, 2, 5, "repetition", "big, \"wide\"",
                                     Region(0.25, 0.25, 0.5, 0.5))
         session.editing.add_segment(video.id, "kim", cue.id, 7, 11, "other")
@@ -34,9 +34,9 @@ def folder(tmp_path, sample_video):
 
 def segments(folder):
     with open_session(folder) as session:
-        people = {a.id: a.name for a in session.repo.annotators()}
+        people = {a.id: a.name for a in session._repo.annotators()}
         return sorted((people[s.annotator_id], s.start_frame, s.end_frame, s.value, s.note,
-                       s.region, s.source) for s in session.repo.segments())
+                       s.region, s.source) for s in session._repo.segments())
 
 
 def test_help():
@@ -101,7 +101,7 @@ def test_only_ours_and_tier_prefix(folder, tmp_path):
     r = emosign("import-eaf", folder, field, "--video", "sample_clip", "--tier-prefix", "A ")
     assert r.returncode == 0, r.stderr
     with open_session(folder) as session:
-        assert {t.name for t in session.repo.tiers() if t.read_only} == {
+        assert {t.name for t in session._repo.tiers() if t.read_only} == {
             "A gloss", "A words", "A tokens", "A pos", "A brows", "A gesture"}
     out = tmp_path / "all.eaf"
     r = emosign("export-eaf", folder, "sample_clip", "-o", out)

@@ -102,7 +102,7 @@ def test_exit_2_on_bad_input(folder, tmp_path):
         add_videos_by_name(session, *NAMES[:2])
         preds = tmp_path / "q.csv"
         preds.write_text("video_name,sentiment\nclip00,1\n", encoding="utf-8")
-        import_predictions(session.writer, preds, "m", "video")
+        import_predictions(session, preds, "m", "video")
     r = emosign("evaluate", unlabelled)
     assert r.returncode == 2 and r.stderr.strip().count("\n") == 0
     assert "error: no reference labels" in r.stderr

@@ -36,12 +36,12 @@ def test_import_lists_what_went_where(folder, tmp_path):
                for line in lines)
     assert lines[-1] == "not imported: 1 utterances (listed above)"
     with open_session(folder) as session:
-        segments = session.repo.segments()
+        segments = session._repo.segments()
         assert len(segments) == 5 and {s.source for s in segments} == {"signstream:ncslgr.xml"}
-        wh = next(t for t in session.repo.tiers() if t.name == "wh question")
+        wh = next(t for t in session._repo.tiers() if t.name == "wh question")
         assert wh.read_only and wh.group == "Facial grammar (reference)"
         # 12 fps: the onset 0..200 ms covers frames 0..2, q/wh 233..1200 ms frames 3..14
-        assert [(s.start_frame, s.end_frame, s.value) for s in session.repo.segments(
+        assert [(s.start_frame, s.end_frame, s.value) for s in session._repo.segments(
             tier_id=wh.id)] == [(0, 2, "q/wh"), (3, 14, "q/wh")]
     r = emosign("import-signstream", folder, path)  # again: replaces
     assert r.returncode == 0 and "replaced 5 segments" in r.stdout
@@ -83,9 +83,9 @@ def test_tier_prefix_keeps_a_files_tiers_apart(folder, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "replaced 5 segments of an earlier import on 10-Ben-Conclusion_24363254" in r.stdout
     with open_session(folder) as session:
-        names = {t.name for t in session.repo.tiers() if t.read_only}
+        names = {t.name for t in session._repo.tiers() if t.read_only}
         assert {"wh question", "b/wh question"} <= names
-        by_tier = {t.id: t.name for t in session.repo.tiers()}
-        assert sorted({by_tier[s.tier_id] for s in session.repo.segments()
+        by_tier = {t.id: t.name for t in session._repo.tiers()}
+        assert sorted({by_tier[s.tier_id] for s in session._repo.segments()
                        if s.source == "signstream:b.xml"}) == [
             "b/main gloss", "b/mouth", "b/wh question"]

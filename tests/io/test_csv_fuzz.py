@@ -33,7 +33,7 @@ def test_arbitrary_bytes(empty_project_file, tmp_path_factory, data):
     before = dump_project(folder / PROJECT_FILE)
     with open_session(folder) as project:
         try:
-            import_released(project.writer, path)
+            import_released(project, path)
         except InputFileError as exc:
             assert str(path) in str(exc)
     assert dump_project(folder / PROJECT_FILE) == before  # header is never complete: refused
@@ -53,21 +53,21 @@ def test_arbitrary_rows(empty_project_file, tmp_path_factory, rows):
     before = dump_project(folder / PROJECT_FILE)
     with open_session(folder) as project:
         try:
-            summary = import_released(project.writer, path)
+            summary = import_released(project, path)
         except InputFileError as exc:
             assert str(path) in str(exc) and exc.row is not None
             assert dump_project(folder / PROJECT_FILE) == before
             return
         assert summary.rows == len([r for r in rows if r])
         out = folder / "out.csv"
-        export_released(project.repo, out)
+        export_released(project, out)
         again = folder / "again"
         again.mkdir()
         shutil.copy(empty_project_file, again / PROJECT_FILE)
         with open_session(again) as second:  # what we export, we read back the same
-            import_released(second.writer, out)
+            import_released(second, out)
             out2 = folder / "out2.csv"
-            export_released(second.repo, out2)
+            export_released(second, out2)
         assert out.read_bytes() == out2.read_bytes()
 
 
@@ -80,8 +80,8 @@ def test_any_cue_text_round_trips(empty_project_file, tmp_path_factory, texts):
     row = ["clip", "1", *["2"] * 10, *texts]
     src = write_released(folder / "in.csv", [row])
     with open_session(folder) as project:
-        import_released(project.writer, src)
+        import_released(project, src)
         out = folder / "out.csv"
-        export_released(project.repo, out, raw=True)  # (safe exports: tests/io/test_safe_csv)
+        export_released(project, out, raw=True)  # (safe exports: tests/io/test_safe_csv)
     assert out.read_bytes() == src.read_bytes()
     assert RELEASED_HEADER[0] == "video_name"

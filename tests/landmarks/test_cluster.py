@@ -47,7 +47,44 @@ class Cluster:
     address: str
     folder: Path
     scheduler: subprocess.Popen[bytes]
+    env: dict[str, str]
     workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)  # by address
+    started: int = 0  # workers started so far (each is named after its number)
+
+    def start_worker(self) -> None:
+        """One more single-threaded worker (no nanny: a killed worker stays dead) on
+        loopback, in a folder of its own."""
+        name = f"w{self.started}"
+        self.started += 1
+        home = self.folder / name
+        home.mkdir()
+        wport = free_port()
+        self.workers[f"tcp://127.0.0.1:{wport}"] = subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", self.address,
+             "--host", "127.0.0.1", "--worker-port", str(wport), "--nthreads", "1",
+             "--no-nanny", "--no-dashboard", "--name", name, "--local-directory", str(home)],
+            cwd=home, env=self.env, stdout=(home / "worker.log").open("wb"),
+            stderr=subprocess.STDOUT)
+
+    def wait_for_workers(self, timeout: float = 90) -> None:
+        """Until the scheduler knows exactly the workers alive (a killed one gone)."""
+        from distributed import Client
+
+        with Client(self.address, timeout="30s") as client:
+            deadline = time.monotonic() + timeout
+            while set(client.scheduler_info()["workers"]) != set(self.workers):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"workers {sorted(self.workers)} did not all join")
+                time.sleep(0.1)
+
+    def heal(self) -> None:
+        """Replace the workers a test killed, so the next test finds the cluster whole."""
+        dead = [address for address, proc in self.workers.items() if proc.poll() is not None]
+        for address in dead:
+            del self.workers[address]
+            self.start_worker()
+        if dead:
+            self.wait_for_workers()
 
     def stop(self) -> None:
         """Workers first (they say goodbye to the scheduler), then the scheduler."""
@@ -66,8 +103,6 @@ class Cluster:
 def start_cluster(folder: Path, workers: int = 2) -> Cluster:
     """Scheduler and ``workers`` single-threaded workers (no nanny: a killed worker stays
     dead) on loopback, each in a folder of its own with a cache of its own."""
-    from distributed import Client
-
     env = dict(os.environ, EMOSIGN_CACHE_DIR=str(folder / "worker-cache"))
     port = free_port()
     log = (folder / "scheduler.log").open("wb")
@@ -75,21 +110,11 @@ def start_cluster(folder: Path, workers: int = 2) -> Cluster:
         [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
          "--port", str(port), "--no-dashboard"],
         cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-    cluster = Cluster(f"tcp://127.0.0.1:{port}", folder, scheduler)
+    cluster = Cluster(f"tcp://127.0.0.1:{port}", folder, scheduler, env)
     try:
-        for n in range(workers):
-            home = folder / f"w{n}"
-            home.mkdir()
-            wport = free_port()
-            cluster.workers[f"tcp://127.0.0.1:{wport}"] = subprocess.Popen(
-                [sys.executable, "-m", "distributed.cli.dask_worker", cluster.address,
-                 "--host", "127.0.0.1", "--worker-port", str(wport), "--nthreads", "1",
-                 "--no-nanny", "--no-dashboard", "--name", f"w{n}",
-                 "--local-directory", str(home)],
-                cwd=home, env=env, stdout=(home / "worker.log").open("wb"),
-                stderr=subprocess.STDOUT)
-        with Client(cluster.address, timeout="30s") as client:
-            client.wait_for_workers(workers, timeout=90)
+        for _ in range(workers):
+            cluster.start_worker()
+        cluster.wait_for_workers()
     except Exception as exc:
         cluster.stop()
         logs = "".join(p.read_text(errors="replace")[-800:] for p in folder.rglob("*.log"))
@@ -98,22 +123,19 @@ def start_cluster(folder: Path, workers: int = 2) -> Cluster:
     return cluster
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    """Shared by the tests that kill nothing."""
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """The run's one cluster (one for each xdist worker)."""
     c = start_cluster(tmp_path_factory.mktemp("cluster"))
     yield c
     c.stop()
 
 
 @pytest.fixture
-def own_cluster(tmp_path: Path) -> Iterator[Cluster]:
-    """For a test that kills one of its workers."""
-    folder = tmp_path / "cluster"
-    folder.mkdir()
-    c = start_cluster(folder)
-    yield c
-    c.stop()
+def cluster(dask_cluster: Cluster) -> Cluster:
+    """The run's cluster, whole: a worker an earlier test killed has been replaced."""
+    dask_cluster.heal()
+    return dask_cluster
 
 
 def make_long_clip(path: Path, frames: int = LONG_FRAMES) -> Path:
@@ -229,8 +251,7 @@ def test_media_is_sent_to_workers_that_cannot_see_it(tmp_path, cluster, monkeypa
     assert done.finished == ["clip"] and done.shipped == []  # the workers see this one
 
 
-def test_a_killed_worker_s_video_is_retried_elsewhere(tmp_path, own_cluster, monkeypatch):
-    cluster = own_cluster
+def test_a_killed_worker_s_video_is_retried_elsewhere(tmp_path, cluster, monkeypatch):
     clip = make_long_clip(tmp_path / "long_signer.mp4")
     fp = fingerprint(clip)
     reference = local_reference(clip, tmp_path / "local", monkeypatch)
@@ -280,7 +301,7 @@ def test_cli_local_dask_cluster(tmp_path, monkeypatch):
     assert_bit_identical(cached_arrays(tmp_path / "cache", fingerprint(SHORT)), reference)
 
 
-def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
+def test_an_unreachable_scheduler_is_a_clear_error():
     from emosign_desktop.core.errors import EmoSignError
     from emosign_desktop.landmarks.cluster import connect
 

@@ -122,11 +122,11 @@ def test_drawn_face_points_fall_on_the_face(demo_track, qtbot):
     independent detector (OpenCV's Haar cascade) finds in the same frame."""
     import cv2
 
-    from emosign_desktop.media.playhead import Playhead
+    from emosign_desktop.services.review_session import ReviewSession
     from emosign_desktop.ui.player.overlay import LandmarkOverlay
     from emosign_desktop.ui.player.player_widget import PlayerWidget
 
-    player = PlayerWidget(Playhead(), cache_mb=32)
+    player = PlayerWidget(ReviewSession(), cache_mb=32)
     qtbot.addWidget(player)
     player.resize(700, 600)
     player.show()

@@ -26,17 +26,20 @@ import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
 from PySide6.QtCore import QTimer
-from emosign_desktop.media.playhead import Playhead
+from emosign_desktop.services.review_session import ReviewSession
 from emosign_desktop.ui.player.player_widget import PlayerWidget
 app = QApplication([])
-player = PlayerWidget(Playhead(), cache_mb=32)
+player = PlayerWidget(ReviewSession(), cache_mb=32)
 player.show()
 assert player.open(sys.argv[1])
 print("engine", player.backend.name)
 player.playhead.set_playing(True)
 def stop():
     player.playhead.set_playing(False)
-    print("reached", player.playhead.current, "shown", player.view.shown_index)
+    import numpy as np
+    at = player.playhead.current  # the picture on the view is exactly that frame's
+    same = np.array_equal(player.view.picture, player.reader.frame(at))
+    print("reached", at, "shown", at if same else -1)
     player.close_media()
     app.quit()
 QTimer.singleShot(800, stop)

@@ -15,9 +15,12 @@ import pytest
 
 from tests.packaging.helpers import BUNDLE, EXECUTABLE, load
 
-pytestmark = pytest.mark.skipif(
-    not EXECUTABLE.is_file(),
-    reason="no bundle in dist/emosign-desktop: run 'make bundle' first (.ci/run does)")
+pytestmark = [
+    pytest.mark.skipif(
+        not EXECUTABLE.is_file(),
+        reason="no bundle in dist/emosign-desktop: run 'make bundle' first (.ci/run does)"),
+    pytest.mark.slow,  # (a slow kind: .ci/run runs these right after building the bundle)
+]
 
 config = load("bundle_config")
 INTERNAL = BUNDLE / "_internal"
@@ -35,7 +38,7 @@ def self_test() -> subprocess.CompletedProcess[str]:
                           text=True, timeout=600)
 
 
-def test_the_bundle_fits_in_the_size_it_must(tmp_path):
+def test_the_bundle_fits_in_the_size_it_must():
     build = load("build_bundle")
     sizes = build.measure(BUNDLE)
     assert sizes["total"] <= config.MAX_BUNDLE_MB * 1e6, build.report(sizes)

@@ -61,7 +61,7 @@ def test_a_skipped_check_is_said_and_does_not_fail():
     assert out.getvalue().splitlines()[-1].startswith("self-test passed: 0 checks (1 skipped")
 
 
-def test_checks_run_in_a_temporary_home_and_leave_the_environment_as_it_was(tmp_path):
+def test_checks_run_in_a_temporary_home_and_leave_the_environment_as_it_was():
     before = {k: os.environ.get(k) for k in selftest._ISOLATED}
     seen: dict[str, str] = {}
 

@@ -32,17 +32,17 @@ def test_time_adds_up_and_is_not_an_edit(project):
     assert record_active_time(project, v1.id, "kim", 30.0)  # before kim's first edit
     project.editing.set_label(v1.id, "kim", "joy", 2)
     steps = project.writer.undo_stack.undo_label
-    log = project.repo.edit_count()
+    log = project._repo.edit_count()
     assert record_active_time(project, v1.id, "kim", 12.5)
     assert record_active_time(project, v2.id, "kim", 5.0)
     assert record_active_time(project, v2.id, "kim", 0) is False
     assert seconds_of(project, "v1", "kim") == pytest.approx(42.5)
     assert totals_by_annotator(project) == {"kim": (pytest.approx(47.5), 2)}
     assert project.writer.undo_stack.undo_label == steps  # not an undo step
-    assert project.repo.edit_count() == log  # nor an edit-log line
+    assert project._repo.edit_count() == log  # nor an edit-log line
     assert record_active_time(project, v1.id, " ", 5.0) is False
     project.writer.undo()  # undoing kim's first label (kim goes) leaves the time alone
-    assert project.repo.annotator_by_name("kim") is None
+    assert project._repo.annotator_by_name("kim") is None
     assert seconds_of(project, "v1", "kim") == pytest.approx(42.5)
 
 
@@ -83,17 +83,17 @@ def test_packs_carry_time_and_merging_keeps_the_larger_total(two_projects, tmp_p
     laptop.editing.set_label(v2.id, "maria", "joy", 2)
     record_active_time(laptop, v1.id, "maria", 60.0)
     first = tmp_path / "maria-1.json"
-    packs.export_pack(laptop.repo, "maria", first)
+    packs.export_pack(laptop, "maria", first)
     assert json.loads(first.read_text())["activity"] == [{"video": "v1", "seconds": 60.0}]
-    packs.merge_pack_files(lab.writer, [first])
+    packs.merge_pack_files(lab, [first])
     assert seconds_of(lab, "v1", "maria") == 60.0
     record_active_time(laptop, v1.id, "maria", 30.0)
     record_active_time(laptop, v2.id, "maria", 15.0)
     second = tmp_path / "maria-2.json"
-    packs.export_pack(laptop.repo, "maria", second)
-    packs.merge_pack_files(lab.writer, [second, first])  # the older one again: no change
+    packs.export_pack(laptop, "maria", second)
+    packs.merge_pack_files(lab, [second, first])  # the older one again: no change
     assert seconds_of(lab, "v1", "maria") == 90.0 and seconds_of(lab, "v2", "maria") == 15.0
-    packs.merge_pack_files(lab.writer, [second])
+    packs.merge_pack_files(lab, [second])
     assert seconds_of(lab, "v1", "maria") == 90.0
 
 
@@ -103,7 +103,7 @@ def test_a_pack_without_activity_still_reads_and_bad_activity_is_refused(two_pro
     [v1] = add_videos_by_name(laptop, "v1")
     laptop.editing.set_label(v1.id, "maria", "joy", 1)
     path = tmp_path / "maria.json"
-    packs.export_pack(laptop.repo, "maria", path)
+    packs.export_pack(laptop, "maria", path)
     data = json.loads(path.read_text())
     del data["activity"]  # as packs from before time on task
     path.write_text(json.dumps(data))

@@ -58,7 +58,7 @@ def test_a_copy_that_fails_midway_leaves_nothing(project, tmp_path, monkeypatch)
 
     monkeypatch.setattr(shutil, "copyfile", disk_fills)
     with pytest.raises(MediaError) as err:
-        add_videos(project.writer, [a, b], copy=True)
+        add_videos(project, [a, b], copy=True)
     target = project.folder / "media" / "b.mp4"
     assert str(err.value) == (f"{target}: cannot copy {b} there (No space left on device); "
                               "nothing was added")
@@ -67,7 +67,7 @@ def test_a_copy_that_fails_midway_leaves_nothing(project, tmp_path, monkeypatch)
     assert not (project.folder / "media").exists()
     assert dump_project(project.path) == before
     monkeypatch.setattr(shutil, "copyfile", real)
-    added = add_videos(project.writer, [a, b], copy=True)  # then it works
+    added = add_videos(project, [a, b], copy=True)  # then it works
     assert [v.media_path for v in added] == ["media/a.mp4", "media/b.mp4"]
     assert files_under(project.folder) == ["media/a.mp4", "media/b.mp4"]
     assert (project.folder / "media" / "b.mp4").read_bytes() == b.read_bytes()
@@ -99,11 +99,11 @@ def test_a_full_disk_leaves_no_cut_off_file(tiny_media_disk, tmp_path):
     with open_session(tiny_media_disk.parent, undo=True) as session:
         before = dump_project(session.path)
         with pytest.raises(MediaError) as err:
-            add_videos(session.writer, [small, big], copy=True)
+            add_videos(session, [small, big], copy=True)
         assert str(err.value) == (f"{tiny_media_disk / 'big.mp4'}: cannot copy {big} there "
                                   "(No space left on device); nothing was added")
         assert list(tiny_media_disk.iterdir()) == []  # the small one's copy went too
         assert dump_project(session.path) == before
-        [added] = add_videos(session.writer, [small], copy=True)  # room for this one
+        [added] = add_videos(session, [small], copy=True)  # room for this one
         assert added.media_path == "media/small.mp4"
         assert [p.name for p in tiny_media_disk.iterdir()] == ["small.mp4"]

@@ -24,8 +24,8 @@ KEYS = EMOSIGN_SCHEMA.emotion_keys
 @pytest.fixture
 def rated(project, tmp_path):
     """3 annotators x 12 videos with known ratings, plus the import-only annotators."""
-    repo = project.repo
-    import_released(project.writer, write_released(tmp_path / "rel.csv", released_rows(12)))
+    repo = project._repo
+    import_released(project, write_released(tmp_path / "rel.csv", released_rows(12)))
     rng = np.random.default_rng(5)
     names = ("ana", "ben", "cy")
     videos = repo.videos()
@@ -69,7 +69,7 @@ def test_levels_differ(rated):
 
 
 def test_tier_agreement(project):
-    repo = project.repo
+    repo = project._repo
     [v] = add_videos_by_name(project, "v")
     tier = repo.tiers()[1]
     for who, (start, end) in (("a", (10, 30)), ("b", (12, 30))):
@@ -84,7 +84,7 @@ def test_tier_agreement(project):
 def test_aggregate_majority_with_ties(rated):
     project, _people, matrix = rated
     labels = aggregated_labels(project, "majority")
-    videos = project.repo.videos()
+    videos = project._repo.videos()
     for j, v in enumerate(videos):
         col = [(int(x), 50 + 10 * i) for i, x in enumerate(matrix[:, j]) if not np.isnan(x)]
         values = [x for x, _ in col]

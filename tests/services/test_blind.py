@@ -27,7 +27,7 @@ def finish(project, video, who):
 def test_blind_mode_hides_others_until_the_video_is_finished(project):
     v1, v2 = add_videos_by_name(project, "v1", "v2")
     assert visibility(project, v1.id, "kim").everything  # not blind: everything
-    set_blind_mode(project.writer, True)
+    set_blind_mode(project, True)
     assert blind_mode(project) and project.writer.undo_stack.undo_label == "turn blind mode on"
     seen = visibility(project, v1.id, "kim")
     assert not (seen.others or seen.consensus or seen.predictions)
@@ -51,9 +51,9 @@ def test_blind_mode_hides_others_until_the_video_is_finished(project):
 def test_packs_carry_blind_mode(project, tmp_path):
     [v1] = add_videos_by_name(project, "v1")
     project.editing.set_label(v1.id, "kim", "joy", 1)
-    set_blind_mode(project.writer, True)
+    set_blind_mode(project, True)
     path = tmp_path / "kim.json"
-    packs.export_pack(project.repo, "kim", path)
+    packs.export_pack(project, "kim", path)
     assert json.loads(path.read_text())["blind_mode"] is True
     assert read_pack(path).blind_mode is True
     data = json.loads(path.read_text())

@@ -19,7 +19,7 @@ from tests.storage import concurrent_editor
 
 
 def _is_pg(session: Session) -> bool:
-    return session.project.server is not None
+    return session._project.server is not None
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def other(project):
 
 
 def _aid(session: Session, name: str):
-    return session.repo.annotator_by_name(name).id
+    return session._repo.annotator_by_name(name).id
 
 
 # -- nothing lost, nobody overwritten --------------------------------------------------------------
@@ -58,7 +58,7 @@ def test_two_annotators_on_the_same_video_keep_both(project, other):
         t.join(60)
     assert not errors
     for who in ("kim", "lee"):
-        assert project.repo.annotation(video.id, _aid(project, who)).emotions == last[who]
+        assert project._repo.annotation(video.id, _aid(project, who)).emotions == last[who]
 
 
 def test_edits_to_other_videos_do_not_wait_for_an_open_transaction(project, other):
@@ -82,14 +82,14 @@ def test_edits_to_other_videos_do_not_wait_for_an_open_transaction(project, othe
     thread.join(10)
     assert finished.is_set()
     lee = _aid(project, "lee")
-    assert project.repo.annotation(v1.id, lee).emotions == {"joy": 0, "anger": 2}
-    assert project.repo.annotation(v2.id, lee).emotions == {"joy": 1}
-    assert project.repo.annotation(v1.id, _aid(project, "kim")).emotions == {"joy": 3}
+    assert project._repo.annotation(v1.id, lee).emotions == {"joy": 0, "anger": 2}
+    assert project._repo.annotation(v2.id, lee).emotions == {"joy": 1}
+    assert project._repo.annotation(v1.id, _aid(project, "kim")).emotions == {"joy": 3}
 
 
 def test_annotators_and_segments_added_at_once_get_their_own_ids(project, other):
     (video,) = add_videos_by_name(project, "v1")
-    tier = project.repo.tiers()[0].id
+    tier = project._repo.tiers()[0].id
     made: dict[str, list] = {"a": [], "b": []}
 
     def add(session: Session, who: str, key: str) -> None:
@@ -103,10 +103,10 @@ def test_annotators_and_segments_added_at_once_get_their_own_ids(project, other)
         t.start()
     for t in threads:
         t.join(60)
-    segments = project.repo.segments(video_id=video.id)
+    segments = project._repo.segments(video_id=video.id)
     assert len(segments) == 20 == len({s.id for s in segments})
     assert {s.note for s in segments} == {s.note for s in made["a"] + made["b"]}
-    assert len(project.repo.annotators()) == 6
+    assert len(project._repo.annotators()) == 6
 
 
 @pytest.mark.slow
@@ -127,7 +127,7 @@ def test_a_stale_label_is_refused_with_both_values(project, other):
     (video,) = add_videos_by_name(project, "v1")
     project.editing.set_label(video.id, "kim", "joy", 1)
     kim = _aid(project, "kim")
-    assert project.repo.annotation(video.id, kim).emotions == {"joy": 1}  # window 1 shows 1
+    assert project._repo.annotation(video.id, kim).emotions == {"joy": 1}  # window 1 shows 1
     other.editing.set_label(video.id, "kim", "joy", 3)  # kim's second window sets 3
     before = dump_project(project.path)
     with pytest.raises(StaleChangeError) as refused:
@@ -141,14 +141,14 @@ def test_a_stale_label_is_refused_with_both_values(project, other):
     project.editing.set_label(video.id, "kim", "anger", 2)
     # told the new value, the annotator may set it again: now it is not stale
     project.editing.set_label(video.id, "kim", "joy", 2)
-    assert other.repo.annotation(video.id, kim).emotions == {"joy": 2, "anger": 2}
+    assert other._repo.annotation(video.id, kim).emotions == {"joy": 2, "anger": 2}
 
 
 def test_an_annotation_made_elsewhere_since_is_not_overwritten(project, other):
     (video,) = add_videos_by_name(project, "v1")
     other.editing.set_label(video.id, "kim", "sentiment", 0)
     kim = _aid(project, "kim")
-    assert project.repo.annotation(video.id, kim).emotions == {}  # shows no joy
+    assert project._repo.annotation(video.id, kim).emotions == {}  # shows no joy
     other.editing.set_label(video.id, "kim", "joy", 3)
     with pytest.raises(StaleChangeError, match="is now 3, not empty"):
         project.editing.set_label(video.id, "kim", "joy", 1)
@@ -158,15 +158,15 @@ def test_reading_nothing_first_means_nothing_to_be_stale_about(project, other):
     (video,) = add_videos_by_name(project, "v1")
     other.editing.set_label(video.id, "kim", "joy", 3)
     project.editing.set_label(video.id, "kim", "joy", 1)  # never read: nothing stale
-    assert other.repo.annotation(video.id, _aid(other, "kim")).emotions == {"joy": 1}
+    assert other._repo.annotation(video.id, _aid(other, "kim")).emotions == {"joy": 1}
 
 
 def test_a_stale_segment_is_refused_with_both_values(project, other):
     (video,) = add_videos_by_name(project, "v1")
-    tier = project.repo.tiers()[1]
+    tier = project._repo.tiers()[1]
     seg = project.editing.add_segment(video.id, "kim", tier.id, 10, 20, "other", "a")
-    (shown,) = project.repo.segments(video_id=video.id)
-    theirs = other.repo.segment(seg.id)
+    (shown,) = project._repo.segments(video_id=video.id)
+    theirs = other._repo.segment(seg.id)
     other.editing.update_segment(dataclasses.replace(theirs, end_frame=30, value="repetition"))
     before = dump_project(project.path)
     with pytest.raises(StaleChangeError) as refused:
@@ -177,51 +177,51 @@ def test_a_stale_segment_is_refused_with_both_values(project, other):
     assert dump_project(project.path) == before
     with pytest.raises(StaleChangeError):
         project.editing.update_segment(dataclasses.replace(shown, start_frame=12))
-    (fresh,) = project.repo.segments(video_id=video.id)  # the window re-reads
+    (fresh,) = project._repo.segments(video_id=video.id)  # the window re-reads
     project.editing.update_segment(dataclasses.replace(fresh, note="mouth"))
-    assert other.repo.segment(seg.id).note == "mouth"
+    assert other._repo.segment(seg.id).note == "mouth"
 
 
 def test_deleting_a_segment_changed_elsewhere_is_refused(project, other):
     (video,) = add_videos_by_name(project, "v1")
-    tier = project.repo.tiers()[1]
+    tier = project._repo.tiers()[1]
     seg = project.editing.add_segment(video.id, "kim", tier.id, 10, 20, "other")
-    project.repo.segments(video_id=video.id)
-    other.editing.update_segment(dataclasses.replace(other.repo.segment(seg.id), note="x"))
+    project._repo.segments(video_id=video.id)
+    other.editing.update_segment(dataclasses.replace(other._repo.segment(seg.id), note="x"))
     with pytest.raises(StaleChangeError, match="note is now 'x', not empty"):
         project.editing.delete_segment(seg.id)
-    assert other.repo.segment(seg.id).note == "x"
+    assert other._repo.segment(seg.id).note == "x"
 
 
 def test_a_stale_tier_edit_is_refused_with_both_values(project, other):
-    shown = project.repo.tiers()[0]
-    theirs = other.repo.tier(shown.id)
+    shown = project._repo.tiers()[0]
+    theirs = other._repo.tier(shown.id)
     other.editing.update_tier(dataclasses.replace(theirs, name="Grammar"))
     with pytest.raises(StaleChangeError) as refused:
         project.editing.update_tier(dataclasses.replace(shown, vocabulary=("a", "b")))
     assert "now 'Grammar'" in str(refused.value) and f"not '{shown.name}'" in str(refused.value)
-    assert project.repo.tier(shown.id).name == "Grammar"
+    assert project._repo.tier(shown.id).name == "Grammar"
 
 
 def test_own_edits_and_undo_are_never_stale(project):
     (video,) = add_videos_by_name(project, "v1")
-    tier = project.repo.tiers()[1]
+    tier = project._repo.tiers()[1]
     kim = None
     for value in (1, 2, 3):
         project.editing.set_label(video.id, "kim", "joy", value)
         kim = kim or _aid(project, "kim")
-        project.repo.annotation(video.id, kim)
+        project._repo.annotation(video.id, kim)
     seg = project.editing.add_segment(video.id, "kim", tier.id, 1, 2, "other")
-    project.repo.segments(video_id=video.id)
+    project._repo.segments(video_id=video.id)
     for end in (3, 4):
-        project.editing.update_segment(dataclasses.replace(project.repo.segment(seg.id),
+        project.editing.update_segment(dataclasses.replace(project._repo.segment(seg.id),
                                                            end_frame=end))
     project.editing.undo()
     project.editing.undo()
     project.editing.redo()
-    project.editing.update_segment(dataclasses.replace(project.repo.segment(seg.id), note="n"))
+    project.editing.update_segment(dataclasses.replace(project._repo.segment(seg.id), note="n"))
     project.editing.set_label(video.id, "kim", "joy", 0)
-    assert project.repo.annotation(video.id, kim).emotions == {"joy": 0}
+    assert project._repo.annotation(video.id, kim).emotions == {"joy": 0}
 
 
 # -- hearing of the others' changes ----------------------------------------------------------------
@@ -252,7 +252,7 @@ def test_a_window_hears_of_the_others_changes_within_2_s(project, tmp_path):
         assert found is not None and took < 2
         assert (v2.id, lee) in found.annotations and found.annotators
         assert heard[-1] == found
-        project.editing.add_segment(v1.id, "lee", project.repo.tiers()[0].id, 1, 2)
+        project.editing.add_segment(v1.id, "lee", project._repo.tiers()[0].id, 1, 2)
         found, _ = _poll(ws)
         assert found is not None and found.segments_of == {v1.id}
         project.editing.add_tier("Gaze")
@@ -263,7 +263,7 @@ def test_a_window_hears_of_the_others_changes_within_2_s(project, tmp_path):
 
         keys = EMOSIGN_SCHEMA.emotion_keys
         csv.write_text(f"video_name,Sentiment,{','.join(keys)}\nv1,2,{','.join('2' * len(keys))}\n")
-        import_annotator_csv(project.writer, csv, "ana")
+        import_annotator_csv(project, csv, "ana")
         found, _ = _poll(ws)
         assert found is not None and (found.project or (v1.id, _aid(project, "ana"))
                                       in found.annotations)

@@ -16,18 +16,18 @@ from tests.generate import EMOTIONS, RELEASED_HEADER, released_rows, write_relea
 
 def test_released_file_round_trips_byte_identical(project, tmp_path):
     src = write_released(tmp_path / "in.csv", released_rows(60))
-    summary = import_released(project.writer, src)
+    summary = import_released(project, src)
     assert summary.rows == 60 and summary.videos_added == 60
     out = tmp_path / "out.csv"
-    assert export_released(project.repo, out) == 60
+    assert export_released(project, out) == 60
     assert out.read_bytes() == src.read_bytes()
 
 
 def test_released_values_are_mapped_to_the_protocol(project, tmp_path):
     row = ["vid_1", "-2", "1", "4", "2", "3", "1", "1", "1", "1", "1", "1",
            'said "no", firmly', "line\nbreak", ""]
-    import_released(project.writer, write_released(tmp_path / "a.csv", [row]))
-    repo = project.repo
+    import_released(project, write_released(tmp_path / "a.csv", [row]))
+    repo = project._repo
     video = repo.video_by_name("vid_1")
     cons = repo.annotation(video.id, repo.annotator_by_name(CONSENSUS_ANNOTATOR).id)
     assert cons.sentiment == -2
@@ -41,18 +41,18 @@ def test_released_values_are_mapped_to_the_protocol(project, tmp_path):
 
 def test_reimport_is_idempotent(project, tmp_path):
     src = write_released(tmp_path / "in.csv", released_rows(20))
-    import_released(project.writer, src)
+    import_released(project, src)
     before = dump_project(project.path)
-    import_released(project.writer, src)
+    import_released(project, src)
     assert dump_project(project.path) == before
 
 
 def test_import_links_to_videos_known_by_name(project, tmp_path):
     rows = released_rows(3)
     [existing] = add_videos_by_name(project, rows[1][0])
-    summary = import_released(project.writer, write_released(tmp_path / "in.csv", rows))
+    summary = import_released(project, write_released(tmp_path / "in.csv", rows))
     assert summary.videos_added == 2
-    assert project.repo.video_by_name(rows[1][0]).id == existing.id
+    assert project._repo.video_by_name(rows[1][0]).id == existing.id
 
 
 @pytest.mark.parametrize(("mutate", "message", "row", "column"), [
@@ -71,7 +71,7 @@ def test_bad_rows_are_named_and_change_nothing(project, tmp_path, mutate, messag
     path = write_released(tmp_path / "bad.csv", rows)
     before = dump_project(project.path)
     with pytest.raises(InputFileError) as err:
-        import_released(project.writer, path)
+        import_released(project, path)
     e = err.value
     assert message in str(e) and str(path) in str(e)
     assert (e.row, e.column) == (row, column)
@@ -90,12 +90,12 @@ def test_bad_files_are_refused(project, tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     with pytest.raises(InputFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        import_released(project.writer, path)
+        import_released(project, path)
 
 
 def test_missing_file(project, tmp_path):
     with pytest.raises(InputFileError, match="cannot read"):
-        import_released(project.writer, tmp_path / "nope.csv")
+        import_released(project, tmp_path / "nope.csv")
 
 
 def test_bom_and_crlf_are_read(project, tmp_path):
@@ -104,7 +104,7 @@ def test_bom_and_crlf_are_read(project, tmp_path):
         [c.replace("\n", " ").replace('"', "").replace(",", ";") for c in r] for r in rows]])
     path = tmp_path / "excel.csv"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode())
-    assert import_released(project.writer, path).rows == 2
+    assert import_released(project, path).rows == 2
 
 
 def _annotator_file(tmp_path, rows, extra=("sentiment_confidence", "emotion_confidence", "cues")):
@@ -116,51 +116,51 @@ def test_annotator_import_and_export(project, tmp_path):
     rows = [["v1", "3", *["1"] * 9, "4", "80", "65", "wide eyes, big signs"],
             ["v2", "", *[""] * 10, "", "", ""]]
     path = _annotator_file(tmp_path, rows)
-    assert import_annotator_csv(project.writer, path, "maria").rows == 2
-    repo = project.repo
+    assert import_annotator_csv(project, path, "maria").rows == 2
+    repo = project._repo
     who = repo.annotator_by_name("maria")
     a1 = repo.annotation(repo.video_by_name("v1").id, who.id)
     assert a1.sentiment == 3 and a1.emotions["anger"] == 3 and a1.emotions["joy"] == 0
     assert (a1.sentiment_confidence, a1.emotion_confidence) == (80, 65)
     assert a1.cues == "wide eyes, big signs"
     out = tmp_path / "back.csv"
-    export_annotator_csv(repo, out, "maria")
+    export_annotator_csv(project, out, "maria")
     assert out.read_bytes() == path.read_bytes()
 
 
 def test_annotator_import_protocol_coding(project, tmp_path):
     path = _annotator_file(tmp_path, [["v1", "0", *["0"] * 9, "3"]], extra=())
-    import_annotator_csv(project.writer, path, "li", offset=0)
-    who = project.repo.annotator_by_name("li")
-    assert project.repo.annotations(annotator_id=who.id)[0].emotions["anger"] == 3
+    import_annotator_csv(project, path, "li", offset=0)
+    who = project._repo.annotator_by_name("li")
+    assert project._repo.annotations(annotator_id=who.id)[0].emotions["anger"] == 3
 
 
 def test_annotator_confidence_out_of_range(project, tmp_path):
     path = _annotator_file(tmp_path, [["v1", "0", *["1"] * 10, "101", "5", ""]])
     with pytest.raises(InputFileError) as err:
-        import_annotator_csv(project.writer, path, "li")
+        import_annotator_csv(project, path, "li")
     assert err.value.column == "sentiment_confidence" and err.value.row == 2
 
 
 def test_export_without_consensus_is_explained(project, tmp_path):
     with pytest.raises(EmoSignError, match="no 'emosign-consensus'"):
-        export_released(project.repo, tmp_path / "x.csv")
+        export_released(project, tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
 
 
 def test_import_is_one_undo_step(project, tmp_path):
     src = write_released(tmp_path / "emosign_dataset.csv", released_rows(5))
     before = dump_project(project.path)
-    import_released(project.writer, src)
+    import_released(project, src)
     stack = project.writer.undo_stack
     assert stack.undo_label == "import emosign_dataset.csv"
     project.writer.undo()
-    assert project.repo.videos() == [] and project.repo.annotations() == []
-    assert project.repo.annotators() == []
+    assert project._repo.videos() == [] and project._repo.annotations() == []
+    assert project._repo.annotators() == []
     project.writer.redo()
-    assert len(project.repo.videos()) == 5
+    assert len(project._repo.videos()) == 5
     out = tmp_path / "out.csv"
-    export_released(project.repo, out)
+    export_released(project, out)
     assert out.read_bytes() == src.read_bytes()
     project.writer.undo()
     tables = {row[0] for row in before}
@@ -173,13 +173,13 @@ def test_undo_of_import_keeps_what_was_labelled_since(project, tmp_path):
     from emosign_desktop.services.session import open_session
 
     src = write_released(tmp_path / "in.csv", released_rows(2))
-    import_released(project.writer, src)
-    video = project.repo.videos()[0]
+    import_released(project, src)
+    video = project._repo.videos()[0]
     with open_session(project.folder) as other:  # another window: a person labels it
         other.editing.set_label(video.id, "kim", "joy", 1)
         other.editing.set_label(video.id, "emosign-consensus", "anger", 2)
     with pytest.raises(StaleChangeError, match=r"anger of video .* is now 2"):
         project.writer.undo()
-    assert project.repo.annotation(video.id, project.repo.annotator_by_name(
+    assert project._repo.annotation(video.id, project._repo.annotator_by_name(
         "emosign-consensus").id).emotions["anger"] == 2
     assert not project.writer.undo_stack.can_undo  # the stale step is gone

@@ -25,7 +25,7 @@ def test_demo_project_is_built_then_reused(tmp_path):
         status = {r.video.name: r.status.get(DEMO_ANNOTATOR) for r in rows}
         assert status["pose_test_video"] is AnnotationStatus.DONE
         assert status["pose_sample_video"] is AnnotationStatus.IN_PROGRESS
-        assert any(s.region for s in project.repo.segments())
+        assert any(s.region for s in project._repo.segments())
         project.editing.set_label(rows[0].video.id, DEMO_ANNOTATOR, "anger", 3)
     (folder / "media" / "signbank_ns_1m.mp4").unlink()
     assert ensure_demo_project(folder) == folder  # reused: the edit is kept, the clip restored

@@ -26,8 +26,8 @@ def ids(project):
 
 
 def _ann(project, v, name="ann"):
-    who = project.repo.annotator_by_name(name)
-    return project.repo.annotation(v, who.id) if who else None
+    who = project._repo.annotator_by_name(name)
+    return project._repo.annotation(v, who.id) if who else None
 
 
 def test_label_edits_undo_redo_with_names(project, editing, ids):
@@ -42,7 +42,7 @@ def test_label_edits_undo_redo_with_names(project, editing, ids):
     assert editing.undo_stack.undo_label == "joy = 2"
     editing.undo()
     assert _ann(project, v) is None  # the annotation (and the annotator) came with the edit
-    assert project.repo.annotators() == []
+    assert project._repo.annotators() == []
     editing.redo()
     assert _ann(project, v).emotions == {"joy": 2}
     assert len(seen) == 5 and all(c.annotations for c in seen)
@@ -65,9 +65,9 @@ def test_invalid_label_changes_nothing(project, editing, ids):
 def test_no_change_is_no_step(project, editing, ids):
     v, a = ids
     editing.set_label(v, a, "joy", 1)
-    n = project.repo.edit_count()
+    n = project._repo.edit_count()
     editing.set_label(v, a, "joy", 1)
-    assert project.repo.edit_count() == n and editing.undo_stack.undo_label == "joy = 1"
+    assert project._repo.edit_count() == n and editing.undo_stack.undo_label == "joy = 1"
 
 
 def test_typing_cues_is_one_undo_step(project, editing, ids):
@@ -94,26 +94,26 @@ def test_skip_with_reason_is_one_step(project, editing, ids):
 
 def test_segment_create_edit_delete_all_undoable(project, editing, ids):
     v, a = ids
-    tier = project.repo.tiers()[1]
+    tier = project._repo.tiers()[1]
     seg = editing.add_segment(v, a, tier.id, 10, 24, "repetition")
-    assert project.repo.segments() == [seg]
+    assert project._repo.segments() == [seg]
     moved = dataclasses.replace(seg, end_frame=30, region=Region(0.1, 0.1, 0.3, 0.3))
     editing.update_segment(moved, "drag segment end")
     editing.delete_segment(seg.id)
-    assert project.repo.segments() == []
+    assert project._repo.segments() == []
     editing.undo()
-    assert project.repo.segments() == [moved]
+    assert project._repo.segments() == [moved]
     editing.undo()
-    assert project.repo.segments() == [seg]
+    assert project._repo.segments() == [seg]
     editing.undo()
-    assert project.repo.segments() == []
+    assert project._repo.segments() == []
     editing.redo()
-    assert project.repo.segments() == [seg]  # same id back
+    assert project._repo.segments() == [seg]  # same id back
 
 
 def test_bad_segments_are_refused(project, editing, ids):
     v, a = ids
-    tier = project.repo.tiers()[1]
+    tier = project._repo.tiers()[1]
     before = dump_project(project.path)
     with pytest.raises(LabelValidationError, match="not in the vocabulary"):
         editing.add_segment(v, a, tier.id, 1, 5, "sneezing")
@@ -123,16 +123,16 @@ def test_bad_segments_are_refused(project, editing, ids):
 
 
 def test_tier_rename_undo(project, editing):
-    tier = project.repo.tiers()[0]
+    tier = project._repo.tiers()[0]
     editing.rename_tier(tier.id, "Grammar")
-    assert project.repo.tier(tier.id).name == "Grammar"
+    assert project._repo.tier(tier.id).name == "Grammar"
     editing.undo()
-    assert project.repo.tier(tier.id).name == tier.name
+    assert project._repo.tier(tier.id).name == tier.name
 
 
 def test_tier_edits_refuse_clashes_and_dropping_used_values(project, editing, ids):
     v, a = ids
-    first, second = project.repo.tiers()[:2]
+    first, second = project._repo.tiers()[:2]
     with pytest.raises(ProjectError, match="already has a tier named"):
         editing.rename_tier(second.id, first.name)
     editing.add_segment(v, a, second.id, 1, 2, "repetition")
@@ -141,9 +141,9 @@ def test_tier_edits_refuse_clashes_and_dropping_used_values(project, editing, id
     gaze = editing.add_tier("Gaze", vocabulary=("left", "right"))
     assert editing.undo_stack.undo_label == "add tier Gaze"
     editing.undo()
-    assert "Gaze" not in [t.name for t in project.repo.tiers()]
+    assert "Gaze" not in [t.name for t in project._repo.tiers()]
     editing.redo()
-    assert project.repo.tier(gaze.id) == gaze
+    assert project._repo.tier(gaze.id) == gaze
 
 
 def test_undo_after_another_process_edited_the_same_field(project, editing, ids):
@@ -173,10 +173,10 @@ def test_redo_after_another_process_edited_is_refused(project, editing, ids):
 
 def test_segment_undo_refused_when_it_moved_elsewhere(project, editing, ids):
     v, a = ids
-    tier = project.repo.tiers()[1]
+    tier = project._repo.tiers()[1]
     seg = editing.add_segment(v, a, tier.id, 10, 24, "repetition")
     with open_session(project.folder) as other:
         other.editing.update_segment(dataclasses.replace(seg, end_frame=40))
     with pytest.raises(StaleChangeError, match="end_frame is now 40, not 24"):
         editing.undo()
-    assert project.repo.segment(seg.id).end_frame == 40
+    assert project._repo.segment(seg.id).end_frame == 40

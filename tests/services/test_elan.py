@@ -48,7 +48,7 @@ def clips(tmp_path_factory):
 
 def add_record(project, name: str, fps: float, frames: int, media_path: str | None = None):
     """A video known by its stored media facts (no file here)."""
-    video = Video(VideoId(project.repo.next_id("video")), name, media_path, None,
+    video = Video(VideoId(project._repo.next_id("video")), name, media_path, None,
                   MediaInfo(fps, frames, 64, 48, frames / fps, "h264"))
     project.writer.run(f"add {name}", lambda _repo: ChangeSet(videos=(VideoEdit(None, video),)))
     return video
@@ -56,7 +56,7 @@ def add_record(project, name: str, fps: float, frames: int, media_path: str | No
 
 def add_segments(project, video, rows):
     """Segments (tier name, annotator, start, end, value, note, region) in one operation."""
-    tiers = {t.name: t for t in project.repo.tiers()}
+    tiers = {t.name: t for t in project._repo.tiers()}
 
     def build(repo):
         ids = NewIds(repo)
@@ -76,10 +76,10 @@ def add_segments(project, video, rows):
 
 def seen(project, video, source=""):
     """The video's segments from ``source``, as comparable rows."""
-    tiers = {t.id: t.name for t in project.repo.tiers()}
-    people = {a.id: a.name for a in project.repo.annotators()}
+    tiers = {t.id: t.name for t in project._repo.tiers()}
+    people = {a.id: a.name for a in project._repo.annotators()}
     return sorted((tiers[s.tier_id], people[s.annotator_id], s.start_frame, s.end_frame,
-                   s.value, s.note, s.region) for s in project.repo.segments(video_id=video.id)
+                   s.value, s.note, s.region) for s in project._repo.segments(video_id=video.id)
                   if s.source == source)
 
 
@@ -113,12 +113,12 @@ def typical_rows(frames: int, seed: int = 1):
 def test_our_exports_come_back_to_the_same_frames(project, clips, tmp_path, kind):
     import xmlschema
 
-    [video] = add_videos(project.writer, [clips[kind]])
+    [video] = add_videos(project, [clips[kind]])
     frames = video.media.frame_count
     add_segments(project, video, typical_rows(frames))
     out = tmp_path / "out" / "clip.eaf"
     out.parent.mkdir()
-    summary = export_eaf(project.repo, video.name, out)
+    summary = export_eaf(project, video.name, out)
     assert summary.segments == frames + 13 and summary.annotators == ("kim", "lee")
     assert summary.media_linked
     xmlschema.XMLSchema(SCHEMA).validate(out)
@@ -138,27 +138,27 @@ def test_our_exports_come_back_to_the_same_frames(project, clips, tmp_path, kind
     original = seen(project, video)
     clear_segments(project, video)
     project.writer.undo_stack.clear()
-    result = import_eaf(project.writer, out)
+    result = import_eaf(project, out)
     assert (result.video, result.segments, result.reference_segments) == (
         video.name, frames + 13, 0)
     assert seen(project, video, "elan:clip.eaf") == original
-    assert not any(t.read_only for t in project.repo.tiers())
+    assert not any(t.read_only for t in project._repo.tiers())
 
 
 def test_a_video_without_media_counts_at_its_stored_rate(project, tmp_path):
     video = add_record(project, "clip", 30000 / 1001, 300)
     add_segments(project, video, typical_rows(300))
     out = tmp_path / "clip.eaf"
-    assert not export_eaf(project.repo, "clip", out).media_linked
+    assert not export_eaf(project, "clip", out).media_linked
     starts = nominal_starts_ms(30000 / 1001, 300)
-    assert frame_starts(project.repo.folder, video) == starts
+    assert frame_starts(project._repo.folder, video) == starts
     doc = read_eaf(out)
     assert doc.media == ()
     a = next(t for t in doc.tiers if t.id == "Emotion cue@kim").annotations[100]
     assert (a.begin_ms, a.end_ms) == span_to_ms(starts, 100, 100) == (3337, 3370)
     original = seen(project, video)
     clear_segments(project, video)
-    import_eaf(project.writer, out)  # no media: the file names its video
+    import_eaf(project, out)  # no media: the file names its video
     assert seen(project, video, "elan:clip.eaf") == original
 
 
@@ -166,21 +166,21 @@ def test_a_video_without_frame_rate_is_refused(project, tmp_path):
     project.writer.run("add", lambda _r: ChangeSet(videos=(VideoEdit(None, Video(
         VideoId(1), "bare")),)))
     with pytest.raises(EmoSignError, match="'bare' has no media and no frame rate"):
-        export_eaf(project.repo, "bare", tmp_path / "x.eaf")
+        export_eaf(project, "bare", tmp_path / "x.eaf")
     with pytest.raises(EmoSignError, match="no video named 'nope'"):
-        export_eaf(project.repo, "nope", tmp_path / "x.eaf")
+        export_eaf(project, "nope", tmp_path / "x.eaf")
 
 
 def test_one_annotator_and_empty_tiers_to_annotate_in_elan(project, tmp_path):
     video = add_record(project, "clip", 25.0, 100)
     add_segments(project, video, typical_rows(100))
-    summary = export_eaf(project.repo, "clip", tmp_path / "kim.eaf", annotator="kim")
+    summary = export_eaf(project, "clip", tmp_path / "kim.eaf", annotator="kim")
     assert (summary.annotators, summary.segments) == (("kim",), 100)
     doc = read_eaf(tmp_path / "kim.eaf")
     assert [t.id for t in doc.tiers if not t.parent] == ["Facial grammar@kim",
                                                          "Emotion cue@kim"]
     assert {t.annotator for t in doc.tiers} == {"kim"}
-    fresh = export_eaf(project.repo, "clip", tmp_path / "pat.eaf", annotator="pat")
+    fresh = export_eaf(project, "clip", tmp_path / "pat.eaf", annotator="pat")
     assert fresh.segments == 0
     assert [(t.id, t.annotations) for t in read_eaf(tmp_path / "pat.eaf").tiers] == [
         ("Facial grammar@pat", ()), ("Emotion cue@pat", ())]
@@ -191,15 +191,15 @@ def test_reimport_replaces_and_undo_takes_it_back_in_one_step(project, tmp_path)
     add_segments(project, video, [("Emotion cue", "kim", 3, 9, "repetition", "n", None),
                                   ("Emotion cue", "kim", 20, 29, "other", "", None)])
     out = tmp_path / "clip.eaf"
-    export_eaf(project.repo, "clip", out)
+    export_eaf(project, "clip", out)
     clear_segments(project, video)
     project.writer.undo_stack.clear()
-    import_eaf(project.writer, out)
+    import_eaf(project, out)
     assert project.writer.undo_stack.undo_label == "import clip.eaf"
     # edited in ELAN: one annotation gone, one value changed
     text = out.read_text(encoding="utf-8").replace(">other<", ">larger signs<")
     out.write_text(text, encoding="utf-8")
-    result = import_eaf(project.writer, out)
+    result = import_eaf(project, out)
     assert (result.replaced, result.segments) == (2, 2)
     assert [r[4] for r in seen(project, video, "elan:clip.eaf")] == ["repetition",
                                                                       "larger signs"]
@@ -215,10 +215,10 @@ def test_field_files_come_in_as_reference_tiers(project, tmp_path, version):
     video = add_record(project, "clip", 25.0, 100)  # the file links clip.mp4: by name
     path = tmp_path / "field.eaf"
     path.write_text(field_eaf(version), encoding="utf-8")
-    result = import_eaf(project.writer, path)
+    result = import_eaf(project, path)
     assert (result.video, result.segments, result.reference_segments,
             result.reference_tiers) == ("clip", 0, 10, 6)
-    tiers = {t.name: t for t in project.repo.tiers() if t.read_only}
+    tiers = {t.name: t for t in project._repo.tiers() if t.read_only}
     assert set(tiers) == {"gloss", "words", "tokens", "pos", "brows", "gesture"}
     assert {(t.group, t.source) for t in tiers.values()} == {("ELAN (reference)",
                                                               "elan:field.eaf")}
@@ -228,12 +228,12 @@ def test_field_files_come_in_as_reference_tiers(project, tmp_path, version):
                       "pos": tiers["tokens"].id}
     assert tiers["pos"].vocabulary == ("n", "v") and tiers["gloss"].vocabulary == ()
     assert tiers["gesture"].vocabulary == ("prep", "stroke", "retr")
-    elan = project.repo.annotator_by_name("elan")
+    elan = project._repo.annotator_by_name("elan")
     assert elan.kind.value == "imported"
 
     def on(name):
         return [(s.start_frame, s.end_frame, s.value)
-                for s in project.repo.segments(video_id=video.id, tier_id=tiers[name].id)]
+                for s in project._repo.segments(video_id=video.id, tier_id=tiers[name].id)]
 
     assert on("gloss") == [(25, 54, "HOUSE")]  # 1000-2200 ms at 25 fps
     assert on("words") == [(25, 34, "h"), (35, 44, "ou"), (45, 54, "se")]  # unaligned slots
@@ -242,16 +242,16 @@ def test_field_files_come_in_as_reference_tiers(project, tmp_path, version):
     # 1900-2050 ms: the frames whose middle (20 ms into each) lies inside, 47..50
     assert on("brows") == [(30, 39, "raised"), (47, 50, "raised")]
     assert on("gesture") == [(10, 19, "stroke")]
-    assert {s.annotator_id for s in project.repo.segments()} == {elan.id}
+    assert {s.annotator_id for s in project._repo.segments()} == {elan.id}
 
 
 def test_time_origin_and_annotations_after_the_end(project, tmp_path):
     video = add_record(project, "clip", 25.0, 50)  # 2000 ms
     path = tmp_path / "late.eaf"
     path.write_text(field_eaf(origin=400), encoding="utf-8")  # media time = file time + 400
-    result = import_eaf(project.writer, path)
-    gloss = next(t for t in project.repo.tiers() if t.name == "gloss")
-    [seg] = project.repo.segments(video_id=video.id, tier_id=gloss.id)
+    result = import_eaf(project, path)
+    gloss = next(t for t in project._repo.tiers() if t.name == "gloss")
+    [seg] = project._repo.segments(video_id=video.id, tier_id=gloss.id)
     assert (seg.start_frame, seg.end_frame) == (35, 49)  # 1400 ms on, cut at the end
     # words a4 (1800.. -> 2200..) and brows a9 (1900.. -> 2300..) start after the end
     assert result.outside == 2 and "left out 2 annotations after the video's end" in str(result)
@@ -259,61 +259,61 @@ def test_time_origin_and_annotations_after_the_end(project, tmp_path):
 
 def test_media_is_matched_by_relative_path_then_file_name_never_guessed(project, clips,
                                                                         tmp_path):
-    [real] = add_videos(project.writer, [clips["25"]])
+    [real] = add_videos(project, [clips["25"]])
     eafs = tmp_path / "eafs"
     eafs.mkdir()
     path = eafs / "x.eaf"
     path.write_text(field_eaf(media=f"./somewhere/{clips['25'].name}"), encoding="utf-8")
-    assert import_eaf(project.writer, path).video == real.name  # by file name
+    assert import_eaf(project, path).video == real.name  # by file name
     path.write_text(field_eaf(media="./other.mp4"), encoding="utf-8")
     with pytest.raises(EmoSignError) as caught:
-        import_eaf(project.writer, path)
+        import_eaf(project, path)
     assert str(caught.value) == (f"{path} links media other.mp4, which the project does not "
                                  "have; give --video NAME")
-    assert import_eaf(project.writer, path, video=real.name).video == real.name  # --video
+    assert import_eaf(project, path, video=real.name).video == real.name  # --video
     path.write_text(field_eaf(media=""), encoding="utf-8")
     with pytest.raises(EmoSignError, match="links no media; give --video NAME"):
-        import_eaf(project.writer, path)
+        import_eaf(project, path)
     # two videos whose media files have the same name: the relative path decides, or --video
     a = add_record(project, "take-a", 25.0, 100, "a/clip.mp4")
     add_record(project, "take-b", 25.0, 100, "b/clip.mp4")
     path.write_text(field_eaf(media="./elsewhere/clip.mp4"), encoding="utf-8")
     with pytest.raises(EmoSignError, match="matches the videos take-a, take-b; give --video"):
-        import_eaf(project.writer, path)
-    rel_url = Path(os.path.relpath(project.repo.folder / "a" / "clip.mp4", eafs)).as_posix()
+        import_eaf(project, path)
+    rel_url = Path(os.path.relpath(project._repo.folder / "a" / "clip.mp4", eafs)).as_posix()
     assert rel_url == "../project/a/clip.mp4"
     path.write_text(field_eaf(media=rel_url), encoding="utf-8")
-    assert import_eaf(project.writer, path).video == a.name
+    assert import_eaf(project, path).video == a.name
 
 
 def test_own_tier_without_annotator_needs_one(project, tmp_path):
     video = add_record(project, "clip", 25.0, 100)
     add_segments(project, video, [("Emotion cue", "kim", 3, 9, "repetition", "", None)])
     out = tmp_path / "clip.eaf"
-    export_eaf(project.repo, "clip", out)
+    export_eaf(project, "clip", out)
     out.write_text(out.read_text(encoding="utf-8").replace(' ANNOTATOR="kim"', ""),
                    encoding="utf-8")
     with pytest.raises(InputFileError, match=r"the tier 'Emotion cue@kim' .* names no annotator; "
                        r"give --annotator NAME"):
-        import_eaf(project.writer, out)
-    import_eaf(project.writer, out, annotator="pat")
+        import_eaf(project, out)
+    import_eaf(project, out, annotator="pat")
     assert seen(project, video, "elan:clip.eaf") == [
         ("Emotion cue", "pat", 3, 9, "repetition", "", None)]
-    assert project.repo.annotator_by_name("pat").kind.value == "human"
+    assert project._repo.annotator_by_name("pat").kind.value == "human"
 
 
 def test_a_value_outside_the_vocabulary_is_refused_and_nothing_changes(project, tmp_path):
     video = add_record(project, "clip", 25.0, 100)
     add_segments(project, video, [("Emotion cue", "kim", 3, 9, "repetition", "", None)])
     out = tmp_path / "clip.eaf"
-    export_eaf(project.repo, "clip", out)
+    export_eaf(project, "clip", out)
     out.write_text(out.read_text(encoding="utf-8").replace(">repetition</ANNOTATION_VALUE",
                                                            ">sneezing</ANNOTATION_VALUE"),
                    encoding="utf-8")
     before = dump_project(project.folder / PROJECT_FILE)
     with pytest.raises(InputFileError, match=r"the tier 'Emotion cue@kim' has the value "
                        r"'sneezing' .* not in the vocabulary of the project's tier 'Emotion cue'"):
-        import_eaf(project.writer, out)
+        import_eaf(project, out)
     assert dump_project(project.folder / PROJECT_FILE) == before
 
 
@@ -324,7 +324,7 @@ def test_bad_files_change_nothing(project, tmp_path, kind):
     path.write_bytes(BAD_FILES[kind][0])
     before = dump_project(project.folder / PROJECT_FILE)
     with pytest.raises(InputFileError, match=re.escape(BAD_FILES[kind][1])):
-        import_eaf(project.writer, path, video="clip")
+        import_eaf(project, path, video="clip")
     assert dump_project(project.folder / PROJECT_FILE) == before
 
 
@@ -332,7 +332,7 @@ def test_a_foreign_tier_named_like_ours_does_not_clash(project, tmp_path):
     video = add_record(project, "clip", 25.0, 100)
     add_segments(project, video, [("Emotion cue", "kim", 3, 9, "repetition", "", None)])
     out = tmp_path / "clip.eaf"
-    export_eaf(project.repo, "clip", out)
+    export_eaf(project, "clip", out)
     clear_segments(project, video)
     text = out.read_text(encoding="utf-8").replace(
         "<LINGUISTIC_TYPE ", '<TIER TIER_ID="Emotion cue" LINGUISTIC_TYPE_REF="plain"><ANNOTATION>'
@@ -340,11 +340,11 @@ def test_a_foreign_tier_named_like_ours_does_not_clash(project, tmp_path):
         "<ANNOTATION_VALUE>theirs</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION></TIER>"
         '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="plain" TIME_ALIGNABLE="true"/><LINGUISTIC_TYPE ', 1)
     out.write_text(text, encoding="utf-8")
-    result = import_eaf(project.writer, out)
+    result = import_eaf(project, out)
     assert (result.segments, result.reference_segments) == (1, 1)
-    ref = next(t for t in project.repo.tiers() if t.read_only)
+    ref = next(t for t in project._repo.tiers() if t.read_only)
     assert ref.name == "Emotion cue (clip.eaf)"
-    assert [s.value for s in project.repo.segments(tier_id=ref.id)] == ["theirs"]
+    assert [s.value for s in project._repo.segments(tier_id=ref.id)] == ["theirs"]
     assert seen(project, video, "elan:clip.eaf")[0][:5] == ("Emotion cue", "kim", 3, 9,
                                                             "repetition")
 
@@ -356,13 +356,13 @@ def test_an_export_coming_back_unchanged_adds_nothing(project, tmp_path):
     add_segments(project, video, [("Emotion cue", "kim", 3, 9, "repetition", "n", None),
                                   ("Emotion cue", "kim", 20, 29, "other", "", None)])
     out = tmp_path / "clip.eaf"
-    export_eaf(project.repo, "clip", out)
-    result = import_eaf(project.writer, out)
+    export_eaf(project, "clip", out)
+    result = import_eaf(project, out)
     assert (result.segments, result.unchanged) == (0, 2)
     assert seen(project, video, "elan:clip.eaf") == []
     out.write_text(out.read_text(encoding="utf-8").replace(">other<", ">larger signs<"),
                    encoding="utf-8")
-    result = import_eaf(project.writer, out)
+    result = import_eaf(project, out)
     assert (result.segments, result.unchanged) == (1, 1)
     assert [r[4] for r in seen(project, video, "elan:clip.eaf")] == ["larger signs"]
     assert [r[4] for r in seen(project, video)] == ["repetition", "other"]

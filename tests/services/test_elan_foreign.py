@@ -29,14 +29,14 @@ FIELD_TIERS = ["gloss", "words", "tokens", "pos", "brows", "gesture"]
 def imported(project_or_session, version: str, tmp_path):
     path = tmp_path / "field.eaf"
     path.write_text(field_eaf(version), encoding="utf-8")
-    import_eaf(project_or_session.writer, path)
+    import_eaf(project_or_session, path)
     return path
 
 
 def rows(session) -> list[tuple]:
     """Every segment as (tier, first, last, value, order, parent (tier, first, value))."""
-    tiers = {t.id: t.name for t in session.repo.tiers()}
-    segments = session.repo.segments()
+    tiers = {t.id: t.name for t in session._repo.tiers()}
+    segments = session._repo.segments()
     by_uid = {s.uid: s for s in segments}
     out = []
     for s in segments:
@@ -89,7 +89,7 @@ def test_every_shape_goes_back_out_as_it_came(project, tmp_path, version):
     source = imported(project, version, tmp_path)
     add_segments(project, video, [("Emotion cue", "kim", 3, 9, "repetition", "", None)])
     out = tmp_path / "out.eaf"
-    summary = export_eaf(project.repo, "clip", out)
+    summary = export_eaf(project, "clip", out)
     assert (summary.segments, summary.reference_tiers, summary.reference_segments) == (1, 6, 10)
     assert str(summary).endswith("1 segment on 1 tier (kim), and 10 annotations on 6 "
                                  "reference tiers as their files defined them; no media "
@@ -115,7 +115,7 @@ def test_every_shape_goes_back_out_as_it_came(project, tmp_path, version):
     # importing the export into another project gives the same segments, frames, parents
     other = other_project(tmp_path)
     try:
-        import_eaf(other.writer, out)
+        import_eaf(other, out)
         assert [r for r in rows(other) if r[0] != "Emotion cue"] == [
             r for r in rows(project) if r[0] != "Emotion cue"]
     finally:
@@ -127,14 +127,14 @@ def test_only_ours_and_our_export_coming_back(project, tmp_path):
     imported(project, "3.0", tmp_path)
     add_segments(project, video, [("Emotion cue", "kim", 3, 9, "repetition", "", None)])
     out = tmp_path / "ours.eaf"
-    summary = export_eaf(project.repo, "clip", out, only_ours=True)
+    summary = export_eaf(project, "clip", out, only_ours=True)
     assert (summary.reference_tiers, str(summary).endswith("(kim); no media linked (the "
                                                             "video has none)")) == (0, True)
     assert [t.id for t in read_eaf(out).tiers] == ["Facial grammar@kim", "Emotion cue@kim"]
     before = rows(project)
     everything = tmp_path / "all.eaf"
-    export_eaf(project.repo, "clip", everything)
-    result = import_eaf(project.writer, everything)  # back into the project it came from
+    export_eaf(project, "clip", everything)
+    result = import_eaf(project, everything)  # back into the project it came from
     assert (result.segments, result.reference_segments, result.unchanged) == (0, 0, 11)
     assert rows(project) == before
 
@@ -156,7 +156,7 @@ def test_export_segments_names_segments_and_parents(project, tmp_path):
         attributes = json.loads(row["attributes"] or "{}")
         if row["parent_id"]:
             uid = attributes.pop("parent")
-            assert [s.id for s in project.repo.segments() if s.uid == uid] == [
+            assert [s.id for s in project._repo.segments() if s.uid == uid] == [
                 int(row["parent_id"])]
         return json.dumps(attributes) if attributes else ""
 
@@ -183,17 +183,17 @@ def test_signstream_tiers_go_out_as_plain_tiers(project, tmp_path):
     clip = add_record(project, "clip_24363254", 30.0, 60)
     from tests.io.test_signstream import UTTERANCES
 
-    import_signstream(project.writer, write_signstream(tmp_path / "a.xml",
+    import_signstream(project, write_signstream(tmp_path / "a.xml",
                                                        utterances=(UTTERANCES[1],)))
     out = tmp_path / "ss.eaf"
-    summary = export_eaf(project.repo, clip.name, out)
+    summary = export_eaf(project, clip.name, out)
     assert summary.reference_tiers == 3
     view = elan_view(out)
     assert view["wh question"]["params"]["PARENT_REF"] is None
     assert [v for v, _, _ in view["wh question"]["vocabulary"]] == ["q/wh"]
     other = other_project(tmp_path, clip.name, 30.0, 60)
     try:
-        import_eaf(other.writer, out)
+        import_eaf(other, out)
         assert [r[:4] for r in rows(other)] == [r[:4] for r in rows(project)]
     finally:
         other.close()
@@ -209,18 +209,18 @@ def test_two_files_on_one_video_keep_their_own_elan_tiers(project, tmp_path):
     second.mkdir()
     (first / "kim.eaf").write_text(field_eaf(), encoding="utf-8")
     (second / "lee.eaf").write_text(field_eaf().replace(">HOUSE<", ">HOME<"), encoding="utf-8")
-    import_eaf(project.writer, first / "kim.eaf")
-    import_eaf(project.writer, second / "lee.eaf")
-    assert len([t for t in project.repo.tiers() if t.read_only]) == 6
+    import_eaf(project, first / "kim.eaf")
+    import_eaf(project, second / "lee.eaf")
+    assert len([t for t in project._repo.tiers() if t.read_only]) == 6
     out = tmp_path / "both.eaf"
-    assert export_eaf(project.repo, "clip", out).reference_tiers == 12
+    assert export_eaf(project, "clip", out).reference_tiers == 12
     view = elan_view(out)
     assert view["gloss"]["values"] == ["HOUSE"] and view["gloss (2)"]["values"] == ["HOME"]
     assert view["words (2)"]["params"]["PARENT_REF"] == "gloss (2)"
     assert view["tokens (2)"]["refs"] == [("HOU", "HOME"), ("SE", "HOME")]
     other = other_project(tmp_path)
     try:
-        import_eaf(other.writer, out)
+        import_eaf(other, out)
         assert sorted((r[1], r[2], r[3], r[4], r[5] and r[5][1:]) for r in rows(other)) == \
             sorted((r[1], r[2], r[3], r[4], r[5] and r[5][1:]) for r in rows(project))
     finally:

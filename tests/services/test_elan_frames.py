@@ -62,9 +62,9 @@ def elan_file(path: Path, tiers: dict[str, list[tuple[int, int, str]]],
 
 
 def frames_on(project, video, tier_name: str) -> list[tuple[int, int]]:
-    tier = next(t for t in project.repo.tiers() if t.name == tier_name)
+    tier = next(t for t in project._repo.tiers() if t.name == tier_name)
     return [(s.start_frame, s.end_frame)
-            for s in project.repo.segments(video_id=video.id, tier_id=tier.id)]
+            for s in project._repo.segments(video_id=video.id, tier_id=tier.id)]
 
 
 def no_frame_shared(spans: list[tuple[int, int]]) -> bool:
@@ -79,7 +79,7 @@ def test_the_issue_example_imports_as_exactly_its_frames(project, tmp_path):
                for i, (a, b) in enumerate(ISSUE_FRAMES)]
     assert written[0][:2] == (334, 701) and written[1][:2] == (701, 1034)
     path = elan_file(tmp_path / "hand.eaf", {"gloss": written}, media="clip.mp4")
-    result = import_eaf(project.writer, path)
+    result = import_eaf(project, path)
     assert frames_on(project, video, "gloss") == ISSUE_FRAMES
     assert result.one_frame == 0 and "one frame" not in str(result)
 
@@ -105,7 +105,7 @@ def test_rounded_boundaries_land_on_their_frames_and_neighbours_share_none(
     cut = {"nearest": round, "down": int, "up": lambda t: int(t) + 1}[rounding]
     if kind in ("variable frame rate", "59.94 clip"):
         clip = vfr_clip if kind == "variable frame rate" else ntsc_clip
-        [video] = add_videos(project.writer, [clip])
+        [video] = add_videos(project, [clip])
         starts = frame_starts_ms(load_index(clip))
     else:
         fps = {"25": 25.0, "29.97": 30000 / 1001, "59.94": 60000 / 1001}[kind]
@@ -117,7 +117,7 @@ def test_rounded_boundaries_land_on_their_frames_and_neighbours_share_none(
     # ELAN's first slot is 0 and its last the media's end
     rows = [(0 if a == 0 else cut(starts[a]), cut(starts[b + 1]), f"v{a}") for a, b in spans]
     path = elan_file(tmp_path / "cuts.eaf", {"cuts": rows})
-    import_eaf(project.writer, path, video=video.name)
+    import_eaf(project, path, video=video.name)
     found = frames_on(project, video, "cuts")
     assert found == spans
     assert no_frame_shared(found) and sum(b - a + 1 for a, b in found) == frames
@@ -129,7 +129,7 @@ def test_zero_length_annotations_are_kept_as_one_frame_and_said(project, tmp_pat
         "points": [(400, 400, "at frame 10"), (1199, 1199, "at frame 30, rounded down")],
         "short": [(821, 839, "inside frame 20, past its middle")],
         "plain": [(0, 400, "frames 0-9")]})
-    result = import_eaf(project.writer, path, video="clip")
+    result = import_eaf(project, path, video="clip")
     assert frames_on(project, video, "points") == [(10, 10), (30, 30)]
     assert frames_on(project, video, "short") == [(20, 20)]
     assert frames_on(project, video, "plain") == [(0, 9)]
@@ -148,6 +148,6 @@ def test_signstream_follows_the_same_rule(project, tmp_path):
     marks = [(round(starts[a]), round(starts[b]), "2" if i % 2 else "3")
              for i, (a, b) in enumerate(spans)]
     u = {"id": "1", "S": 0, "E": 4000, "media": (), "tracks": {"10": marks}}
-    import_signstream(project.writer, write_signstream(tmp_path / "a.xml", utterances=(u,)))
+    import_signstream(project, write_signstream(tmp_path / "a.xml", utterances=(u,)))
     found = frames_on(project, clip, "eye brows")
     assert found == spans and no_frame_shared(found)

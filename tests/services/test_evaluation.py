@@ -69,20 +69,20 @@ def import_perfect(project, tmp_path: Path) -> None:
             continue
         emotion = SINGLE.get(name, "worry" if name == "v06" else "surprise_pos")
         rows.append([name, s, emotion, f"reasoning about {name}"])
-    import_predictions(project.writer, write_csv(tmp_path / "perfect.csv", [
+    import_predictions(project, write_csv(tmp_path / "perfect.csv", [
         "video_name", "sentiment", "emotion", "reasoning"], rows), "perfect", "video")
 
 
 def import_neutral(project, tmp_path: Path, model: str = "neutral<bot>") -> None:
     """Sentiment 0 and every intensity 0 (so: neutral) on every video."""
     rows = [[name, 0, *([0] * 10)] for name in REFERENCE]
-    import_predictions(project.writer, write_csv(tmp_path / "neutral.csv", [
+    import_predictions(project, write_csv(tmp_path / "neutral.csv", [
         "video_name", "sentiment", *PROTOCOL_EMOTIONS], rows), model, "caption")
 
 
 @pytest.fixture
 def bench(project, tmp_path):
-    import_released(project.writer, write_reference(tmp_path / "ref.csv"))
+    import_released(project, write_reference(tmp_path / "ref.csv"))
     import_perfect(project, tmp_path)
     import_neutral(project, tmp_path)
     return project
@@ -135,7 +135,7 @@ def test_a_model_that_always_answers_neutral(bench):
 
 def test_the_human_ceiling(bench):
     assert evaluate(bench)["human_agreement"] is None  # no annotators yet: import-only
-    videos = bench.repo.videos()
+    videos = bench._repo.videos()
     rng = random.Random(3)
     for who in ("ana", "ben"):
         for v in videos:
@@ -155,7 +155,7 @@ def test_the_human_ceiling(bench):
 
 def test_other_references(project, tmp_path):
     add_videos_by_name(project, *REFERENCE)
-    videos = {v.name: v for v in project.repo.videos()}
+    videos = {v.name: v for v in project._repo.videos()}
     for name, (s, e) in REFERENCE.items():
         for who in ("ana", "ben"):
             project.editing.set_labels(videos[name].id, who, {
@@ -185,8 +185,8 @@ def test_bad_input(project, tmp_path):
 
 
 def test_cue_grounding(bench, tmp_path):
-    tier = next(t for t in bench.repo.tiers() if t.name == EMOTION_CUE)
-    videos = {v.name: v for v in bench.repo.videos()}
+    tier = next(t for t in bench._repo.tiers() if t.name == EMOTION_CUE)
+    videos = {v.name: v for v in bench._repo.videos()}
     bench.editing.add_segment(videos["v00"].id, "ana", tier.id, 0, 10, "facial expression",
                               region=Region(0.25, 0.25, 0.5, 0.5))
     bench.editing.add_segment(videos["v00"].id, "ben", tier.id, 20, 29, "repetition")
@@ -194,7 +194,7 @@ def test_cue_grounding(bench, tmp_path):
     cues.write_text(json.dumps({"video_name": "v00", "start_frame": 0, "end_frame": 9,
                                 "label": "facial expression", "region": [0, 0, 0.5, 0.5]})
                     + "\n", encoding="utf-8")
-    import_predictions(bench.writer, cues, "grounder", "video+caption")
+    import_predictions(bench, cues, "grounder", "video+caption")
     report = evaluate(bench)
     assert report["grounding_tier"] == EMOTION_CUE
     run = run_of(report, "grounder")
@@ -273,7 +273,7 @@ def test_html_report_is_one_self_contained_file(bench, tmp_path):
 def test_html_report_shows_the_human_ceiling(bench):
     rng = random.Random(4)
     for who in ("ana", "ben"):
-        for v in bench.repo.videos():
+        for v in bench._repo.videos():
             bench.editing.set_labels(v.id, who, {"sentiment": rng.randint(-3, 3),
                                                  **dict.fromkeys(PROTOCOL_EMOTIONS, 1),
                                                  "joy": rng.randint(0, 3)})

@@ -49,30 +49,30 @@ def test_emotion_codings_and_an_unknown_one():
 
 def test_annotator_round_trip_on_the_protocol_scale(project, tmp_path):
     src = protocol_file(tmp_path / "ana.csv", GIVEN)
-    import_annotator_csv(project.writer, src, "ana", offset=emotion_offset("protocol"))
+    import_annotator_csv(project, src, "ana", offset=emotion_offset("protocol"))
     out, released = tmp_path / "out.csv", tmp_path / "released.csv"
-    assert export_annotator_csv(project.repo, out, "ana",
+    assert export_annotator_csv(project, out, "ana",
                                 offset=emotion_offset("protocol")) == 2
     back = {r["video_name"]: (int(r["Sentiment"]), [int(r[e]) for e in EMOTIONS])
             for r in cells(out)}
     assert back == {name: (s, e) for name, s, e in GIVEN}  # the numbers as given
-    export_annotator_csv(project.repo, released, "ana")  # the default: released coding
+    export_annotator_csv(project, released, "ana")  # the default: released coding
     assert [int(cells(released)[0][e]) for e in EMOTIONS] == [v + 1 for v in GIVEN[0][2]]
 
 
 def test_released_and_aggregate_exports_in_either_coding(project, tmp_path):
     rows = released_rows(6, seed=4)
     src = write_released(tmp_path / "released.csv", rows)
-    import_released(project.writer, src)
+    import_released(project, src)
     same, protocol = tmp_path / "same.csv", tmp_path / "protocol.csv"
-    export_released(project.repo, same)
+    export_released(project, same)
     assert same.read_bytes() == src.read_bytes()  # the default is as before
-    export_released(project.repo, protocol, offset=0)
+    export_released(project, protocol, offset=0)
     got = {r["video_name"]: r for r in cells(protocol)}
     for row in rows:
         assert [int(got[row[0]][e]) for e in EMOTIONS] == [int(v) - 1 for v in row[2:12]]
         assert got[row[0]]["Sentiment"] == row[1]  # sentiment has one scale
-    import_annotator_csv(project.writer, protocol_file(tmp_path / "ana.csv", GIVEN), "ana",
+    import_annotator_csv(project, protocol_file(tmp_path / "ana.csv", GIVEN), "ana",
                          offset=0)
     agg = tmp_path / "agg.csv"
     export_aggregated(project, agg, "majority", offset=0)

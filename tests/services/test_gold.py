@@ -39,10 +39,10 @@ def series(report, name):
 
 
 def test_marking_gold_is_one_undoable_step(project, drifting):
-    set_gold(project.writer, ["v00", "v01"], "ref")
+    set_gold(project, ["v00", "v01"], "ref")
     assert gold_videos(project) == {"v00": "ref", "v01": "ref"}
     assert project.writer.undo_stack.undo_label == "mark 2 videos gold"
-    clear_gold(project.writer, ["v01", "v29"])
+    clear_gold(project, ["v01", "v29"])
     assert gold_videos(project) == {"v00": "ref"}
     project.writer.undo()
     assert gold_videos(project) == {"v00": "ref", "v01": "ref"}
@@ -53,16 +53,16 @@ def test_marking_gold_is_one_undoable_step(project, drifting):
 def test_bad_gold_requests_change_nothing(project, drifting):
     add_videos_by_name(project, "unlabelled")
     with pytest.raises(LabelValidationError, match="no annotator named 'zed'"):
-        set_gold(project.writer, ["v00"], "zed")
+        set_gold(project, ["v00"], "zed")
     with pytest.raises(LabelValidationError, match="no video named 'nope'"):
-        set_gold(project.writer, ["v00", "nope"], "ref")
+        set_gold(project, ["v00", "nope"], "ref")
     with pytest.raises(LabelValidationError, match="'ref' has not labelled 'unlabelled'"):
-        set_gold(project.writer, ["unlabelled"], "ref")
+        set_gold(project, ["unlabelled"], "ref")
     assert gold_videos(project) == {}
 
 
 def test_drift_away_from_gold_shows_as_rising_bias(project, drifting):
-    set_gold(project.writer, [f"v{i:02d}" for i in range(0, N, 2)], "ref")  # every other
+    set_gold(project, [f"v{i:02d}" for i in range(0, N, 2)], "ref")  # every other
     report = drift_report(project, window=6)
     assert report["gold_videos"] == N // 2
     ana = series(report, "ana")

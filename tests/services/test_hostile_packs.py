@@ -35,7 +35,7 @@ def make_project(tmp_path, empty_project_file):
 def _lab_with_ann1(make_project, videos: int = 5) -> Session:
     """A project where ann1 rated ``videos`` videos and drew one segment on each."""
     lab = make_project("lab")
-    tier = lab.repo.tiers()[0]
+    tier = lab._repo.tiers()[0]
     for i in range(videos):
         v = add_video_record(lab, f"clip{i}.mp4", f"b2:{i:04d}")
         lab.editing.set_labels(v.id, "ann1", {"sentiment": 1, "joy": 2})
@@ -48,7 +48,7 @@ def _hostile_pack(lab: Session, tmp_path, annotator: str = "mallory") -> tuple:
     """ann1's work exported, then re-labelled as ``annotator``'s, every segment rewritten
     and dated 2030: the pack the issue describes."""
     path = tmp_path / f"{annotator}.emosignpack.json"
-    packs.export_pack(lab.repo, "ann1", path)
+    packs.export_pack(lab, "ann1", path)
     data = json.loads(path.read_text())
     data["annotator"] = annotator
     data["annotations"] = []
@@ -64,11 +64,11 @@ def test_a_pack_reusing_another_annotators_segment_ids_is_refused_whole(make_pro
     path, data = _hostile_pack(lab, tmp_path)
     data["segments"].append({**data["segments"][0], "uid": "f" * 32})  # and one new segment
     path.write_text(json.dumps(data))
-    ann1 = lab.repo.annotator_by_name("ann1")
-    mine = {s.uid: s for s in lab.repo.segments(annotator_id=ann1.id)}
+    ann1 = lab._repo.annotator_by_name("ann1")
+    mine = {s.uid: s for s in lab._repo.segments(annotator_id=ann1.id)}
     before = dump_project(lab.path)
     with pytest.raises(EmoSignError) as refused:
-        packs.merge_pack_files(lab.writer, [path])
+        packs.merge_pack_files(lab, [path])
     message = str(refused.value)
     first = data["segments"][0]["uid"]
     assert message.startswith(f"{path.name}: 5 segments of this pack have the ids of other "
@@ -77,8 +77,8 @@ def test_a_pack_reusing_another_annotators_segment_ids_is_refused_whole(make_pro
     assert "('mallory')" in message and message.endswith("Nothing was merged.")
     assert "\n" not in message
     assert dump_project(lab.path) == before  # nothing merged, no annotator, no video, no log
-    assert lab.repo.annotator_by_name("mallory") is None
-    assert {s.uid: s for s in lab.repo.segments(annotator_id=ann1.id)} == mine
+    assert lab._repo.annotator_by_name("mallory") is None
+    assert {s.uid: s for s in lab._repo.segments(annotator_id=ann1.id)} == mine
     assert lab.writer.undo_stack.undo_label != f"merge {path.name}"
 
 
@@ -86,7 +86,7 @@ def test_the_message_names_the_first_few_and_counts_the_rest(make_project, tmp_p
     lab = _lab_with_ann1(make_project, videos=8)
     path, data = _hostile_pack(lab, tmp_path)
     with pytest.raises(EmoSignError) as refused:
-        packs.merge_pack_files(lab.writer, [path])
+        packs.merge_pack_files(lab, [path])
     message = str(refused.value)
     assert "8 segments" in message and "; and 3 more)" in message
     assert [f"segment {s['uid']} on '{s['video']}'" in message
@@ -95,12 +95,12 @@ def test_the_message_names_the_first_few_and_counts_the_rest(make_project, tmp_p
 
 def test_another_annotator_who_exists_is_refused_too(make_project, tmp_path):
     lab = _lab_with_ann1(make_project, videos=2)
-    v = lab.repo.video_by_name("clip0.mp4")
+    v = lab._repo.video_by_name("clip0.mp4")
     lab.editing.set_label(v.id, "mallory", "joy", 1)  # mallory is a real annotator here
     path, _data = _hostile_pack(lab, tmp_path)
     before = dump_project(lab.path)
     with pytest.raises(EmoSignError, match="2 segments of this pack"):
-        packs.merge_pack_files(lab.writer, [path])
+        packs.merge_pack_files(lab, [path])
     assert dump_project(lab.path) == before
 
 
@@ -109,11 +109,11 @@ def test_the_same_pack_from_its_own_annotator_merges(make_project, tmp_path):
     are ann1's newer edits, kept, with the old versions in the conflict log."""
     lab = _lab_with_ann1(make_project)
     path, _data = _hostile_pack(lab, tmp_path, annotator="ann1")
-    [summary] = packs.merge_pack_files(lab.writer, [path])
+    [summary] = packs.merge_pack_files(lab, [path])
     assert (summary.updated, summary.added) == (5, 0)
-    notes = {s.note for s in lab.repo.segments()}
+    notes = {s.note for s in lab._repo.segments()}
     assert notes == {"ann1 was here"}
-    assert len(lab.repo.conflicts()) == 5
+    assert len(lab._repo.conflicts()) == 5
 
 
 def test_a_good_pack_and_a_hostile_one_merge_nothing(make_project, tmp_path):
@@ -122,11 +122,11 @@ def test_a_good_pack_and_a_hostile_one_merge_nothing(make_project, tmp_path):
     v = add_video_record(laptop, "clip0.mp4", "b2:0000")
     laptop.editing.set_label(v.id, "kim", "joy", 3)
     good = tmp_path / "kim.json"
-    packs.export_pack(laptop.repo, "kim", good)
+    packs.export_pack(laptop, "kim", good)
     bad, _data = _hostile_pack(lab, tmp_path)
     before = dump_project(lab.path)
     with pytest.raises(EmoSignError, match="other annotators' segments"):
-        packs.merge_pack_files(lab.writer, [good, bad])
+        packs.merge_pack_files(lab, [good, bad])
     assert dump_project(lab.path) == before
 
 
@@ -135,7 +135,7 @@ def _pack_of(make_project, tmp_path, name: str, joy: int = 3):
     v = add_video_record(laptop, "clip0.mp4", "b2:0000")
     laptop.editing.set_label(v.id, "someone", "joy", joy)
     path = tmp_path / f"{name.strip()}-{joy}.json"
-    packs.export_pack(laptop.repo, "someone", path)
+    packs.export_pack(laptop, "someone", path)
     data = json.loads(path.read_text())
     data["annotator"] = name
     path.write_text(json.dumps(data))
@@ -162,7 +162,7 @@ def test_a_pack_cannot_change_an_import_only_annotator(make_project, tmp_path, n
     before = dump_project(lab.path)
     with pytest.raises(EmoSignError, match=f"names the annotator '{name.strip()}', whose "
                        "labels in this project were imported from a file"):
-        packs.merge_pack_files(lab.writer, [path])
+        packs.merge_pack_files(lab, [path])
     assert dump_project(lab.path) == before
 
 
@@ -172,15 +172,15 @@ def test_reference_labels_can_move_to_a_project_without_them(make_project, tmp_p
     from emosign_desktop.services.agreement import raters
 
     lab = _lab_with_ann1(make_project, videos=1)
-    [summary] = packs.merge_pack_files(lab.writer, [
+    [summary] = packs.merge_pack_files(lab, [
         _pack_of(make_project, tmp_path, "emosign-consensus")])
     assert summary.added == 1
-    consensus = lab.repo.annotator_by_name("emosign-consensus")
+    consensus = lab._repo.annotator_by_name("emosign-consensus")
     assert consensus.kind is AnnotatorKind.IMPORTED
     assert [a.name for a in raters(lab)] == ["ann1"]
     again = _pack_of(make_project, tmp_path, "emosign-consensus", joy=1)  # a second: refused
     with pytest.raises(EmoSignError, match="a pack cannot change them"):
-        packs.merge_pack_files(lab.writer, [again])
+        packs.merge_pack_files(lab, [again])
 
 
 def test_the_command_exits_2_with_one_line(make_project, tmp_path, capsys):
@@ -206,32 +206,32 @@ def test_a_large_pack_is_merged_in_parts_as_one_step(make_project, tmp_path, mon
     them merged, one record, one undo step that takes the project back exactly."""
     monkeypatch.setattr(merging, "PART", 3)
     laptop = make_project("laptop")
-    tier = laptop.repo.tiers()[0]
+    tier = laptop._repo.tiers()[0]
     for i in range(4):
         v = add_video_record(laptop, f"v{i}", f"b2:{i}")
         laptop.editing.set_labels(v.id, "sam", {"sentiment": i - 1})
         for k in range(2):
             laptop.editing.add_segment(v.id, "sam", tier.id, k, k + 5, "", note=f"{i}/{k}")
     path = tmp_path / "sam.json"
-    packs.export_pack(laptop.repo, "sam", path)
+    packs.export_pack(laptop, "sam", path)
     lab = make_project("lab")
     before = dump_project(lab.path)
-    [summary] = packs.merge_pack_files(lab.writer, [path])
+    [summary] = packs.merge_pack_files(lab, [path])
     assert (summary.added, summary.videos_added) == (12, 4)
-    sam = lab.repo.annotator_by_name("sam")
-    assert len(lab.repo.annotations(annotator_id=sam.id)) == 4
-    assert {s.note for s in lab.repo.segments(annotator_id=sam.id)} == {
+    sam = lab._repo.annotator_by_name("sam")
+    assert len(lab._repo.annotations(annotator_id=sam.id)) == 4
+    assert {s.note for s in lab._repo.segments(annotator_id=sam.id)} == {
         f"{i}/{k}" for i in range(4) for k in range(2)}
-    [record] = lab.repo.merged_packs()
+    [record] = lab._repo.merged_packs()
     assert record["summary"] == str(summary)
     assert lab.writer.undo_stack.undo_label == "merge sam.json"
-    after = {s.uid: s for s in lab.repo.segments()}
+    after = {s.uid: s for s in lab._repo.segments()}
     lab.writer.undo()
     assert [r for r in dump_project(lab.path) if r[0] != "edit_log"] == \
         [r for r in before if r[0] != "edit_log"]
     lab.writer.redo()
-    assert {s.uid: s for s in lab.repo.segments()} == after
-    assert len(lab.repo.annotations()) == 4 and len(lab.repo.merged_packs()) == 1
+    assert {s.uid: s for s in lab._repo.segments()} == after
+    assert len(lab._repo.annotations()) == 4 and len(lab._repo.merged_packs()) == 1
     # a hostile pack in parts is still refused before any part is written
     again = tmp_path / "again.json"
     data = json.loads(path.read_text())
@@ -239,14 +239,14 @@ def test_a_large_pack_is_merged_in_parts_as_one_step(make_project, tmp_path, mon
     again.write_text(json.dumps(data))
     now = dump_project(lab.path)
     with pytest.raises(EmoSignError, match="8 segments of this pack"):
-        packs.merge_pack_files(lab.writer, [again])
+        packs.merge_pack_files(lab, [again])
     assert dump_project(lab.path) == now
 
 
 def _labels_by_video(session: Session, who: str) -> dict[str, int]:
-    person = session.repo.annotator_by_name(who)
-    return {session.repo.video(a.video_id).name: a.emotions["joy"]
-            for a in session.repo.annotations(annotator_id=person.id)}
+    person = session._repo.annotator_by_name(who)
+    return {session._repo.video(a.video_id).name: a.emotions["joy"]
+            for a in session._repo.annotations(annotator_id=person.id)}
 
 
 def test_two_pack_videos_never_land_on_one_project_video(make_project, tmp_path):
@@ -258,13 +258,13 @@ def test_two_pack_videos_never_land_on_one_project_video(make_project, tmp_path)
         v = add_video_record(laptop, name, "b2:same")
         laptop.editing.set_label(v.id, "kim", "joy", joy)
     path = tmp_path / "kim.json"
-    packs.export_pack(laptop.repo, "kim", path)
+    packs.export_pack(laptop, "kim", path)
     lab = make_project("lab")
     a = add_video_record(lab, "a", "b2:same")
-    [summary] = packs.merge_pack_files(lab.writer, [path])
+    [summary] = packs.merge_pack_files(lab, [path])
     assert (summary.added, summary.videos_added) == (3, 2)
     assert _labels_by_video(lab, "kim") == {"x": 1, "a": 2, "b": 3}
-    assert lab.repo.video_by_name("a").id == a.id
+    assert lab._repo.video_by_name("a").id == a.id
 
 
 def test_a_pack_whose_videos_collide_in_the_project_is_refused(make_project, tmp_path):
@@ -273,11 +273,11 @@ def test_a_pack_whose_videos_collide_in_the_project_is_refused(make_project, tmp
         v = add_video_record(laptop, name, fp)
         laptop.editing.set_label(v.id, "kim", "joy", 1)
     path = tmp_path / "kim.json"
-    packs.export_pack(laptop.repo, "kim", path)
+    packs.export_pack(laptop, "kim", path)
     lab = make_project("lab")
     add_video_record(lab, "a", "b2:aaa")  # x by content, a by name: the same video
     before = dump_project(lab.path)
     with pytest.raises(EmoSignError, match="the pack's videos 'x' and 'a' are both the "
                        "project's video 'a'"):
-        packs.merge_pack_files(lab.writer, [path])
+        packs.merge_pack_files(lab, [path])
     assert dump_project(lab.path) == before

@@ -42,7 +42,7 @@ def test_an_edit_by_a_bad_annotator_name_is_refused(project):
     with pytest.raises(InvalidNameError, match="is 10,000 characters long"):
         project.editing.set_label(video.id, LONG, "joy", 2)
     with pytest.raises(InvalidNameError, match="holds a tab"):
-        project.editing.add_segment(video.id, "a\tb", project.repo.tiers()[0].id, 0, 3)
+        project.editing.add_segment(video.id, "a\tb", project._repo.tiers()[0].id, 0, 3)
     assert dump_project(project.path) == before
 
 
@@ -50,7 +50,7 @@ def test_bad_tier_names_are_refused(unchanged):
     project = unchanged
     with pytest.raises(InvalidNameError, match="the tier name 'tier\\\\x00' holds NUL"):
         project.editing.add_tier("tier\x00")
-    tier = project.repo.tiers()[0]
+    tier = project._repo.tiers()[0]
     with pytest.raises(InvalidNameError, match="is 300 characters long"):
         project.editing.rename_tier(tier.id, "t" * 300)
     with pytest.raises(InvalidNameError, match="holds a line break"):
@@ -71,7 +71,7 @@ def test_every_change_set_is_checked_by_the_write_path(unchanged):
 def test_a_good_long_name_is_accepted(project):
     [video] = add_videos_by_name(project, "v" * 255)
     project.editing.set_labels(video.id, "a" * 255, {"sentiment": 1})
-    assert project.repo.annotator_by_name("a" * 255) is not None
+    assert project._repo.annotator_by_name("a" * 255) is not None
 
 
 def test_the_apps_annotator_is_refused(project):
@@ -91,17 +91,17 @@ def test_csv_imports_refuse_bad_names_naming_row_and_column(unchanged, tmp_path)
     rows[1][0] = "clip\x01"
     path = write_released(tmp_path / "a.csv", rows)
     with pytest.raises(InputFileError) as err:
-        import_released(project.writer, path)
+        import_released(project, path)
     assert (err.value.row, err.value.column) == (3, "video_name")
     assert "the video name 'clip\\x01' holds a control character (U+0001)" in str(err.value)
     rows[1][0] = LONG
     path = write_released(tmp_path / "b.csv", rows)
     with pytest.raises(InputFileError, match="is 10,000 characters long"):
-        import_released(project.writer, path)
+        import_released(project, path)
     good = write_released(tmp_path / "ann.csv", [["v1", "1", *["1"] * len(EMOTIONS)]],
                           ["video_name", "Sentiment", *EMOTIONS])
     with pytest.raises(InvalidNameError, match="the annotator name 'a\\\\tb' holds a tab"):
-        import_annotator_csv(project.writer, good, "a\tb")
+        import_annotator_csv(project, good, "a\tb")
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def pack_dict(tmp_path, empty_project_file):
     video = add_video_record(src, "v1")
     src.editing.set_labels(video.id, "zoe", {"sentiment": 2})
     path = tmp_path / "zoe.json"
-    packs.export_pack(src.repo, "zoe", path)
+    packs.export_pack(src, "zoe", path)
     src.close()
     return json.loads(path.read_text())
 
@@ -127,7 +127,7 @@ def test_packs_with_bad_names_are_refused(unchanged, tmp_path, pack_dict, mutate
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(pack_dict))
     with pytest.raises(EmoSignError) as err:
-        packs.merge_pack_files(unchanged.writer, [path])
+        packs.merge_pack_files(unchanged, [path])
     assert message in str(err.value)
 
 
@@ -138,7 +138,7 @@ def test_a_pack_with_a_bad_video_name_is_refused(unchanged, tmp_path, pack_dict)
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(pack_dict))
     with pytest.raises(EmoSignError, match="the video name 'v\\\\x1b1' holds a control"):
-        packs.merge_pack_files(unchanged.writer, [path])
+        packs.merge_pack_files(unchanged, [path])
 
 
 @pytest.mark.parametrize(("tier", "message"), [
@@ -147,7 +147,7 @@ def test_a_pack_with_a_bad_video_name_is_refused(unchanged, tmp_path, pack_dict)
 ])
 def test_elan_files_with_bad_tier_names_are_refused_naming_the_file(project, tmp_path, tier,
                                                                     message):
-    video = Video(VideoId(project.repo.next_id("video")), "clip", None, None,
+    video = Video(VideoId(project._repo.next_id("video")), "clip", None, None,
                   MediaInfo(25.0, 100, 64, 48, 4.0, "h264"))  # the file links clip.mp4
     project.writer.run("add clip", lambda _repo: ChangeSet(videos=(VideoEdit(None, video),)))
     before = dump_project(project.path)
@@ -155,6 +155,6 @@ def test_elan_files_with_bad_tier_names_are_refused_naming_the_file(project, tmp
     text = field_eaf().replace('TIER_ID="gesture"', f'TIER_ID="{tier}"')
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InvalidNameError) as err:
-        import_eaf(project.writer, path)
+        import_eaf(project, path)
     assert message in str(err.value) and str(err.value).endswith("(elan:field.eaf)")
     assert dump_project(project.path) == before

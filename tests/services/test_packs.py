@@ -19,11 +19,11 @@ from tests.conftest import add_video_record, dump_project
 
 
 def export_pack(session, annotator, path):
-    return packs.export_pack(session.repo, annotator, path)
+    return packs.export_pack(session, annotator, path)
 
 
 def merge_pack_files(session, paths):
-    return packs.merge_pack_files(session.writer, paths)
+    return packs.merge_pack_files(session, paths)
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def make_project(tmp_path, empty_project_file):
 
 def annotate(project, who: str, videos: dict[str, int], fingerprints: dict[str, str] | None = None):
     """``videos``: name -> sentiment; every emotion gets sentiment % 4."""
-    repo = project.repo
+    repo = project._repo
     tier = repo.tiers()[1]
     for name, sentiment in videos.items():
         v = repo.video_by_name(name) or add_video_record(
@@ -64,18 +64,18 @@ def test_pack_round_trip_into_an_empty_project(make_project, tmp_path):
     dest = make_project("lab")
     [summary] = merge_pack_files(dest, [path])
     assert (summary.added, summary.videos_added, summary.conflicts) == (4, 2, 0)
-    maria = dest.repo.annotator_by_name("maria")
-    got = {dest.repo.video(a.video_id).name: a for a in dest.repo.annotations(
+    maria = dest._repo.annotator_by_name("maria")
+    got = {dest._repo.video(a.video_id).name: a for a in dest._repo.annotations(
         annotator_id=maria.id)}
     assert got["v1"].sentiment == 2 and got["v2"].emotions["joy"] == 1
     assert got["v1"].cues == "maria on v1"
-    mine = src.repo.annotations(annotator_id=src.repo.annotator_by_name("maria").id)
+    mine = src._repo.annotations(annotator_id=src._repo.annotator_by_name("maria").id)
     assert {a.updated_at for a in mine} == {a.updated_at for a in got.values()}
-    segs = dest.repo.segments(annotator_id=maria.id)
+    segs = dest._repo.segments(annotator_id=maria.id)
     assert len(segs) == 2 and segs[0].region == Region(0.1, 0.2, 0.3, 0.4)
-    assert {s.uid for s in segs} == {s.uid for s in src.repo.segments()}
-    [merge] = dest.repo.merged_packs()
-    assert merge["pack_name"] == "maria.json" and merge["source_project"] == src.repo.project_id()
+    assert {s.uid for s in segs} == {s.uid for s in src._repo.segments()}
+    [merge] = dest._repo.merged_packs()
+    assert merge["pack_name"] == "maria.json" and merge["source_project"] == src._repo.project_id()
 
 
 def test_merging_the_same_pack_again_changes_nothing(make_project, tmp_path):
@@ -94,7 +94,7 @@ def test_merging_the_same_pack_again_changes_nothing(make_project, tmp_path):
     export_pack(src, "maria", copy)  # a newer pack file with the same items
     [third] = merge_pack_files(dest, [copy])
     assert (third.added, third.updated, third.unchanged, third.conflicts) == (0, 0, 2, 0)
-    assert len(dest.repo.annotations()) == 1 and len(dest.repo.segments()) == 1
+    assert len(dest._repo.annotations()) == 1 and len(dest._repo.segments()) == 1
 
 
 def test_videos_match_by_fingerprint_then_name(make_project, tmp_path):
@@ -107,11 +107,11 @@ def test_videos_match_by_fingerprint_then_name(make_project, tmp_path):
     by_name = add_video_record(dest, "same_name")
     [summary] = merge_pack_files(dest, [tmp_path / "li.json"])
     assert summary.videos_added == 1
-    li = dest.repo.annotator_by_name("li")
-    videos = {a.video_id for a in dest.repo.annotations(annotator_id=li.id)}
+    li = dest._repo.annotator_by_name("li")
+    videos = {a.video_id for a in dest._repo.annotations(annotator_id=li.id)}
     assert by_fp.id in videos and by_name.id in videos
-    assert dest.repo.video_by_name("new_one") is not None
-    assert dest.repo.video_by_name("local_name") is None
+    assert dest._repo.video_by_name("new_one") is not None
+    assert dest._repo.video_by_name("local_name") is None
 
 
 def test_conflicting_packs_newer_edit_wins_and_the_other_is_logged(make_project, tmp_path):
@@ -119,19 +119,19 @@ def test_conflicting_packs_newer_edit_wins_and_the_other_is_logged(make_project,
     annotate(laptop, "sam", {"v1": 1})
     export_pack(laptop, "sam", tmp_path / "old.json")
     time.sleep(0.01)
-    v1 = laptop.repo.video_by_name("v1")
+    v1 = laptop._repo.video_by_name("v1")
     laptop.editing.set_label(v1.id, "sam", "sentiment", -3)
-    seg = laptop.repo.segments()[0]
+    seg = laptop._repo.segments()[0]
     laptop.editing.update_segment(dataclasses.replace(seg, end_frame=20))
     export_pack(laptop, "sam", tmp_path / "new.json")
     lab = make_project("lab")
     merge_pack_files(lab, [tmp_path / "new.json"])
     [summary] = merge_pack_files(lab, [tmp_path / "old.json"])  # older pack after newer
     assert (summary.kept_newer, summary.updated) == (2, 0)
-    sam = lab.repo.annotator_by_name("sam")
-    assert lab.repo.annotations(annotator_id=sam.id)[0].sentiment == -3
-    assert lab.repo.segments()[0].end_frame == 20
-    log = lab.repo.conflicts()
+    sam = lab._repo.annotator_by_name("sam")
+    assert lab._repo.annotations(annotator_id=sam.id)[0].sentiment == -3
+    assert lab._repo.segments()[0].end_frame == 20
+    log = lab._repo.conflicts()
     assert len(log) == 2 and {c["item"].split()[0] for c in log} == {"annotation", "segment"}
     ann = next(c for c in log if c["item"] == "annotation")
     assert json.loads(ann["kept"])["sentiment"] == -3
@@ -140,9 +140,9 @@ def test_conflicting_packs_newer_edit_wins_and_the_other_is_logged(make_project,
     merge_pack_files(lab2, [tmp_path / "old.json"])
     [s2] = merge_pack_files(lab2, [tmp_path / "new.json"])
     assert (s2.updated, s2.kept_newer) == (2, 0)
-    sam2 = lab2.repo.annotator_by_name("sam")
-    assert lab2.repo.annotations(annotator_id=sam2.id)[0].sentiment == -3
-    assert len(lab2.repo.annotations()) == 1 and len(lab2.repo.segments()) == 1
+    sam2 = lab2._repo.annotator_by_name("sam")
+    assert lab2._repo.annotations(annotator_id=sam2.id)[0].sentiment == -3
+    assert len(lab2._repo.annotations()) == 1 and len(lab2._repo.segments()) == 1
 
 
 def test_several_annotators_in_one_transaction(make_project, tmp_path):
@@ -155,7 +155,7 @@ def test_several_annotators_in_one_transaction(make_project, tmp_path):
     lab = make_project("lab")
     summaries = merge_pack_files(lab, paths)
     assert [s.added for s in summaries] == [4, 4, 4]
-    assert len(lab.repo.videos()) == 2 and len(lab.repo.annotations()) == 6
+    assert len(lab._repo.videos()) == 2 and len(lab._repo.annotations()) == 6
 
 
 def _pack_dict(make_project, tmp_path):
@@ -234,22 +234,22 @@ def test_undo_after_merge_restores_the_value_before_the_merge(make_project, tmp_
     laptop = make_project("laptop")
     add_video_record(laptop, "clip", "b2:clip")
     time.sleep(0.01)
-    laptop.editing.set_label(laptop.repo.video_by_name("clip").id, "kim", "joy", 3)
+    laptop.editing.set_label(laptop._repo.video_by_name("clip").id, "kim", "joy", 3)
     export_pack(laptop, "kim", tmp_path / "kim.json")
     [summary] = merge_pack_files(lab, [tmp_path / "kim.json"])
     assert summary.updated == 1
-    kim = lab.repo.annotator_by_name("kim")
-    assert lab.repo.annotation(v.id, kim.id).emotions["joy"] == 3
+    kim = lab._repo.annotator_by_name("kim")
+    assert lab._repo.annotation(v.id, kim.id).emotions["joy"] == 3
     assert lab.writer.undo_stack.undo_label == "merge kim.json"  # not "joy = 2"
     lab.writer.undo()
-    assert lab.repo.annotation(v.id, kim.id).emotions == {"joy": 2}
-    assert lab.repo.merged_packs() == [] and lab.repo.conflicts() == []
+    assert lab._repo.annotation(v.id, kim.id).emotions == {"joy": 2}
+    assert lab._repo.merged_packs() == [] and lab._repo.conflicts() == []
     lab.writer.redo()
-    assert lab.repo.annotation(v.id, kim.id).emotions["joy"] == 3
+    assert lab._repo.annotation(v.id, kim.id).emotions["joy"] == 3
     lab.writer.undo()
     assert lab.writer.undo_stack.undo_label == "joy = 2"
     lab.writer.undo()
-    assert lab.repo.annotation(v.id, kim.id) is None
+    assert lab._repo.annotation(v.id, kim.id) is None
     [again] = merge_pack_files(lab, [tmp_path / "kim.json"])  # the undone merge can be redone
     assert not again.already_merged and again.added == 1
 
@@ -260,7 +260,7 @@ def test_undo_of_a_merge_refused_when_its_values_changed_since(make_project, tmp
     annotate(laptop, "sam", {"v1": 1, "v2": 2})
     export_pack(laptop, "sam", tmp_path / "sam.json")
     merge_pack_files(lab, [tmp_path / "sam.json"])
-    v1 = lab.repo.video_by_name("v1")
+    v1 = lab._repo.video_by_name("v1")
     before = dump_project(lab.path)
     from emosign_desktop.services.session import open_session
 
@@ -268,8 +268,8 @@ def test_undo_of_a_merge_refused_when_its_values_changed_since(make_project, tmp
         other.editing.set_label(v1.id, "sam", "sentiment", -2)
     with pytest.raises(StaleChangeError, match="sentiment of video 'v1' by 'sam' is now -2"):
         lab.writer.undo()
-    assert lab.repo.annotation(v1.id, lab.repo.annotator_by_name("sam").id).sentiment == -2
-    assert len(lab.repo.merged_packs()) == 1 and dump_project(lab.path) != before
+    assert lab._repo.annotation(v1.id, lab._repo.annotator_by_name("sam").id).sentiment == -2
+    assert len(lab._repo.merged_packs()) == 1 and dump_project(lab.path) != before
 
 
 def test_huge_merges_clear_the_history_and_say_so(make_project, tmp_path, monkeypatch):

@@ -55,11 +55,11 @@ def test_brow_raises_are_proposed_where_they_are(project, videos):
     assert vp.tiers["brow_raise"] is not None and vp.tiers["brow_raise"].name == "Facial grammar"
     e = vp.proposals[0].evidence
     assert e.signal == "brow_raise_left+brow_raise_right" and e.peak > e.threshold > e.baseline
-    assert project.repo.segments() == []  # nothing is stored: proposals are no one's labels
+    assert project._repo.segments() == []  # nothing is stored: proposals are no one's labels
 
 
 def test_evaluation_against_an_annotators_segments(project, videos):
-    grammar = next(t for t in project.repo.tiers() if t.name == "Facial grammar")
+    grammar = next(t for t in project._repo.tiers() if t.name == "Facial grammar")
     project.editing.add_segment(videos["up1"].id, "kim", grammar.id, 21, 38,
                                 "brow raise - yes/no question")
     project.editing.add_segment(videos["up2"].id, "kim", grammar.id, 10, 15,
@@ -78,7 +78,7 @@ def test_evaluation_against_an_annotators_segments(project, videos):
 
 
 def test_a_video_named_counts_as_looked_at(project, videos):
-    grammar = next(t for t in project.repo.tiers() if t.name == "Facial grammar")
+    grammar = next(t for t in project._repo.tiers() if t.name == "Facial grammar")
     project.editing.add_segment(videos["still"].id, "kim", grammar.id, 5, 9,
                                 "brow raise - yes/no question")
     report = evaluate_proposals(project, "Facial grammar", "kim", names=["up1", "still"])
@@ -122,21 +122,21 @@ def only(run, name):
 def test_settings_live_in_the_project_and_undo(project, videos):
     from emosign_desktop.services.proposing import detector_settings, set_detector_settings
 
-    set_detector_settings(project.writer, "brow_raise", threshold=50.0)
+    set_detector_settings(project, "brow_raise", threshold=50.0)
     assert detector_settings(project)["brow_raise"].threshold == 50.0
     assert project.writer.undo_stack.undo_label == "change the brow raise detector"
     assert only(propose_for(project), "up1").proposals == []  # 0.1 / 0.01 = z 10 < 50
-    set_detector_settings(project.writer, "brow_raise", threshold=2.5, enabled=False)
+    set_detector_settings(project, "brow_raise", threshold=2.5, enabled=False)
     assert only(propose_for(project), "up1").proposals == []
     project.writer.undo()
     project.writer.undo()
     assert detector_settings(project)["brow_raise"].threshold == 2.5
-    assert project.repo.meta().get("detector_settings") is None  # defaults keep nothing
+    assert project._repo.meta().get("detector_settings") is None  # defaults keep nothing
     assert [p.detector for p in only(propose_for(project), "up1").proposals] == ["brow_raise"]
     with pytest.raises(EmoSignError, match="detector 'brow_raise': threshold must be above 0"):
-        set_detector_settings(project.writer, "brow_raise", threshold=-1)
+        set_detector_settings(project, "brow_raise", threshold=-1)
     with pytest.raises(EmoSignError, match="no detector named 'smile'"):
-        set_detector_settings(project.writer, "smile", threshold=1)
+        set_detector_settings(project, "smile", threshold=1)
 
 
 def test_a_signers_baseline_spans_their_videos(project, videos):
@@ -149,7 +149,7 @@ def test_a_signers_baseline_spans_their_videos(project, videos):
     base = base_track(FRAMES, FPS)
     base.save(cache_path("sha256:still2"))
     add_video_record(project, "still2", "sha256:still2")
-    set_signer(project.writer, ["allup", "still", "still2"], "Signer A")
+    set_signer(project, ["allup", "still", "still2"], "Signer A")
     assert video_signers(project) == {"allup": "Signer A", "still": "Signer A",
                                       "still2": "Signer A"}
     spans = [(p.detector, p.start_frame, p.end_frame)
@@ -164,16 +164,16 @@ def test_accept_makes_a_segment_with_provenance_and_undo_offers_it_again(project
 
     vp = only(propose_for(project, ["up1"]), "up1")
     seg = accept_proposal(project.editing, vp.video, vp.proposals[0], "kim", start=21)
-    stored = project.repo.segment(seg.id)
+    stored = project._repo.segment(seg.id)
     assert (stored.start_frame, stored.end_frame, stored.value) == (21, 39, "")
     attrs = dict(stored.attributes)
     assert attrs["proposed_by"] == "brow_raise v1"
     assert json.loads(attrs["evidence"])["signal"] == "brow_raise_left+brow_raise_right"
-    assert project.repo.tier(stored.tier_id).name == "Facial grammar"
+    assert project._repo.tier(stored.tier_id).name == "Facial grammar"
     assert project.writer.undo_stack.undo_label == "accept brow raise 21-39"
     assert only(propose_for(project, ["up1"]), "up1").proposals == []  # decided
     project.writer.undo()
-    assert project.repo.segments() == []
+    assert project._repo.segments() == []
     assert len(only(propose_for(project, ["up1"]), "up1").proposals) == 1
 
 
@@ -182,11 +182,11 @@ def test_reject_is_remembered_per_video_and_detector_version(project, videos):
 
     run = propose_for(project)
     up1, up2 = only(run, "up1"), only(run, "up2")
-    reject_proposal(project.writer, up1.video, up1.proposals[0])
+    reject_proposal(project, up1.video, up1.proposals[0])
     after = propose_for(project)
     assert only(after, "up1").proposals == [] and len(only(after, "up2").proposals) == 1
-    assert project.repo.segments() == []  # a rejection is no one's label either
-    grammar = next(t for t in project.repo.tiers() if t.name == "Facial grammar")
+    assert project._repo.segments() == []  # a rejection is no one's label either
+    grammar = next(t for t in project._repo.tiers() if t.name == "Facial grammar")
     project.editing.add_segment(up1.video.id, "kim", grammar.id, 20, 39,
                                 "brow raise - yes/no question")
     # the evaluation still sees every proposal, decided or not
@@ -225,3 +225,68 @@ def test_signer_from_the_command_line(project, videos, capsys):
     assert "--signer needs --video" in capsys.readouterr().err
     assert cli_main(["propose", folder, "--signer", "", "--video", "up1"]) == 0
     assert video_signers(project) == {"still": "Ann"}
+
+
+def test_signals_and_detections_are_computed_once_per_landmarks_and_settings(
+        project, videos, monkeypatch):
+    """Accepting and rejecting reuse the video's signals and detector run; other detector
+    settings run the detectors again on the same signals; a new landmark file computes the
+    signals again; a removed one leaves the video without landmarks."""
+    from emosign_desktop.landmarks import cached_signals
+    from emosign_desktop.services import proposing
+
+    calls = {"signals": 0, "detect": 0}
+
+    def counted(name, fn):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return fn(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(cached_signals, "compute_signals",
+                        counted("signals", cached_signals.compute_signals))
+    monkeypatch.setattr(proposing, "propose", counted("detect", proposing.propose))
+    proposing.forget_computed()
+    track = raised_brows(10, 29, 5)
+    for i in (*s.BROW_R, *s.BROW_L):
+        track.face[60:80, i, 1] -= 20 / H
+    track.save(cache_path("sha256:two"))
+    two = add_video_record(project, "two", "sha256:two")
+
+    def spans():
+        return [(p.start_frame, p.end_frame)
+                for p in only(propose_for(project, ["two"]), "two").proposals]
+
+    first = only(propose_for(project, ["two"]), "two").proposals
+    assert [(p.start_frame, p.end_frame) for p in first] == [(10, 29), (60, 79)]
+    proposing.accept_proposal(project.editing, two, first[0], "kim")
+    assert spans() == [(60, 79)]
+    proposing.reject_proposal(project, two, first[1])
+    assert spans() == []
+    project.writer.undo()
+    assert spans() == [(60, 79)]
+    assert calls == {"signals": 1, "detect": 1}
+
+    proposing.set_detector_settings(project, "brow_raise", threshold=50.0)
+    assert spans() == []
+    assert calls == {"signals": 1, "detect": 2}
+    project.writer.undo()
+    assert spans() == [(60, 79)]  # the defaults' run was kept
+    assert calls == {"signals": 1, "detect": 2}
+
+    moved = raised_brows(40, 59, 6)  # landmarks extracted again: other brows
+    moved.save(cache_path("sha256:two"))
+    assert spans() == [(40, 59)]
+    assert calls == {"signals": 2, "detect": 3}
+    cache_path("sha256:two").unlink()
+    assert "two" in propose_for(project, ["two"]).without_landmarks
+
+
+def test_kept_signals_cannot_be_changed_by_a_caller(project, videos):
+    from emosign_desktop.landmarks.cached_signals import signals_for
+
+    got = signals_for("sha256:up1")
+    assert got is not None and got.fps == FPS
+    with pytest.raises(ValueError, match="read-only"):
+        got.signals["brow_raise_left"][0] = 1.0
+    assert signals_for("sha256:up1") is got

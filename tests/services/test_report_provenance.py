@@ -46,11 +46,11 @@ def scored(project, tmp_path):
         emotions = ["1"] * 10
         emotions[i % 10] = "4"
         rows.append([name, str(i % 7 - 3), *emotions, "", "", ""])
-    import_released(project.writer, write_released(tmp_path / "released.csv", rows))
+    import_released(project, write_released(tmp_path / "released.csv", rows))
     preds = tmp_path / "preds.csv"
     preds.write_text("video_name,sentiment,emotion\n" + "".join(
         f"{n},{1 if i % 2 else -1},anger\n" for i, n in enumerate(NAMES)), encoding="utf-8")
-    import_predictions(project.writer, preds, "m1", "video")
+    import_predictions(project, preds, "m1", "video")
     return project, preds
 
 
@@ -65,8 +65,8 @@ def test_the_report_states_version_time_project_and_files(scored):
     folder = project.folder.resolve()
     assert p["project"]["folder"] == str(folder)
     assert p["project"]["file"] == str(folder / PROJECT_FILE)
-    assert p["project"]["id"] == project.repo.project_id()
-    assert (p["project"]["database"] is None) == (project.repo.server is None)
+    assert p["project"]["id"] == project._repo.project_id()
+    assert (p["project"]["database"] is None) == (project._repo.server is None)
     [f] = p["prediction_files"]
     assert (f["model"], f["setting"], f["carries"]) == ("m1", "video", ["predictions"])
     assert f["file"] == str(preds.resolve())
@@ -81,16 +81,16 @@ def test_a_file_of_cues_adds_a_source_and_one_file_of_both_is_listed_once(scored
     cues = tmp_path / "cues.jsonl"
     cues.write_text(json.dumps({"video_name": "clip01", "start_frame": 0, "end_frame": 3,
                                 "label": "smile"}) + "\n", encoding="utf-8")
-    import_predictions(project.writer, cues, "m1", "video")  # the predictions stay
-    sources = run_sources(project.repo, "m1", "video")
+    import_predictions(project, cues, "m1", "video")  # the predictions stay
+    sources = run_sources(project, "m1", "video")
     assert [(s.carries, s.sha256) for s in sources] == [
         (("predictions",), sha256(preds)), (("cues",), sha256(cues))]
     both = tmp_path / "both.jsonl"
     both.write_text(json.dumps({"video_name": "clip02", "sentiment": 2, "emotion": "anger",
                                 "cues": [{"start_frame": 1, "end_frame": 2}]}) + "\n",
                     encoding="utf-8")
-    import_predictions(project.writer, both, "m2", "caption")
-    [source] = run_sources(project.repo, "m2", "caption")
+    import_predictions(project, both, "m2", "caption")
+    [source] = run_sources(project, "m2", "caption")
     assert source.carries == ("predictions", "cues") and source.sha256 == sha256(both)
     files = report_provenance(project)["prediction_files"]
     assert [(f["model"], f["carries"], f["sha256"]) for f in files] == [
@@ -102,21 +102,21 @@ def test_reimport_undo_and_remove_keep_the_sources_with_the_run(scored, tmp_path
     project, preds = scored
     first = sha256(preds)
     preds.write_text("video_name,sentiment,emotion\nclip00,3,anger\n", encoding="utf-8")
-    import_predictions(project.writer, preds, "m1", "video")  # the same file, new content
-    assert [s.sha256 for s in run_sources(project.repo, "m1", "video")] == [sha256(preds)]
+    import_predictions(project, preds, "m1", "video")  # the same file, new content
+    assert [s.sha256 for s in run_sources(project, "m1", "video")] == [sha256(preds)]
     project.writer.undo()
-    assert [s.sha256 for s in run_sources(project.repo, "m1", "video")] == [first]
-    remove_run(project.writer, "m1", "video")
-    assert run_source_key("m1", "video") not in project.repo.meta()
+    assert [s.sha256 for s in run_sources(project, "m1", "video")] == [first]
+    remove_run(project, "m1", "video")
+    assert run_source_key("m1", "video") not in project._repo.meta()
     assert report_provenance(project)["prediction_files"] == []
     project.writer.undo()
-    assert [s.sha256 for s in run_sources(project.repo, "m1", "video")] == [first]
+    assert [s.sha256 for s in run_sources(project, "m1", "video")] == [first]
 
 
 def test_a_run_imported_before_sources_were_kept_says_so(scored):
     project, _preds = scored
     key = run_source_key("m1", "video")
-    before = project.repo.meta()[key]
+    before = project._repo.meta()[key]
     project.writer.run("forget", lambda _r: ChangeSet(meta=(MetaEdit(key, before, None),)))
     [f] = report_provenance(project)["prediction_files"]
     assert (f["model"], f["carries"], f["file"], f["sha256"]) == (

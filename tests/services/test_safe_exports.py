@@ -63,8 +63,8 @@ def test_long_export_neutralises_names_not_values(hostile, tmp_path):
 
 def test_annotator_export_neutralises_the_cue_text(hostile, tmp_path):
     safe, raw = tmp_path / "safe.csv", tmp_path / "raw.csv"
-    export_annotator_csv(hostile.repo, safe, "-cmd")
-    export_annotator_csv(hostile.repo, raw, "-cmd", raw=True)
+    export_annotator_csv(hostile, safe, "-cmd")
+    export_annotator_csv(hostile, raw, "-cmd", raw=True)
     [row] = cells(safe)
     assert (row["video_name"], row["Sentiment"], row["cues"]) == ("'@SUM(A1)", "-3",
                                                                  "'" + FORMULA)
@@ -86,11 +86,11 @@ def test_released_export_round_trips_and_neutralises_only_formulas(project, tmp_
     rows[3][0] = "@SUM(A1)"
     rows[3][12:15] = [FORMULA, "+1+1", "\tx"]
     src = write_released(tmp_path / "in.csv", rows)
-    import_released(project.writer, src)
+    import_released(project, src)
     raw, safe = tmp_path / "raw.csv", tmp_path / "safe.csv"
-    assert export_released(project.repo, raw, raw=True) == 20
+    assert export_released(project, raw, raw=True) == 20
     assert raw.read_bytes() == src.read_bytes()
-    export_released(project.repo, safe)
+    export_released(project, safe)
     got = list(csv.reader(safe.open(encoding="utf-8", newline="")))
     want = list(csv.reader(src.open(encoding="utf-8", newline="")))
     assert got[4][0] == "'@SUM(A1)" and got[4][12:15] == ["'" + FORMULA, "'+1+1", "'\tx"]
@@ -101,7 +101,7 @@ def test_released_export_round_trips_and_neutralises_only_formulas(project, tmp_
 def test_the_apps_exports_are_safe(hostile, tmp_path):
     """The File menu's *Export EmoSign CSV* and *Export segments* go through Queries."""
     queries = Queries(hostile)
-    hostile.editing.set_labels(hostile.repo.videos()[0].id, CONSENSUS_ANNOTATOR,
+    hostile.editing.set_labels(hostile._repo.videos()[0].id, CONSENSUS_ANNOTATOR,
                                {"sentiment": -1})
     out = tmp_path / "menu.csv"
     assert queries.export_released(out) == 1

@@ -20,8 +20,8 @@ from emosign_desktop.services.videos import add_videos
 
 @pytest.fixture
 def filled(project, sample_video):
-    [video] = add_videos(project.writer, [sample_video])  # 12 frames at 12 fps
-    tier = project.repo.tiers()[1]
+    [video] = add_videos(project, [sample_video])  # 12 frames at 12 fps
+    tier = project._repo.tiers()[1]
     project.editing.add_segment(video.id, "kim", tier.id, 2, 5, "repetition", "n 1",
                                 Region(0.1, 0.2, 0.3, 0.4))
     project.editing.set_labels(video.id, "kim", {"sentiment": -2, "joy": 1,

@@ -36,7 +36,7 @@ def test_rows_say_each_status_and_whether_the_media_is_there(project, sample_vid
     [first, *_] = fill(project, 12)
     media = project.folder / "media"
     media.mkdir()
-    second = project.repo.video(first.id + 1)
+    second = project._repo.video(first.id + 1)
     shutil.copy(sample_video, project.folder / second.media_path)
     statuses = python_statuses(project)
     rows = Queries(project).video_page(VideoQuery(sort="media"), 0, 12)
@@ -61,8 +61,8 @@ def test_the_summary_is_counted_by_aggregates(project):
     info = project_info(project)
     ana = next(a for a in info["annotators"] if a["name"] == "ana")
     assert ana["done"] == summary.done["ana"]
-    assert ana["annotations"] == sum(1 for a in project.repo.annotations()
-                                     if a.annotator_id == project.repo.annotator_by_name(
+    assert ana["annotations"] == sum(1 for a in project._repo.annotations()
+                                     if a.annotator_id == project._repo.annotator_by_name(
                                          "ana").id)
 
 

@@ -27,7 +27,7 @@ def cut_clip(tmp_path_factory) -> Path:
 
 
 def test_a_cut_file_is_added_with_a_warning(project, cut_clip):
-    [video] = add_videos(project.writer, [cut_clip])
+    [video] = add_videos(project, [cut_clip])
     n = exact_run(ffmpeg_decode(cut_clip))
     assert 0 < n < 60
     assert video.media.frame_count == n and video.media.declared_frames == 60
@@ -35,7 +35,7 @@ def test_a_cut_file_is_added_with_a_warning(project, cut_clip):
     assert media_warnings([video]) == [
         f"clip.mp4: only {n} of the 60 frames its container declares can be decoded; "
         f"the first {n} are used"]
-    assert project.repo.video(video.id) == video  # stored with the declared count
+    assert project._repo.video(video.id) == video  # stored with the declared count
     [row] = video_rows(project)
     assert row.declared_frames == 60
     media = project_info(project)["videos"][0]["media"]
@@ -44,20 +44,20 @@ def test_a_cut_file_is_added_with_a_warning(project, cut_clip):
 
 
 def test_a_whole_file_has_no_warning(project, sample_video):
-    videos = add_videos(project.writer, [sample_video])
+    videos = add_videos(project, [sample_video])
     assert videos[0].media.declared_frames is None and not videos[0].media.is_truncated
     assert media_warnings(videos) == []
-    assert media_warnings(project.repo.videos()) == []
+    assert media_warnings(project._repo.videos()) == []
     assert project_info(project)["videos"][0]["media"]["declared_frames"] is None
 
 
 def test_same_content_as_a_video_of_the_project_is_refused(project, sample_video, tmp_path):
-    [first] = add_videos(project.writer, [sample_video])
+    [first] = add_videos(project, [sample_video])
     again = tmp_path / "pose_b.mp4"
     shutil.copy(sample_video, again)
     before = dump_project(project.path)
     with pytest.raises(DuplicateMediaError) as err:
-        add_videos(project.writer, [again], copy=True)
+        add_videos(project, [again], copy=True)
     assert err.value.duplicates == [(str(again), "sample_clip")]
     assert str(err.value) == f"{again}: same content as sample_clip ({first.media_path})"
     assert dump_project(project.path) == before
@@ -71,22 +71,22 @@ def test_same_content_twice_in_one_add_is_refused(project, sample_video, tmp_pat
     shutil.copy(sample_video, b)
     before = dump_project(project.path)
     with pytest.raises(DuplicateMediaError) as err:
-        add_videos(project.writer, [a, b])
+        add_videos(project, [a, b])
     assert err.value.duplicates == [(str(b), "a")]
     assert f"{b}: same content as a ({a}" in str(err.value)
     assert dump_project(project.path) == before
 
 
 def test_duplicates_are_added_when_allowed(project, sample_video, tmp_path):
-    add_videos(project.writer, [sample_video])
+    add_videos(project, [sample_video])
     a, b = tmp_path / "a.mp4", tmp_path / "b.mp4"
     shutil.copy(sample_video, a)
     shutil.copy(sample_video, b)
-    added = add_videos(project.writer, [a, b], allow_duplicate=True)
+    added = add_videos(project, [a, b], allow_duplicate=True)
     assert [v.name for v in added] == ["a", "b"]
-    assert len(project.repo.videos_by_fingerprint(added[0].fingerprint)) == 3
+    assert len(project._repo.videos_by_fingerprint(added[0].fingerprint)) == 3
     project.writer.undo()  # one step
-    assert [v.name for v in project.repo.videos()] == ["sample_clip"]
+    assert [v.name for v in project._repo.videos()] == ["sample_clip"]
 
 
 def test_a_video_known_by_name_gets_its_media_not_a_refusal(project, sample_video, tmp_path):
@@ -94,24 +94,24 @@ def test_a_video_known_by_name_gets_its_media_not_a_refusal(project, sample_vide
 
     fp = fingerprint(sample_video)
     add_video_record(project, "sample_clip", fp)  # as a merged pack makes it
-    [linked] = add_videos(project.writer, [sample_video])
+    [linked] = add_videos(project, [sample_video])
     assert linked.name == "sample_clip" and linked.has_media
     other = tmp_path / "renamed.mp4"
     shutil.copy(sample_video, other)
     with pytest.raises(DuplicateMediaError, match="same content as sample_clip"):
-        add_videos(project.writer, [other])
+        add_videos(project, [other])
 
 
 def test_relink_finds_every_video_of_a_file(project, sample_video, tmp_path):
     a, b = tmp_path / "a.mp4", tmp_path / "b.mp4"
     shutil.copy(sample_video, a)
     shutil.copy(sample_video, b)
-    add_videos(project.writer, [a, b], allow_duplicate=True)
+    add_videos(project, [a, b], allow_duplicate=True)
     moved = tmp_path / "moved"
     moved.mkdir()
     shutil.move(a, moved / "a.mp4")
     b.unlink()
-    found = relink_missing(project.writer, moved)
+    found = relink_missing(project, moved)
     assert sorted(v.name for v in found) == ["a", "b"]
     assert all(v.media_path and v.media_path.endswith("moved/a.mp4")
-               for v in project.repo.videos())
+               for v in project._repo.videos())

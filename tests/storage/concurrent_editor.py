@@ -41,8 +41,8 @@ def prepare(folder: str) -> None:
     from emosign_desktop.services.videos import add_named_videos
 
     with open_session(folder) as session:
-        add_named_videos(session.writer, [f"v{i}" for i in range(VIDEOS)])
-        video = session.repo.video_by_name("v0")
+        add_named_videos(session, [f"v{i}" for i in range(VIDEOS)])
+        video = session._repo.video_by_name("v0")
         session.editing.set_label(video.id, SHARED, "joy", 0)
 
 
@@ -124,7 +124,7 @@ def lost_edits(folder: str, run: Run) -> list[str]:
             notes.add(str(key))
     lost: list[str] = []
     with open_session(folder) as session:
-        repo = session.repo
+        repo = session._repo
         names = {v.id: v.name for v in repo.videos()}
         people = {a.id: a.name for a in repo.annotators()}
         stored = {}
@@ -148,7 +148,7 @@ def main() -> None:
     rng = random.Random(seed)
     me = f"annotator-{index}"
     session = open_session(folder, undo=True)
-    repo, editing = session.repo, session.editing
+    repo, editing = session._repo, session.editing
     videos = [repo.video_by_name(f"v{i}") for i in range(VIDEOS)]
     tier = repo.tiers()[1]
     print(json.dumps({"ready": True}), flush=True)

@@ -15,10 +15,10 @@ def main() -> None:
     folder, seed = sys.argv[1], int(sys.argv[2])
     rng = random.Random(seed)
     session = open_session(folder)
-    repo, editing, who = session.repo, session.editing, "crash-tester"
+    repo, editing, who = session._repo, session.editing, "crash-tester"
     missing = [f"v{i}" for i in range(4) if repo.video_by_name(f"v{i}") is None]
     if missing:
-        add_named_videos(session.writer, missing)
+        add_named_videos(session, missing)
     videos = [repo.video_by_name(f"v{i}") for i in range(4)]
     tier = repo.tiers()[0]
     fields = ["sentiment", "joy", "anger", "cues", "sentiment_confidence"]

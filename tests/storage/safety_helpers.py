@@ -26,7 +26,7 @@ REPO = Path(__file__).parents[2]
 def labelled(folder: Path, joy: int = 2, cues: str = "brows up") -> None:
     """Give the project in ``folder`` one video ("clip") with ann1's joy and cue text."""
     with open_session(folder) as s:
-        (video,) = add_named_videos(s.writer, ["clip"])
+        (video,) = add_named_videos(s, ["clip"])
         s.editing.set_labels(video.id, "ann1", {"joy": joy, "cues": cues})
 
 
@@ -40,7 +40,7 @@ def stored(folder: Path) -> tuple[object, object]:
 
 
 def _labels(s: Session) -> tuple[object, object]:
-    video = next(v for v in s.repo.videos() if v.name == "clip")
+    video = next(v for v in s._repo.videos() if v.name == "clip")
     ann = Queries(s).annotation(video.id, "ann1")
     assert ann is not None
     return ann.value("joy"), ann.cues

@@ -28,7 +28,7 @@ def _backups(folder):
 
 def _set_joy(folder, joy: int) -> None:
     with open_session(folder) as s:
-        video = next(v for v in s.repo.videos() if v.name == "clip")
+        video = next(v for v in s._repo.videos() if v.name == "clip")
         s.editing.set_label(video.id, "ann1", "joy", joy)
 
 
@@ -55,11 +55,11 @@ def test_every_so_many_edits_and_only_the_newest_kept(project_dir, monkeypatch):
     monkeypatch.setattr(backups, "KEEP", 2)
     labelled(project_dir)
     with open_session(project_dir) as s:
-        video = next(v for v in s.repo.videos() if v.name == "clip")
+        video = next(v for v in s._repo.videos() if v.name == "clip")
         for joy in (0, 1, 2, 3, 0, 1, 2):
             s.editing.set_label(video.id, "ann1", "joy", joy)
-            assert s.project.backups is not None
-            s.project.backups.wait()
+            assert s._project.backups is not None
+            s._project.backups.wait()
     names = _backups(project_dir)
     assert len(names) == 2  # the oldest were dropped
     newest = backups.list_backups(project_dir / PROJECT_FILE)[0]
@@ -86,7 +86,7 @@ def test_damaged_file_is_named_and_the_newest_backup_restored(project_dir, damag
         with open_session(project_dir) as s:
             from emosign_desktop.services.videos import add_named_videos
 
-            add_named_videos(s.writer, [f"v{i:03d}-" + "x" * 200])
+            add_named_videos(s, [f"v{i:03d}-" + "x" * 200])
     made = backup_now(project_dir)
     good = dump_project(project_dir / PROJECT_FILE)
     _set_joy(project_dir, 3)  # an edit after the backup (lost with the damage)
@@ -117,7 +117,7 @@ def test_restore_says_what_differs(project_dir):
     with open_session(project_dir) as s:
         from emosign_desktop.services.videos import add_named_videos
 
-        add_named_videos(s.writer, ["second"])
+        add_named_videos(s, ["second"])
     done = restore_backup(project_dir, made.path)
     assert "videos: 2 now, 1 in the backup" in done.differences
 
@@ -135,11 +135,11 @@ _DELETE_WAL_AND_DIE = """
 import os, sys
 from emosign_desktop.services.session import open_session
 s = open_session(sys.argv[1])
-video = next(v for v in s.repo.videos() if v.name == "clip")
+video = next(v for v in s._repo.videos() if v.name == "clip")
 s.editing.set_label(video.id, "ann1", "joy", 0)
 os.unlink(sys.argv[1] + "/project.emosign-wal")     # another program deletes the journal
 s.editing.set_label(video.id, "ann1", "cues", "after the journal went")
-print("WARNING", s.project.journal_warning)
+print("WARNING", s._project.journal_warning)
 sys.stdout.flush()
 os._exit(9)                                        # killed: no clean close
 """
@@ -178,11 +178,11 @@ def test_a_large_file_is_checked_while_open_and_damage_stops_writing(project_dir
     monkeypatch.setattr(project_module, "CHECK_WHILE_OPENING", 0)
     s = open_session(project_dir)
     try:
-        assert s.project._checking is not None
-        s.project._checking.join()
-        warning = s.project.damage_warning
+        assert s._project._checking is not None
+        s._project._checking.join()
+        warning = s._project.damage_warning
         assert warning is not None and "damaged" in warning and made.path.name in warning
-        video = next(v for v in s.repo.videos() if v.name == "clip")
+        video = next(v for v in s._repo.videos() if v.name == "clip")
         with pytest.raises(ReadOnlyProjectError, match="integrity check found"):
             s.editing.set_label(video.id, "ann1", "joy", 1)
     finally:

@@ -20,7 +20,7 @@ def test_format_4_keeps_declared_frames_and_newer_formats_follow():
 
 
 def test_declared_frames_are_stored_and_read_back(project):
-    repo = project.repo
+    repo = project._repo
     cut = MediaInfo(29.916667, 5, 540, 720, 0.167131, "h264", declared_frames=58)
     whole = MediaInfo(25.0, 40, 160, 120, 1.6, "h264")
     a = Video(VideoId(1), "cut", "cut.mp4", "b2:cut", cut)

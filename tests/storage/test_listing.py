@@ -43,7 +43,7 @@ def filled(project):
 
 
 def test_statuses_in_sql_are_those_of_the_model(filled):
-    repo = filled.repo
+    repo = filled._repo
     stored = {(a.video_id, a.annotator_id): a.status(repo.schema) for a in repo.annotations()}
     assert set(stored.values()) == set(AnnotationStatus)  # every status, from a row or not
     assert repo.annotation_statuses(v.id for v in repo.videos()) == stored
@@ -55,7 +55,7 @@ def test_statuses_in_sql_are_those_of_the_model(filled):
 
 
 def test_status_counts_are_counted_in_one_aggregate(filled):
-    repo = filled.repo
+    repo = filled._repo
     ids = {a.id: a.name for a in repo.annotators()}
     expected: dict[str, dict[AnnotationStatus, int]] = {}
     for a in repo.annotations():
@@ -67,7 +67,7 @@ def test_status_counts_are_counted_in_one_aggregate(filled):
 
 @pytest.mark.parametrize("query", QUERIES, ids=repr)
 def test_the_list_in_sql_is_the_list_in_python(filled, query):
-    repo = filled.repo
+    repo = filled._repo
     expected = python_list(filled, query)
     videos = repo.list_videos(query)
     assert [v.name for v in videos] == expected
@@ -82,7 +82,7 @@ def test_the_list_in_sql_is_the_list_in_python(filled, query):
 
 
 def test_a_video_the_list_does_not_show_has_no_position(filled):
-    repo = filled.repo
+    repo = filled._repo
     query = VideoQuery(text="gamma")
     hidden = next(v for v in repo.videos() if "gamma" not in v.name.lower())
     assert repo.video_position(query, hidden.id) is None
@@ -90,7 +90,7 @@ def test_a_video_the_list_does_not_show_has_no_position(filled):
 
 
 def test_an_empty_project_lists_nothing(project):
-    repo = project.repo
+    repo = project._repo
     assert repo.list_videos(VideoQuery(), 0, 10) == []
     assert repo.count_videos(VideoQuery(text="x")) == 0
     assert repo.status_counts() == {} and repo.video_count() == 0

@@ -10,11 +10,11 @@ from tests.conftest import add_videos_by_name
 
 
 def names(project, found: str) -> list[str]:
-    return [v.name for v in project.repo.list_videos(VideoQuery(text=found))]
+    return [v.name for v in project._repo.list_videos(VideoQuery(text=found))]
 
 
 def test_the_index_is_there_and_follows_the_videos(project):
-    repo = project.repo
+    repo = project._repo
     with repo.engine.connect() as conn:
         if repo.is_pg:
             index = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = "

@@ -32,12 +32,12 @@ def test_create_refuses_existing_project(project_dir):
 
 
 def test_connection_is_crash_safe(project):
-    if project.project.server is not None:  # PostgreSQL: durable commits, checked connections
-        with project.project.engine.connect() as conn:
+    if project._project.server is not None:  # PostgreSQL: durable commits, checked connections
+        with project._project.engine.connect() as conn:
             assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == "read committed"
-        assert project.project.engine.pool._pre_ping
+        assert project._project.engine.pool._pre_ping
         return
-    with project.project.engine.connect() as conn:
+    with project._project.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
@@ -99,13 +99,13 @@ def test_format1_file_is_backed_up_and_upgraded(tmp_path):
     folder = _format1_project(tmp_path)
     original = dump_project(folder / PROJECT_FILE)
     with open_session(folder) as p:
-        assert p.repo.meta()["format_version"] == str(CURRENT_FORMAT)
-        alice = p.repo.annotator_by_name("alice")
-        ann = p.repo.annotation(p.repo.video_by_name("clip_a").id, alice.id)
+        assert p._repo.meta()["format_version"] == str(CURRENT_FORMAT)
+        alice = p._repo.annotator_by_name("alice")
+        ann = p._repo.annotation(p._repo.video_by_name("clip_a").id, alice.id)
         assert ann.sentiment == -2 and ann.emotions == {"anger": 3, "joy": 0}
         assert ann.cues == 'furrowed brows, "sharp" signs'
         p.editing.set_label(ann.video_id, "alice", "joy", 1)  # the new edit log works
-        assert p.repo.edit_count() == 1
+        assert p._repo.edit_count() == 1
     backups = list(folder.glob("project.emosign.format1-backup-*"))
     assert len(backups) == 1
     assert dump_project(backups[0]) == original
@@ -166,4 +166,4 @@ def test_a_project_file_kept_busy_refuses_the_edit_plainly(project_dir, monkeypa
             other.execute("ROLLBACK")
             other.close()
         s.editing.set_label(v1.id, "kim", "joy", 2)  # free again: it works
-        assert s.repo.annotator_by_name("kim") is not None
+        assert s._repo.annotator_by_name("kim") is not None

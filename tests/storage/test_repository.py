@@ -49,7 +49,7 @@ def _set(repo, before: dict, after: dict, existed=True, verify=False):
 
 
 def test_videos_by_name_then_media(project):
-    repo = project.repo
+    repo = project._repo
     _base(repo)
     v = repo.video(V)
     assert not v.has_media and v.media is None
@@ -65,7 +65,7 @@ def test_videos_by_name_then_media(project):
 
 
 def test_annotators(project):
-    repo = project.repo
+    repo = project._repo
     _base(repo)
     b = Annotator(AnnotatorId(2), "bot", AnnotatorKind.IMPORTED)
     repo.apply(ChangeSet(annotators=(AnnotatorEdit(None, b),)))
@@ -74,7 +74,7 @@ def test_annotators(project):
 
 
 def test_every_field_round_trips(project):
-    repo = project.repo
+    repo = project._repo
     _base(repo)
     values = {"sentiment": -3, "sentiment_confidence": 0, "emotion_confidence": 100,
               "cues": 'x, "y"\nz', "skipped": True, "skip_reason": "blurry",
@@ -90,7 +90,7 @@ def test_every_field_round_trips(project):
 
 
 def test_clearing_an_emotion_removes_its_rating(project):
-    repo = project.repo
+    repo = project._repo
     _base(repo)
     _set(repo, {"joy": None}, {"joy": 2}, existed=False)
     _set(repo, {"joy": 2}, {"joy": None})
@@ -98,7 +98,7 @@ def test_clearing_an_emotion_removes_its_rating(project):
 
 
 def test_undoing_a_creation_removes_the_empty_row(project):
-    repo = project.repo
+    repo = project._repo
     _base(repo)
     edit = AnnotationEdit(V, A, {"joy": None}, {"joy": 2}, existed=False)
     repo.apply(ChangeSet(annotations=(edit,)))
@@ -107,7 +107,7 @@ def test_undoing_a_creation_removes_the_empty_row(project):
 
 
 def test_verify_refuses_a_stale_target_and_writes_nothing(project):
-    repo = project.repo
+    repo = project._repo
     _base(repo)
     _set(repo, {"joy": None}, {"joy": 3}, existed=False)
     before = dump_project(project.path)
@@ -118,7 +118,7 @@ def test_verify_refuses_a_stale_target_and_writes_nothing(project):
 
 
 def test_transaction_is_all_or_nothing(project):
-    repo = project.repo
+    repo = project._repo
     before = dump_project(project.path)
     with pytest.raises(RuntimeError), repo.transaction():
         _base(repo)
@@ -128,7 +128,7 @@ def test_transaction_is_all_or_nothing(project):
 
 
 def test_edit_log_attributes_every_change(project):
-    repo = project.repo
+    repo = project._repo
     _base(repo)
     n = repo.edit_count()
     _set(repo, {"joy": None}, {"joy": 1}, existed=False)
@@ -140,7 +140,7 @@ def test_edit_log_attributes_every_change(project):
 
 
 def test_segments_and_regions(project):
-    repo = project.repo
+    repo = project._repo
     _base(repo)
     tier = next(t for t in repo.tiers() if t.kind is TierKind.EMOTION_CUE)
     seg = Segment(SegmentId(5), V, A, tier.id, 10, 20, "facial expression", "mouth",
@@ -158,7 +158,7 @@ def test_segments_and_regions(project):
 
 
 def test_tiers_are_kept_while_used(project):
-    repo = project.repo
+    repo = project._repo
     _base(repo)
     gaze = Tier(TierId(10), "Gaze", TierKind.FREE, ("left", "right"))
     repo.apply(ChangeSet(tiers=(TierEdit(None, gaze),)))
@@ -173,7 +173,7 @@ def test_tiers_are_kept_while_used(project):
 
 
 def test_predictions(project):
-    repo = project.repo
+    repo = project._repo
     _base(repo)
     p1 = Prediction("gpt-4o", "video", V, 1, "joy", "happy")
     p2 = dataclasses.replace(p1, sentiment=-1, emotion="anger")
@@ -185,12 +185,12 @@ def test_predictions(project):
 
 
 def test_deleting_a_video_cascades(project):
-    repo = project.repo
+    repo = project._repo
     _base(repo)
     _set(repo, {"joy": None}, {"joy": 1}, existed=False)
     from sqlalchemy import text
 
-    with project.project.engine.begin() as conn:
+    with project._project.engine.begin() as conn:
         conn.execute(text("DELETE FROM video WHERE id = :v"), {"v": V})
         assert conn.exec_driver_sql("SELECT count(*) FROM emotion_rating").scalar() == 0
 
@@ -201,7 +201,7 @@ def test_custom_schema_is_stored(project):
     from emosign_desktop.core.schema import EmotionDef
     from emosign_desktop.storage import open_project
 
-    repo = project.repo
+    repo = project._repo
     schema = dataclasses.replace(EMOSIGN_SCHEMA, name="Mini",
                                  emotions=(EmotionDef("joy", "Joy"), EmotionDef("pride", "Pride")))
     old = repo.meta()["label_schema"]
@@ -212,7 +212,7 @@ def test_custom_schema_is_stored(project):
 
 
 def test_next_ids(project):
-    repo = project.repo
+    repo = project._repo
     assert repo.next_id("video") == 1
     _base(repo)
     assert repo.next_id("video") == 2 and repo.next_id("annotator") == 2

@@ -88,20 +88,20 @@ def test_init_db_makes_a_folder_naming_only_the_server(server, tmp_path, sample_
     with open_session(moved) as session:
         from emosign_desktop.services.queries import Queries
 
-        video = session.repo.video_by_name("sample_clip")
+        video = session._repo.video_by_name("sample_clip")
         assert Queries(session).media_file(video) == moved / "media" / "sample_clip.mp4"
 
 
 def test_a_second_folder_joins_the_project_on_the_server(server, tmp_path):
     url = _fresh_db(server, "lab_join")
     with create_server_project(tmp_path / "kim", url) as kim:
-        add_named_videos(kim.writer, ["v1"])
-        kim.editing.set_label(kim.repo.video_by_name("v1").id, "kim", "joy", 2)
+        add_named_videos(kim, ["v1"])
+        kim.editing.set_label(kim._repo.video_by_name("v1").id, "kim", "joy", 2)
     r = emosign("init", tmp_path / "lee", "--db", url)
     assert r.returncode == 0, r.stderr
     with open_session(tmp_path / "lee") as lee:
-        assert [v.name for v in lee.repo.videos()] == ["v1"]
-        assert lee.repo.annotations()[0].emotions == {"joy": 2}
+        assert [v.name for v in lee._repo.videos()] == ["v1"]
+        assert lee._repo.annotations()[0].emotions == {"joy": 2}
     with pytest.raises(ProjectError, match="a project already exists"):
         create_server_project(tmp_path / "lee", url)
 
@@ -203,10 +203,10 @@ def test_server_going_away_mid_edit_refuses_it_whole_and_work_resumes(tmp_path, 
     with PgServer() as own:  # a server of its own: stopping it disturbs no other test
         session = create_server_project(tmp_path / "lab", own.url("lab"), undo=True)
         try:
-            add_named_videos(session.writer, ["v1", "v2"])
-            v1 = session.repo.video_by_name("v1").id
+            add_named_videos(session, ["v1", "v2"])
+            v1 = session._repo.video_by_name("v1").id
             session.editing.set_label(v1, "kim", "joy", 1)
-            session.repo.watch_external_changes()  # as the app's window does
+            session._repo.watch_external_changes()  # as the app's window does
             with pytest.raises(EmoSignError) as refused, session.writer.operation("two"):
                 session.editing.set_label(v1, "kim", "sentiment", 2)
                 own.stop("immediate")  # the server goes away in the middle
@@ -217,12 +217,12 @@ def test_server_going_away_mid_edit_refuses_it_whole_and_work_resumes(tmp_path, 
             with pytest.raises(ServerUnavailableError, match="cannot be reached"):
                 session.editing.set_label(v1, "kim", "joy", 3)  # refused while it is away
             assert session.writer.undo_stack.undo_label == "joy = 1"
-            assert session.repo.external_changes() is None  # quiet while it is away
+            assert session._repo.external_changes() is None  # quiet while it is away
             own.resume()
             session.editing.set_label(v1, "kim", "joy", 2)  # reconnects by itself
-            heard = [session.repo.external_changes() for _ in range(3)]
+            heard = [session._repo.external_changes() for _ in range(3)]
             assert EVERYTHING in heard  # what others did meanwhile is unknown: reload
-            ann = session.repo.annotation(v1, session.repo.annotator_by_name("kim").id)
+            ann = session._repo.annotation(v1, session._repo.annotator_by_name("kim").id)
             assert ann.emotions == {"joy": 2} and ann.sentiment is None  # nothing half-written
         finally:
             session.close()

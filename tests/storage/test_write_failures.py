@@ -29,7 +29,7 @@ from tests.storage.safety_helpers import (
 
 
 def _set_joy_and_fail(s, expected: type[Exception], match: str) -> None:
-    video = next(v for v in s.repo.videos() if v.name == "clip")
+    video = next(v for v in s._repo.videos() if v.name == "clip")
     heard: list[Changes] = []
     s.writer.subscribe(heard.append)
     with pytest.raises(expected, match=match) as caught:
@@ -60,15 +60,15 @@ def test_immutable_project_opens_read_only(project_dir):
     labelled(project_dir)
     before = dump_project(project_dir / PROJECT_FILE)
     with immutable(project_dir / PROJECT_FILE), open_session(project_dir) as s:
-        assert s.project.read_only is not None and "immutable" in s.project.read_only
-        video = next(v for v in s.repo.videos() if v.name == "clip")
+        assert s._project.read_only is not None and "immutable" in s._project.read_only
+        video = next(v for v in s._repo.videos() if v.name == "clip")
         assert Queries(s).annotation(video.id, "ann1") is not None
         with pytest.raises(ReadOnlyProjectError, match="cannot be written: the project file"):
             s.editing.set_label(video.id, "ann1", "joy", 1)
     assert side_files(project_dir) == []  # nothing left beside it
     assert dump_project(project_dir / PROJECT_FILE) == before
     with open_session(project_dir) as s:  # writable again once the mark is gone
-        assert s.project.read_only is None
+        assert s._project.read_only is None
 
 
 def test_read_only_mount_opens_for_viewing_and_export(project_dir, tmp_path, capsys):
@@ -101,10 +101,10 @@ def test_disk_full_is_not_saved_and_nothing_changes():
         with open_session(folder, undo=True) as s:
             fill(disk)  # the disk fills while the project is open
             _set_joy_and_fail(s, NotSavedError, "NOT saved: the disk is full")
-            assert s.project.verify_stored() is None  # no claim of safety now
+            assert s._project.verify_stored() is None  # no claim of safety now
         fill(disk)  # closing freed the journal's room: full again
         with open_session(folder) as s:  # opened on a full disk: read-only, and why
-            assert s.project.read_only is not None and "full disk" in s.project.read_only
+            assert s._project.read_only is not None and "full disk" in s._project.read_only
             _set_joy_and_fail(s, ReadOnlyProjectError, "cannot be written: .*full disk")
         (disk / "filler").unlink()
         assert stored(folder) == (2, "old text")
@@ -126,7 +126,7 @@ def test_permissions_bind_a_read_only_folder(project_dir, tmp_path):
             "         main(['blind', sys.argv[1], 'on'])]\n"
             "from emosign_desktop.services.session import open_session\n"
             "with open_session(sys.argv[1]) as s:\n"
-            "    v = s.repo.videos()[0]\n"
+            "    v = s._repo.videos()[0]\n"
             "    try:\n"
             "        s.editing.set_label(v.id, 'ann1', 'joy', 1)\n"
             "    except Exception as exc:\n"
@@ -167,8 +167,8 @@ def test_read_only_side_files_are_repaired(project_dir):
     done = run_obeying_permissions(
         "import sys\nfrom emosign_desktop.services.session import open_session\n"
         "with open_session(sys.argv[1]) as s:\n"
-        "    print('READ_ONLY', s.project.read_only)\n"
-        "    v = s.repo.videos()[0]\n"
+        "    print('READ_ONLY', s._project.read_only)\n"
+        "    v = s._repo.videos()[0]\n"
         "    s.editing.set_label(v.id, 'ann1', 'joy', 3)\n", str(project_dir))
     assert "READ_ONLY None" in done.stdout, done.stderr
     assert stored(project_dir)[0] == 3

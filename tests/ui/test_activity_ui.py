@@ -40,6 +40,7 @@ def setup(qtbot, project):
 
 
 def seconds(ws, video):
+    ws.wait_idle()  # the recorder stores on the background writer
     return {(r.video, r.annotator): round(r.seconds, 3) for r in time_on_task(ws.session)
             }.get((video, "kim"))
 

@@ -36,7 +36,7 @@ def clips(tmp_path, workspace):
     media = tmp_path / "media"
     media.mkdir()
     first = make_video(media / "first.mp4", frames=12)
-    add_in_service(workspace.writer, [first])
+    add_in_service(workspace.session, [first])
     again = media / "again.mp4"
     shutil.copyfile(first, again)
     fresh = make_video(media / "fresh.mp4", frames=9)
@@ -62,7 +62,8 @@ def answer_no(monkeypatch) -> tuple[list[str], list[str]]:
 
 
 def names(workspace: Workspace) -> list[str]:
-    return sorted(v.name for v in workspace.session.repo.videos())
+    workspace.wait_idle()  # the add runs on the background writer
+    return sorted(v.name for v in workspace.session._repo.videos())
 
 
 def test_no_to_the_duplicate_adds_the_other_file(window, workspace, clips, monkeypatch):

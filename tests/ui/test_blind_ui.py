@@ -5,29 +5,21 @@ from __future__ import annotations
 import pytest
 
 from emosign_desktop.services.session import Session
-from emosign_desktop.settings import UserSettings
 from emosign_desktop.storage import open_project
-from emosign_desktop.ui.main_window import MainWindow
 from tests.conftest import add_videos_by_name
 
 
 @pytest.fixture
-def window(qtbot, project_dir):
+def window(make_window, project_dir):
     with Session(open_project(project_dir)) as s:
         [v1] = add_videos_by_name(s, "v1")
         keys = s.schema.emotion_keys
         s.editing.set_labels(v1.id, "lee", {"sentiment": 2, **dict.fromkeys(keys, 1),
                                             "cues": "lee's cue text"})
-        tier = s.repo.tiers()[0]
+        tier = s._repo.tiers()[0]
         s.editing.add_segment(v1.id, "lee", tier.id, 3, 9)
         s.editing.set_label(v1.id, "kim", "joy", 1)  # kim has started, not finished
-    w = MainWindow(UserSettings(annotator="kim"))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    w.open_project(project_dir)
-    w.select_video("v1")
-    return w
+    return make_window(project_dir, video="v1", size=(1366, 768))
 
 
 def summary(w) -> str:
@@ -48,6 +40,7 @@ def test_blind_mode_hides_the_others_until_the_video_is_finished(window, qtbot):
     assert "lee's cue text" in summary(w) and any("lee" in r for r in rows(w))
     assert sorted(side_by_side(w)) == ["kim", "lee"]
     w.blind_action.trigger()  # Annotators ▸ Blind Mode
+    w.workspace.wait_idle()  # written on the background writer
     assert w.blind_action.isChecked() and w.workspace.blind_mode()
     assert "lee" not in summary(w) and "Blind mode:" in summary(w)
     assert not any("lee" in r for r in rows(w))
@@ -73,6 +66,7 @@ def test_blind_mode_hides_the_others_until_the_video_is_finished(window, qtbot):
 def test_a_reviewer_sees_everything_and_undo_turns_blind_mode_off(window, qtbot):
     w = window
     w.blind_action.trigger()
+    w.workspace.wait_idle()  # written on the background writer
     assert "lee" not in summary(w)
     w.reviewer_action.trigger()  # Annotators ▸ I Am a Reviewer
     assert w.settings.reviewer
@@ -97,4 +91,5 @@ def test_the_summary_shows_time_on_task(window, qtbot):
         "lee — done — active 2 min 05 s" in summary(w)
     assert "active 1 min 01 s" in summary(w)
     w.blind_action.trigger()  # blind: not even the others' time
+    w.workspace.wait_idle()  # written on the background writer
     assert "2 min 05 s" not in summary(w) and "active 1 min 01 s" in summary(w)

@@ -20,6 +20,7 @@ from emosign_desktop.settings import UserSettings
 from emosign_desktop.ui import messages
 from emosign_desktop.ui.main_window import MainWindow
 from tests.conftest import add_videos_by_name
+from tests.ui.calls import Calls
 
 ROOT = Path(__file__).resolve().parents[2]
 BOTH = pytest.mark.parametrize("engine_project_dir", ["sqlite", "postgresql"], indirect=True)
@@ -34,15 +35,9 @@ def folder(engine_project_dir):
 
 
 @pytest.fixture
-def window(qtbot, folder):
+def window(make_window, folder):
     """kim's window on the project, on video v1."""
-    w = MainWindow(UserSettings(annotator="kim"))
-    qtbot.addWidget(w)
-    w.show()
-    assert w.open_project(folder)
-    assert w.select_video("v1")
-    yield w
-    w.close()
+    return make_window(folder, video="v1")
 
 
 @pytest.fixture
@@ -91,13 +86,13 @@ def within_2_s(qtbot, condition) -> float:
 @BOTH
 def test_the_window_shows_what_another_session_changes_within_2_s(window, other, qtbot):
     assert joy_shown(window) is None and "lee" not in annotators_shown(window)
-    v1 = other.repo.video_by_name("v1").id
+    v1 = other._repo.video_by_name("v1").id
     other.editing.set_label(v1, "lee", "joy", 2)  # another annotator: a new column
     took = within_2_s(qtbot, lambda: "lee" in annotators_shown(window))
     assert took < 2
     other.editing.set_label(v1, "kim", "joy", 3)  # kim's other window: this panel follows
     within_2_s(qtbot, lambda: joy_shown(window) == 3)
-    tier = other.repo.tiers()[0].id
+    tier = other._repo.tiers()[0].id
     other.editing.add_segment(v1, "kim", tier, 2, 5, "", "from the other window")
     within_2_s(qtbot, lambda: window.tier_editor.segments.count() == 1)
     assert "from the other window" in window.tier_editor.segments.item(0).text()
@@ -113,7 +108,7 @@ def test_the_window_shows_what_another_process_changes_within_2_s(window, folder
     script = ("import sys\n"
               "from emosign_desktop.services.session import open_session\n"
               "with open_session(sys.argv[1]) as s:\n"
-              "    v = s.repo.video_by_name('v1').id\n"
+              "    v = s._repo.video_by_name('v1').id\n"
               "    s.editing.set_label(v, 'kim', 'joy', 1)\n")
     done = subprocess.run([sys.executable, "-c", script, str(folder)], cwd=ROOT,
                           env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
@@ -122,11 +117,11 @@ def test_the_window_shows_what_another_process_changes_within_2_s(window, folder
     assert within_2_s(qtbot, lambda: joy_shown(window) == 1) < 2
 
 
-def test_polling_runs_only_while_a_project_is_open(window, qtbot):
+def test_polling_runs_only_while_a_project_is_open(window, qtbot, monkeypatch):
     poller = window.poller
     assert poller.timer.isActive() and poller.timer.interval() == 1000
-    polls = poller.polls
-    qtbot.waitUntil(lambda: poller.polls >= polls + 2, timeout=3000)  # about every second
+    polls = Calls(monkeypatch, window.workspace, "poll_external_changes")
+    qtbot.waitUntil(lambda: polls.count >= 2, timeout=3000)  # about every second
     window.workspace.close()
     assert not poller.timer.isActive()
 
@@ -151,21 +146,24 @@ def test_a_stale_edit_shows_both_values_and_the_panel_catches_up(window, other, 
                                                                   shown_errors):
     joy = window.labels.groups["joy"]
     joy.button(1001).click()  # kim sets joy 1 in this window
+    window.workspace.wait_idle()  # the edit runs on the background writer
     assert joy_shown(window) == 1
-    v1 = other.repo.video_by_name("v1").id
-    kim = other.repo.annotator_by_name("kim").id
-    assert other.repo.annotation(v1, kim).emotions == {"joy": 1}
+    v1 = other._repo.video_by_name("v1").id
+    kim = other._repo.annotator_by_name("kim").id
+    assert other._repo.annotation(v1, kim).emotions == {"joy": 1}
     other.editing.set_label(v1, "kim", "joy", 3)  # kim's other window, before a poll
     joy.button(1002).click()  # built on the 1 this window shows
+    window.workspace.wait_idle()  # the edit runs on the background writer
     assert len(shown_errors) == 1, shown_errors
     _title, text = shown_errors[0]
     assert "joy of video 'v1' by 'kim' is now 3, not 1" in text
     assert "your 2 was not saved" in text
     assert "Traceback" not in text
-    assert other.repo.annotation(v1, kim).emotions == {"joy": 3}  # nothing overwritten
+    assert other._repo.annotation(v1, kim).emotions == {"joy": 3}  # nothing overwritten
     within_2_s(qtbot, lambda: joy_shown(window) == 3)  # the panel shows what is there now
     joy.button(1002).click()  # told the new value, kim sets 2 again: now it is saved
-    assert other.repo.annotation(v1, kim).emotions == {"joy": 2}
+    window.workspace.wait_idle()  # the edit runs on the background writer
+    assert other._repo.annotation(v1, kim).emotions == {"joy": 2}
     assert len(shown_errors) == 1
 
 
@@ -173,7 +171,8 @@ def test_a_stale_edit_shows_both_values_and_the_panel_catches_up(window, other, 
 @pytest.mark.slow
 @pytest.mark.qt_no_exception_capture
 def test_the_server_going_away_refuses_edits_clearly_and_work_resumes(qtbot, tmp_path,
-                                                                      pg_server, shown_errors):
+                                                                      pg_server, shown_errors,
+                                                                      monkeypatch):
     if isinstance(pg_server, str):
         pytest.skip(f"no PostgreSQL server: {pg_server}")
     from emosign_desktop.services.remote import create_server_project
@@ -188,24 +187,27 @@ def test_the_server_going_away_refuses_edits_clearly_and_work_resumes(qtbot, tmp
         assert w.open_project(tmp_path / "lab") and w.select_video("v1")
         joy = w.labels.groups["joy"]
         joy.button(1001).click()
+        w.workspace.wait_idle()  # the edit runs on the background writer
         assert not shown_errors
         own.stop("immediate")  # the server goes away
         joy.button(1002).click()
+        w.workspace.wait_idle()  # the edit runs on the background writer
         assert len(shown_errors) == 1, shown_errors
         text = shown_errors[0][1]
         assert f"database 'lab' on 127.0.0.1:{own.port}" in text
         assert "cannot be reached" in text and "Nothing was changed" in text
         assert "Traceback" not in text
-        polls = w.poller.polls
-        qtbot.waitUntil(lambda: w.poller.polls >= polls + 2, timeout=5000)  # quietly
+        polls = Calls(monkeypatch, w.workspace, "poll_external_changes")
+        qtbot.waitUntil(lambda: polls.count >= 2, timeout=5000)  # quietly
         assert len(shown_errors) == 1
         own.resume()  # back: the window reloads what is there (the 1, not the refused 2)
         within_2_s(qtbot, lambda: joy_shown(w) == 1)
         joy.button(1003).click()  # the next edit works
+        w.workspace.wait_idle()  # the edit runs on the background writer
         assert len(shown_errors) == 1, shown_errors
         with open_session(tmp_path / "lab") as s:
-            ann = s.repo.annotation(s.repo.video_by_name("v1").id,
-                                    s.repo.annotator_by_name("kim").id)
+            ann = s._repo.annotation(s._repo.video_by_name("v1").id,
+                                    s._repo.annotator_by_name("kim").id)
             assert ann.emotions == {"joy": 3}
         own.stop("immediate")  # closing the window while the server is away: no traceback
         w.close()

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 
 from emosign_desktop.services.gold import gold_videos
 from emosign_desktop.services.session import open_session
-from emosign_desktop.settings import UserSettings
 from emosign_desktop.ui.main_window import MainWindow
 from emosign_desktop.ui.review import gold_panel
 from emosign_desktop.ui.review.gold_panel import MarkGoldDialog
@@ -36,27 +35,26 @@ def label(project_dir, n: int = N, people: tuple[str, ...] = ("ref", "bo", "ana"
                 p.editing.set_labels(v.id, who, labels)
 
 
-def open_window(qtbot, project_dir) -> MainWindow:
-    w = MainWindow(UserSettings(annotator="kim"))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    w.open_project(project_dir)
-    return w
+def open_window(make_window, project_dir) -> MainWindow:
+    """kim's window on the project, at a laptop's size."""
+    return make_window(project_dir, size=(1366, 768))
 
 
 @pytest.fixture
 def errors(monkeypatch):
+    from emosign_desktop.ui import messages
+
     shown: list[str] = []
-    monkeypatch.setattr(gold_panel, "show_error",
-                        lambda _parent, title, exc: shown.append(f"{title}: {exc}"))
+    for module in (gold_panel, messages):  # (messages: what a background write refused)
+        monkeypatch.setattr(module, "show_error",
+                            lambda _parent, title, exc: shown.append(f"{title}: {exc}"))
     return shown
 
 
 @pytest.fixture
-def drifting(qtbot, project_dir):
+def drifting(make_window, project_dir):
     label(project_dir)
-    return open_window(qtbot, project_dir)
+    return open_window(make_window, project_dir)
 
 
 def over_time(qtbot, w: MainWindow):
@@ -151,7 +149,8 @@ def test_marking_and_unmarking_gold_from_the_panel(drifting, qtbot, project_dir,
     assert "No video is gold yet" in gold.count.text()
     gold.reference.setCurrentText("ref")
     qtbot.mouseClick(gold.mark_current, Qt.MouseButton.LeftButton)
-    assert gold_videos(w.workspace.queries.session) == {"v03": "ref"}
+    w.workspace.wait_idle()  # written on the background writer
+    assert gold_videos(w.workspace.queries._session) == {"v03": "ref"}
     assert w.menus.undo.text() == "&Undo: mark 1 video gold"
     assert gold.table.rowCount() == 1 and gold.table.item(0, 1).text() == "ref"
     # several at once, chosen in the dialog (the current video comes selected)
@@ -163,11 +162,13 @@ def test_marking_and_unmarking_gold_from_the_panel(drifting, qtbot, project_dir,
         assert dialog.chosen() == ["v10", "v11"]  # v03 is filtered out
         dialog.reference.setCurrentText("bo")
         dialog.accept()
+        w.workspace.wait_idle()  # written on the background writer
         assert dialog.result() == MarkGoldDialog.DialogCode.Accepted
 
     monkeypatch.setattr(MarkGoldDialog, "exec", pick)
     qtbot.mouseClick(gold.mark_chosen, Qt.MouseButton.LeftButton)
-    assert gold_videos(w.workspace.queries.session) == {"v03": "ref", "v10": "bo",
+    w.workspace.wait_idle()  # written on the background writer
+    assert gold_videos(w.workspace.queries._session) == {"v03": "ref", "v10": "bo",
                                                         "v11": "bo"}
     assert w.menus.undo.text() == "&Undo: mark 2 videos gold"
     assert [gold.table.item(r, 0).text() for r in range(3)] == ["v03", "v10", "v11"]
@@ -175,15 +176,19 @@ def test_marking_and_unmarking_gold_from_the_panel(drifting, qtbot, project_dir,
     gold.table.selectRow(1)
     assert gold.unmark.isEnabled() and gold.selected() == ["v10"]
     qtbot.mouseClick(gold.unmark, Qt.MouseButton.LeftButton)
-    assert gold_videos(w.workspace.queries.session) == {"v03": "ref", "v11": "bo"}
+    w.workspace.wait_idle()  # written on the background writer
+    assert gold_videos(w.workspace.queries._session) == {"v03": "ref", "v11": "bo"}
     assert w.menus.undo.text() == "&Undo: unmark 1 gold video"
     gold.table.selectRow(1)  # Delete in the list unmarks too
     qtbot.keyClick(gold.table, Qt.Key.Key_Delete)
-    assert gold_videos(w.workspace.queries.session) == {"v03": "ref"}
+    w.workspace.wait_idle()  # written on the background writer
+    assert gold_videos(w.workspace.queries._session) == {"v03": "ref"}
     w.menus.undo.trigger()
+    w.workspace.wait_idle()  # written on the background writer
     for expected in ({"v03": "ref", "v10": "bo", "v11": "bo"}, {"v03": "ref"}, {}):
         w.menus.undo.trigger()
-        assert gold_videos(w.workspace.queries.session) == expected
+        w.workspace.wait_idle()  # written on the background writer
+        assert gold_videos(w.workspace.queries._session) == expected
     assert gold.table.rowCount() == 0
     assert errors == []
     w.close()
@@ -191,38 +196,43 @@ def test_marking_and_unmarking_gold_from_the_panel(drifting, qtbot, project_dir,
         assert gold_videos(p) == {}
 
 
-def test_refusals_are_shown_and_change_nothing(qtbot, project_dir, monkeypatch, errors):
+def test_refusals_are_shown_and_change_nothing(qtbot, make_window, project_dir, monkeypatch,
+                                               errors):
     label(project_dir, n=4, people=("ref", "ana"))
     with open_session(project_dir) as p:
         add_videos_by_name(p, "unlabelled")
-    w = open_window(qtbot, project_dir)
+    w = open_window(make_window, project_dir)
     gold = gold_tab(qtbot, w)
     assert w.select_video("unlabelled")
     gold.reference.setCurrentText("ref")
     qtbot.mouseClick(gold.mark_current, Qt.MouseButton.LeftButton)
+    w.workspace.wait_idle()  # written on the background writer
     assert errors == ["Cannot mark gold: nothing was changed: 'ref' has not labelled "
                       "'unlabelled': a gold video needs its reference labels"]
-    assert gold_videos(w.workspace.queries.session) == {}
+    assert gold_videos(w.workspace.queries._session) == {}
     assert w.menus.undo.text() != "&Undo: mark 1 video gold"
     # the dialog stays open after a refusal, to choose again
     dialog = MarkGoldDialog(["v00", "unlabelled"], {}, ["ana", "ref"], "ref", gold.mark)
     qtbot.addWidget(dialog)
     dialog.select(["v00", "unlabelled"])
     dialog.accept()
+    w.workspace.wait_idle()  # written on the background writer
     assert dialog.result() != MarkGoldDialog.DialogCode.Accepted and len(errors) == 2
     dialog.select([])
     dialog.accept()
+    w.workspace.wait_idle()  # written on the background writer
     assert errors[-1].endswith("Select at least one video in the list.")
     dialog.select(["v00"])
     dialog.accept()
+    w.workspace.wait_idle()  # written on the background writer
     assert dialog.result() == MarkGoldDialog.DialogCode.Accepted
-    assert gold_videos(w.workspace.queries.session) == {"v00": "ref"}
+    assert gold_videos(w.workspace.queries._session) == {"v00": "ref"}
 
 
-def test_an_empty_chart_says_why(qtbot, project_dir):
+def test_an_empty_chart_says_why(qtbot, make_window, project_dir):
     with open_session(project_dir) as p:
         add_videos_by_name(p, "a", "b")
-    w = open_window(qtbot, project_dir)
+    w = open_window(make_window, project_dir)
     chart = over_time(qtbot, w)
     assert chart.stack.currentWidget() is chart.empty
     assert chart.empty.text() == ("No one has labelled a video yet: there is nothing to "

@@ -97,11 +97,10 @@ def test_overlay_parts_switch_and_off_means_not_called(qtbot):
 
 
 @pytest.fixture
-def window_with_landmarks(qtbot, tmp_path, monkeypatch):
+def window_with_landmarks(make_window, tmp_path, monkeypatch):
     """The demo project in the window, with a stand-in track cached for one video."""
     from emosign_desktop.landmarks.track import cache_path
     from emosign_desktop.storage import open_project
-    from emosign_desktop.ui.main_window import MainWindow
 
     folder = demo_copy(tmp_path)
     with open_project(folder) as p:
@@ -110,11 +109,7 @@ def window_with_landmarks(qtbot, tmp_path, monkeypatch):
     path = cache_path(video.fingerprint)
     path.parent.mkdir(parents=True, exist_ok=True)
     track.save(path)
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    w.open_project(folder)
-    return w
+    return make_window(folder, annotator="")  # no annotator chosen yet
 
 
 def test_landmarks_tab_in_the_window(window_with_landmarks, qtbot):
@@ -250,7 +245,7 @@ def test_stopping_keeps_the_frames_done_and_extracting_again_resumes_there(
     w = window_with_landmarks
     w.select_video("signbank_ns_1m")
     panel = w.details.landmarks
-    frames = panel._video[3]
+    frames = w.workspace.review.media.frame_count
     panel.extract()
     qtbot.waitUntil(lambda: "frames/s ·" in panel.progress_dialog.labelText(),
                     timeout=60_000)

@@ -25,6 +25,7 @@ from emosign_desktop.ui.appearance import SHORTCUTS, ShortcutsDialog, apply_appe
 from emosign_desktop.ui.main_window import MainWindow
 from emosign_desktop.ui.tier_editor import NOT_CHOSEN
 from tests.conftest import demo_copy
+from tests.ui.windows import build_window
 
 LONG_NAME = "asl_" + "very_long_utterance_name_" * 6 + "2024"
 SIZES = [(1366, 768), (1280, 720)]
@@ -34,7 +35,7 @@ SIZES = [(1366, 768), (1280, 720)]
 def demo(tmp_path):
     folder = demo_copy(tmp_path)
     with open_session(folder) as s:
-        add_named_videos(s.writer, [LONG_NAME])
+        add_named_videos(s, [LONG_NAME])
     return folder
 
 
@@ -45,12 +46,7 @@ def _normal_text():
 
 
 def make_window(qtbot, demo, scale=100, size=(1366, 768)) -> MainWindow:
-    w = MainWindow(UserSettings(annotator="kim", text_scale=scale))
-    qtbot.addWidget(w)
-    w.resize(*size)
-    w.show()
-    w.open_project(demo)
-    w.select_video("pose_test_video")
+    w = build_window(qtbot, demo, video="pose_test_video", text_scale=scale, size=size)
     QApplication.processEvents()
     w.balance_docks()
     QApplication.processEvents()
@@ -221,9 +217,10 @@ def test_i_then_o_asks_for_the_value_and_never_picks_one_silently(qtbot, demo):
     for _ in range(3):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_O)
+    w.workspace.wait_idle()  # the segment is made on the background writer
     with open_session(demo) as p:
-        kim = p.repo.annotator_by_name("kim")
-        [seg] = p.repo.segments(annotator_id=kim.id)
+        kim = p._repo.annotator_by_name("kim")
+        [seg] = p._repo.segments(annotator_id=kim.id)
     assert (seg.start_frame, seg.end_frame, seg.value) == (0, 3, "")
     assert editor.value.view().isVisible()  # the list of values is open, for the keyboard
     assert editor.value.currentText() == NOT_CHOSEN
@@ -232,9 +229,10 @@ def test_i_then_o_asks_for_the_value_and_never_picks_one_silently(qtbot, demo):
     assert editor.value.hasFocus()
     editor.value.setCurrentIndex(2)
     editor.value.activated.emit(2)
+    w.workspace.wait_idle()
     with open_session(demo) as p:
-        chosen = p.repo.segment(seg.id).value
-        tier = p.repo.tier(seg.tier_id)
+        chosen = p._repo.segment(seg.id).value
+        tier = p._repo.tier(seg.tier_id)
     assert chosen == tier.vocabulary[1]
 
 
@@ -260,6 +258,7 @@ def test_media_problems_are_told_in_the_app(qtbot, demo, tmp_path, monkeypatch):
     from emosign_desktop.ui import actions
 
     actions.add_videos(w, w.workspace, [str(cut)])
+    w.workspace.wait_idle()  # added on the background writer
     assert warned and "only 5 of the 58 frames" in warned[0]
     model = w.videos.model
     row = next(i for i in range(model.rowCount()) if model.row(i).video.name == "clip_cut")
@@ -277,9 +276,11 @@ def test_media_problems_are_told_in_the_app(qtbot, demo, tmp_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", answer)
     videos = model.rowCount()
     actions.add_videos(w, w.workspace, [str(same)])
+    w.workspace.wait_idle()
     assert asked and "again.mp4: same content as clip_cut" in asked[0]
     assert model.rowCount() == videos  # not added without a yes
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a: QMessageBox.StandardButton.Yes)
     actions.add_videos(w, w.workspace, [str(same)])
+    w.workspace.wait_idle()
     assert model.rowCount() == videos + 1

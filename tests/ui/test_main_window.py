@@ -16,21 +16,18 @@ from tests.generate import released_rows, write_released
 
 @pytest.fixture
 def errors(monkeypatch):
-    from emosign_desktop.ui import actions
+    from emosign_desktop.ui import actions, messages
 
     shown: list[str] = []
-    for module in (actions,):
+    for module in (actions, messages):  # (messages: what a background write refused)
         monkeypatch.setattr(module, "show_error",
                             lambda _parent, title, exc: shown.append(f"{title}: {exc}"))
     return shown
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    return w
+def window(make_window):
+    return make_window(annotator="")  # as on a first start: no annotator, no project
 
 
 def _visible_names(w: MainWindow) -> list[str]:
@@ -54,7 +51,8 @@ def test_demo_project_list_and_details(window, tmp_path, qtbot):
     assert "Sentiment +1 (slightly positive)" in text
     assert "Emotion cue: frames 20–45 facial expression (region)" in text
     player = window.details.player
-    assert player.reader is not None and player.view.shown_index == 0
+    assert player.reader is not None and window.workspace.review.playhead.current == 0
+    assert player.playhead is window.workspace.review.playhead  # the one current frame
     assert player.view.rgb().shape == (720, 540, 3)
     frames = window.videos.proxy.index(row, 2).data()
     assert frames == "58"
@@ -87,6 +85,7 @@ def test_import_from_menu_and_bad_csv_changes_nothing(window, tmp_path, monkeypa
     good = write_released(tmp_path / "good.csv", released_rows(3))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
     window.menus.import_csv.trigger()
+    window.workspace.wait_idle()  # written on the background writer
     assert window.videos.model.rowCount() == 7
     assert "emosign-consensus: 3 of 7 done" in window.videos.summary.text()
     rows = released_rows(2)
@@ -95,6 +94,7 @@ def test_import_from_menu_and_bad_csv_changes_nothing(window, tmp_path, monkeypa
     before = dump_project(folder / "project.emosign")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
     window.menus.import_csv.trigger()
+    window.workspace.wait_idle()
     assert errors and "row 3" in errors[-1] and "nothing was changed" in errors[-1]
     assert dump_project(folder / "project.emosign") == before
 

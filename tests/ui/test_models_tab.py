@@ -19,11 +19,12 @@ def test_models_tab_compares_and_follows_imports(qtbot, tmp_path):
     w.open_project(folder)
     w.select_video("pose_test_video")
     tab = w.details.models
+    w.details.tabs.setCurrentWidget(tab)  # (a hidden tab reads nothing until shown)
     assert "0 model runs" in tab.note.text()
     demo = resource_dir() / "demo"
-    import_predictions(w.workspace.writer, demo / "example_predictions.csv", "example",
+    import_predictions(w.workspace.session, demo / "example_predictions.csv", "example",
                        "video")
-    import_predictions(w.workspace.writer, demo / "example_cues.jsonl", "example", "video")
+    import_predictions(w.workspace.session, demo / "example_cues.jsonl", "example", "video")
     headers = [tab.table.horizontalHeaderItem(c).text() for c in range(tab.table.columnCount())]
     assert headers == ["reference (majority of the annotators)", "demo-annotator",
                        "example · video"]
@@ -40,6 +41,7 @@ def test_models_tab_compares_and_follows_imports(qtbot, tmp_path):
         (4, 12, "larger signs"), (18, 44, "smile")]
     assert not (w.details.segment_rows.editable & {s.id for s in predicted.segments})
     w.menus.undo.trigger()  # the cues go again, and their row
+    w.workspace.wait_idle()  # written on the background writer
     assert not any(r.title.endswith("(predicted)") for r in w.details.segment_rows.rows)
 
 
@@ -52,7 +54,7 @@ def test_model_review_panel_scores_ranks_and_opens_videos(qtbot, tmp_path):
     w.show()
     w.open_project(folder)
     demo = resource_dir() / "demo"
-    import_predictions(w.workspace.writer, demo / "example_predictions.csv", "example",
+    import_predictions(w.workspace.session, demo / "example_predictions.csv", "example",
                        "video")
     w.models_action.trigger()
     panel = w.model_review
@@ -64,6 +66,6 @@ def test_model_review_panel_scores_ranks_and_opens_videos(qtbot, tmp_path):
     panel.videos.itemActivated.emit(panel.videos.item(0, 0))
     assert w.workspace.video.name == first
     panel.task.setCurrentIndex(2)  # emotion
-    import_predictions(w.workspace.writer, demo / "example_predictions.csv", "second",
+    import_predictions(w.workspace.session, demo / "example_predictions.csv", "second",
                        "caption")
     assert panel.run.count() == 2  # refreshed on import while visible

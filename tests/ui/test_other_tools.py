@@ -7,19 +7,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from emosign_desktop.core.model import TierKind
 from emosign_desktop.services.reference_import import SpanSpec, TierSpec, build_import
-from emosign_desktop.settings import UserSettings
-from emosign_desktop.ui.main_window import MainWindow
 from tests.conftest import demo_copy
+from tests.ui.windows import build_window
 
 
 def make(qtbot, tmp_path):
-    folder = demo_copy(tmp_path)
-    w = MainWindow(UserSettings(annotator="kim"))
-    qtbot.addWidget(w)
-    w.show()
-    w.open_project(folder)
-    w.select_video("pose_test_video")
-    return w
+    return build_window(qtbot, demo_copy(tmp_path), video="pose_test_video")
 
 
 def test_reference_tiers_show_beside_ours_and_stay_read_only(qtbot, tmp_path):
@@ -49,16 +42,19 @@ def test_elan_export_then_import_from_the_menu(qtbot, tmp_path, monkeypatch):
     assert out.is_file() and "wrote" in w.statusBar().currentMessage()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
     w.menus.needs_project[4].trigger()  # Import ELAN File (our own export: nothing doubled)
+    w.workspace.wait_idle()  # written on the background writer
     assert "already in the project as they are" in w.statusBar().currentMessage()
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
     bad = tmp_path / "bad.xml"
     bad.write_text("<not-signstream/>", encoding="utf-8")
     errors: list[str] = []
-    from emosign_desktop.ui import actions
+    from emosign_desktop.ui import actions, messages
 
-    monkeypatch.setattr(actions, "show_error", lambda _p, title, exc: errors.append(
-        f"{title}: {exc}"))
+    for module in (actions, messages):  # (messages: what a background write refused)
+        monkeypatch.setattr(module, "show_error", lambda _p, title, exc: errors.append(
+            f"{title}: {exc}"))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
     w.menus.needs_project[6].trigger()  # Import SignStream File: a bad file is refused
+    w.workspace.wait_idle()
     assert errors and "nothing was changed" in errors[0] and str(bad) in errors[0]

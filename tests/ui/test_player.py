@@ -8,7 +8,7 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from emosign_desktop.media.playhead import Playhead
+from emosign_desktop.services.review_session import ReviewSession
 from emosign_desktop.ui.player.player_widget import PlayerWidget, timecode
 from tests.media.clips import SPECS, decode_index, make_clip
 
@@ -26,7 +26,7 @@ def player(request, qtbot, clip, monkeypatch):
         monkeypatch.setenv("EMOSIGN_PLAYBACK", "pyav")
     elif not vlc_available():
         pytest.skip("libVLC is not installed")
-    widget = PlayerWidget(Playhead(), cache_mb=64)
+    widget = PlayerWidget(ReviewSession(), cache_mb=64)
     qtbot.addWidget(widget)
     widget.resize(640, 480)
     widget.show()
@@ -37,7 +37,7 @@ def player(request, qtbot, clip, monkeypatch):
 
 
 def shown(player: PlayerWidget) -> int:
-    assert player.view.shown_index == player.playhead.current
+    """The frame index the picture on the view encodes (the view keeps no frame number)."""
     return decode_index(player.view.rgb())
 
 
@@ -93,7 +93,6 @@ def assert_controls_follow_the_playhead(player: PlayerWidget) -> None:
     assert player.slider.value() == at
     assert player.goto.value() == at
     assert player.frame_label.text() == f"Frame {at} / 149"
-    assert player.view.shown_index == at
     assert decode_index(player.view.rgb()) == at
 
 
@@ -186,7 +185,7 @@ def test_playing_to_the_end_stops(player, qtbot):
 
 
 def test_bad_file_is_explained(qtbot, tmp_path):
-    widget = PlayerWidget(Playhead())
+    widget = PlayerWidget(ReviewSession())
     qtbot.addWidget(widget)
     bad = tmp_path / "bad.mp4"
     bad.write_text("not a video")
@@ -205,7 +204,7 @@ def test_pyav_playback_of_a_clip_whose_rows_are_padded(qtbot, monkeypatch):
     from emosign_desktop.resources import resource_dir
 
     monkeypatch.setenv("EMOSIGN_PLAYBACK", "pyav")
-    widget = PlayerWidget(Playhead(), cache_mb=32)
+    widget = PlayerWidget(ReviewSession(), cache_mb=32)
     qtbot.addWidget(widget)
     widget.show()
     assert widget.open(resource_dir() / "demo" / "pose_test_video.mp4")
@@ -213,6 +212,6 @@ def test_pyav_playback_of_a_clip_whose_rows_are_padded(qtbot, monkeypatch):
     widget.playhead.set_playing(True)
     qtbot.waitUntil(lambda: widget.playhead.current >= 10, timeout=5000)
     widget.playhead.set_playing(False)
-    assert widget.view.shown_index == widget.playhead.current
+    assert widget.view.playhead is widget.playhead
     assert widget.view.picture.flags["C_CONTIGUOUS"]
     widget.close_media()

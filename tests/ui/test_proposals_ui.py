@@ -36,7 +36,7 @@ def project_folder(tmp_path):
              make_video(media / "up2.mp4", FRAMES, (80, 48), int(FPS)),
              make_video(media / "bare.mp4", FRAMES, (96, 48), int(FPS))]
     with create_session(folder) as s:
-        videos = {v.name: v for v in add_videos(s.writer, files)}
+        videos = {v.name: v for v in add_videos(s, files)}
     for name, span, seed in (("up1", (20, 39), 1), ("up2", (50, 69), 2)):
         track = raised_brows(*span, seed) if span else base_track(FRAMES, FPS)
         path = cache_path(videos[name].fingerprint)
@@ -46,14 +46,8 @@ def project_folder(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, project_folder):
-    w = MainWindow(UserSettings(annotator="kim"))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    w.open_project(project_folder)
-    assert w.select_video("up1")
-    return w
+def window(make_window, project_folder):
+    return make_window(project_folder, video="up1", size=(1366, 768))
 
 
 def press(qtbot, key: str) -> None:
@@ -65,7 +59,7 @@ def dashed(pen) -> bool:
 
 
 def segments(w):
-    return w.workspace.session.repo.segments()
+    return w.workspace.session._repo.segments()
 
 
 def test_proposals_show_as_dashed_named_spans_on_the_rows_and_the_plot(window, qtbot):
@@ -113,8 +107,9 @@ def test_next_and_accept_by_keys_make_the_annotators_segment_with_moved_edges(wi
     assert ctl.edges == {("brow_raise", 1, 20, 39): (22, 37)}
     assert "22–37 (edges moved)" in ctl.status.text()
     press(qtbot, "A")
+    window.workspace.wait_idle()
     [seg] = segments(window)
-    repo = window.workspace.session.repo
+    repo = window.workspace.session._repo
     assert (seg.start_frame, seg.end_frame, repo.tier(seg.tier_id).name) == (
         22, 37, "Facial grammar")
     assert repo.annotator_by_name("kim").id == seg.annotator_id
@@ -124,6 +119,7 @@ def test_next_and_accept_by_keys_make_the_annotators_segment_with_moved_edges(wi
     assert ctl.items == [] and window.details.segment_rows.proposals == []
     assert "kim · Facial grammar" in [r.title for r in window.details.segment_rows.rows]
     window.menus.undo.trigger()
+    window.workspace.wait_idle()
     assert segments(window) == []
     assert len(ctl.items) == 1 and ctl.selected is None
 
@@ -134,12 +130,14 @@ def test_reject_hides_it_and_undo_brings_it_back(window, qtbot):
     player.setFocus()
     press(qtbot, "N")
     press(qtbot, "X")
+    window.workspace.wait_idle()
     assert ctl.items == [] and window.details.segment_rows.proposals == []
     assert window.menus.undo.text() == "&Undo: reject brow raise 20-39"
     assert segments(window) == []  # a rejection is no one's label
     assert window.workspace.video.name == "up1"
     assert "Nothing proposed for up1" in ctl.status.text()
     window.menus.undo.trigger()
+    window.workspace.wait_idle()
     assert [(p.start_frame, p.end_frame) for p in ctl.items] == [(20, 39)]
     assert len(window.details.segment_rows.proposals) == 1
 
@@ -167,6 +165,7 @@ def test_dragging_the_selected_proposals_edge_like_a_segments(window, qtbot):
     region.lines[0].sigPositionChangeFinished.emit(region.lines[0])
     assert list(ctl.edges.values()) == [(22, end_frame)]
     ctl.accept()
+    window.workspace.wait_idle()
     [seg] = segments(window)
     assert (seg.start_frame, seg.end_frame) == (22, end_frame)
 
@@ -212,20 +211,30 @@ def test_detector_settings_change_in_one_undoable_step_each(window, qtbot):
     assert isinstance(dialog, DetectorSettingsDialog) and dialog.isVisible()
     spin = dialog.spins[("brow_raise", "threshold")]
     assert spin.value() == 2.5 and spin.accessibleName() == "Brow raise: threshold"
+    before = window.menus.undo.text()
     spin.setValue(50.0)  # z 10 < 50: nothing proposed
-    assert dialog.changes == 1 and ctl.items == []
+    window.workspace.wait_idle()
+    assert ctl.items == []
     assert window.menus.undo.text() == "&Undo: change the brow raise detector"
     window.menus.undo.trigger()
+    window.workspace.wait_idle()
     assert spin.value() == 2.5 and len(ctl.items) == 1
+    assert window.menus.undo.text() == before  # the change was one step, no more
     dialog.enabled["brow_raise"].setChecked(False)
-    assert ctl.items == [] and dialog.changes == 2
+    window.workspace.wait_idle()
+    assert ctl.items == []
+    assert window.menus.undo.text() == "&Undo: change the brow raise detector"
     window.menus.undo.trigger()
+    window.workspace.wait_idle()
     assert dialog.enabled["brow_raise"].isChecked() and len(ctl.items) == 1
+    assert window.menus.undo.text() == before
     duration = dialog.spins[("brow_raise", "min_duration_s")]
     duration.setValue(1.0)  # 20 frames at 25 fps = 0.8 s: too short now
+    window.workspace.wait_idle()
     assert ctl.items == []
     window.menus.undo.trigger()
-    assert window.workspace.session.repo.meta().get("detector_settings") is None
+    window.workspace.wait_idle()
+    assert window.workspace.session._repo.meta().get("detector_settings") is None
 
 
 def test_the_signer_of_the_video(window, qtbot, monkeypatch):
@@ -239,10 +248,12 @@ def test_the_signer_of_the_video(window, qtbot, monkeypatch):
 
     monkeypatch.setattr(proposals, "ask_signer_name", answer)
     window.proposals.actions.signer.trigger()
+    window.workspace.wait_idle()
     assert asked == [("up1", "", [])]
     assert video_signers(window.workspace.session) == {"up1": "Signer A"}
     assert window.menus.undo.text() == "&Undo: set the signer of 1 video"
     window.menus.undo.trigger()
+    window.workspace.wait_idle()
     assert video_signers(window.workspace.session) == {}
 
 

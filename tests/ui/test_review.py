@@ -7,26 +7,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA
-from emosign_desktop.ui.main_window import MainWindow
 from tests.conftest import demo_copy
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(make_window, tmp_path):
     folder = demo_copy(tmp_path)
     from emosign_desktop.services.session import open_session
 
     with open_session(folder) as p:  # a second annotator who disagrees on one video
-        v = p.repo.video_by_name("pose_test_video")
+        v = p._repo.video_by_name("pose_test_video")
         p.editing.set_labels(v.id, "rae", {"sentiment": -2, **dict.fromkeys(
             EMOSIGN_SCHEMA.emotion_keys, 0), "joy": 1, "cues": "tense mouth"})
-        tier = p.repo.tiers()[1]
+        tier = p._repo.tiers()[1]
         p.editing.add_segment(v.id, "rae", tier.id, 30, 50, "repetition")
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    w.open_project(folder)
-    return w
+    return make_window(folder, annotator="")  # no annotator chosen: a reviewer looking
 
 
 def test_side_by_side_marks_disagreements(window):
@@ -53,8 +48,9 @@ def test_segment_rows_follow_and_move_the_playhead(window, qtbot):
     x = rows._x(40)
     qtbot.mouseClick(rows, Qt.MouseButton.LeftButton, pos=rows.rect().center().__class__(
         int(x) + 1, 10))
-    assert abs(window.details.player.playhead.current - 40) <= 1
-    assert window.details.player.view.shown_index == window.details.player.playhead.current
+    playhead = window.workspace.review.playhead
+    assert abs(playhead.current - 40) <= 1
+    assert window.details.player.view.playhead is playhead  # the view paints its frame
 
 
 def test_agreement_view_and_one_click_to_the_player(window, qtbot):
@@ -84,8 +80,10 @@ def test_export_and_merge_from_the_menu(window, tmp_path, monkeypatch, qtbot):
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(pack)], ""))
     window.menus.merge.trigger()
+    window.workspace.wait_idle()
     assert shown and "already" not in shown[0] and "2 unchanged" in shown[0]
     window.menus.merge.trigger()
+    window.workspace.wait_idle()
     assert "already merged" in shown[1]
 
 

@@ -28,7 +28,7 @@ def folder(tmp_path, monkeypatch):
     with create_session(folder) as s:
         clips = [make_video(tmp_path / "slp_asl_house.mp4", frames=20),
                  make_video(tmp_path / "garden.mp4", frames=6)]
-        videos = add_videos(s.writer, clips, copy=True)
+        videos = add_videos(s, clips, copy=True)
         s.editing.set_label(videos[0].id, "ana", "joy", 2)
     return folder
 
@@ -110,6 +110,7 @@ def test_a_replaced_file_is_refused_and_said_so_until_accepted(window, folder, q
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(details.accept_button, Qt.MouseButton.LeftButton)
+    w.workspace.wait_idle()
     assert player.reader is not None and player.playhead.frame_count == 9  # the new one
     assert not details.message.isVisible()
     assert player.frame_label.text() == "Frame 0 / 8"
@@ -161,6 +162,7 @@ def test_a_renamed_file_is_relinked_from_the_details_area(window, folder, qtbot,
     other = make_video(folder / "other.mp4", frames=9, size=(80, 60))  # another recording
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
     qtbot.mouseClick(details.relink_button, Qt.MouseButton.LeftButton)
+    w.workspace.wait_idle()
     assert asked and asked[0].startswith(f"{other}: not the file the labels of "
                                          "'slp_asl_house' were made on")
     assert w.workspace.queries.video_named("slp_asl_house").media_path == \
@@ -169,6 +171,7 @@ def test_a_renamed_file_is_relinked_from_the_details_area(window, folder, qtbot,
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(renamed), ""))
     qtbot.mouseClick(details.relink_button, Qt.MouseButton.LeftButton)
+    w.workspace.wait_idle()
     assert len(asked) == 1  # the same content: linked without asking
     assert w.workspace.queries.video_named("slp_asl_house").media_path == \
         "media/house_renamed.mp4"
@@ -198,6 +201,6 @@ def test_the_list_reads_files_only_off_the_window_thread(window, folder, qtbot, 
     qtbot.waitUntil(lambda: not w.videos.checking())
     assert len(threads) >= 2 and threading.main_thread().name not in threads
     assert [media_cell(w, n)[0] for n in ("garden", "slp_asl_house")] == ["found", "found"]
-    stamps = w.workspace.session.repo.media_stamps(
+    stamps = w.workspace.session._repo.media_stamps(
         v.id for v in w.workspace.queries.videos())
     assert len(stamps) == 2  # stored: the next opening only stats them

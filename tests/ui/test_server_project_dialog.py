@@ -11,22 +11,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit
 
-from emosign_desktop.settings import UserSettings
 from emosign_desktop.storage.engine import KEYRING_SERVICE
 from emosign_desktop.ui import server_project
 from emosign_desktop.ui.appearance import apply_appearance
-from emosign_desktop.ui.main_window import MainWindow
 from emosign_desktop.ui.server_project import ServerProjectDialog
 from tests.storage.pg_server import PASSWORD
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow(UserSettings(annotator="kim"))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
+def window(make_window):
+    return make_window()  # kim's, no project yet
 
 
 @pytest.fixture
@@ -127,7 +121,7 @@ def test_makes_the_project_on_the_server_and_opens_it(window, dialog, server, tm
     assert dialog.result() == QDialog.DialogCode.Accepted, dialog.problem.text()
     ws = window.workspace
     assert ws.has_project and ws.folder == folder
-    assert ws.session.project.server is not None
+    assert ws.session._project.server is not None
     settings = json.loads((folder / "project.emosign").read_text())
     assert settings == {"kind": settings["kind"], "host": "127.0.0.1", "port": server.port,
                         "database": "ui_lab"}

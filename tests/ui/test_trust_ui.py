@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QMessageBox
 
 from emosign_desktop.core.errors import NotSavedError
 from emosign_desktop.services.safety import backup_now
-from emosign_desktop.settings import UserSettings
 from emosign_desktop.storage.project import PROJECT_FILE
 from emosign_desktop.ui import messages
 from emosign_desktop.ui.main_window import MainWindow
 from tests.storage.safety_helpers import immutable, labelled, stored
+from tests.ui.windows import build_window
 
 
 @pytest.fixture
@@ -34,13 +34,7 @@ def shown(monkeypatch):
 
 
 def _window(qtbot, folder) -> MainWindow:
-    w = MainWindow(UserSettings(annotator="ann1"))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    assert w.open_project(folder)
-    assert w.select_video("clip")
-    return w
+    return build_window(qtbot, folder, video="clip", annotator="ann1", size=(1366, 768))
 
 
 def _joy_shown(w: MainWindow) -> int | None:
@@ -60,7 +54,7 @@ def test_a_failed_edit_says_not_saved_and_shows_the_stored_value(qtbot, project_
         raise NotSavedError("project.emosign: the change was NOT saved: the disk is full. "
                             "The project holds what it held before the change.")
 
-    monkeypatch.setattr(session.repo, "apply", disk_full)
+    monkeypatch.setattr(session._repo, "apply", disk_full)
     w.labels.groups["joy"].button(1003).click()
     qtbot.waitUntil(lambda: bool(shown))
     title, text = shown[0]

@@ -4,6 +4,8 @@ changes and the summary give what they gave when the list held every row."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -15,6 +17,7 @@ from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.settings import UserSettings
 from emosign_desktop.ui.main_window import MainWindow
 from emosign_desktop.ui.video_list import PAGE, PAGES_HELD, SHOW, VideoListPanel
+from tests.ui.calls import Calls
 from tests.video_lists import fill, python_list, python_statuses
 
 VIDEOS = 2500
@@ -44,7 +47,18 @@ def big(tmp_path, big_project):
 
 
 @pytest.fixture
-def panel(qtbot, big):
+def pages_read(monkeypatch) -> Callable[[], int]:
+    """How many pages of the list were read from the project from now on (by position or
+    by ids)."""
+    from emosign_desktop.services.queries import Queries
+
+    by_page = Calls(monkeypatch, Queries, "video_page")
+    by_ids = Calls(monkeypatch, Queries, "rows_by_id")
+    return lambda: by_page.count + by_ids.count
+
+
+@pytest.fixture
+def panel(qtbot, big, pages_read):
     folder, _names, _statuses = big
     ws = Workspace("ana")
     p = VideoListPanel(ws)
@@ -66,14 +80,14 @@ def query(p: VideoListPanel, **changes) -> VideoQuery:
     return dataclasses.replace(VideoQuery(), **changes)
 
 
-def test_opening_reads_one_page_and_counts_in_sql(panel, qtbot, big):
+def test_opening_reads_one_page_and_counts_in_sql(panel, qtbot, big, pages_read):
     _folder, names, statuses = big
     model = panel.model
     assert model.rowCount() == VIDEOS
-    assert model.pages_read <= 2 and model.held_rows() <= PAGE
+    assert pages_read() <= 2 and model.held_rows() <= PAGE
     assert model.row(0).video.name == names[0]  # sorted by name
     qtbot.waitUntil(lambda: not panel.counting())
-    assert model.pages_read <= 2 and model.held_rows() <= PAGE
+    assert pages_read() <= 2 and model.held_rows() <= PAGE
     done = {who: sum(1 for (_v, n), s in statuses.items()
                      if n == who and s is AnnotationStatus.DONE) for who in ("ana", "ben")}
     assert panel.summary.text() == (f"{VIDEOS} videos · you (ana): {done['ana']} of {VIDEOS} "
@@ -141,22 +155,23 @@ def test_keys_move_through_the_list(panel, qtbot, big):
     assert panel.workspace.video.name == names[-2]
 
 
-def test_a_status_change_shows_in_its_cell_and_the_summary(panel, qtbot, big):
+def test_a_status_change_shows_in_its_cell_and_the_summary(panel, qtbot, big, pages_read,
+                                                            monkeypatch):
     _folder, names, _statuses = big
     ws = panel.workspace
     panel.select_name(names[5])
     row = panel.table.selectionModel().selectedRows()[0].row()
     col = panel.model.annotators().index("ana") + 7
-    refreshes, pages = panel.refreshes, panel.model.pages_read
+    refreshes, pages = Calls(monkeypatch, panel, "refresh"), pages_read()
     ws.editing.set_skipped(ws.video.id, "ana", True, "too dark")
     assert panel.model.index(row, col).data() == "skipped"
-    assert panel.refreshes == refreshes and panel.model.pages_read == pages  # one cell
+    assert refreshes.count == 0 and pages_read() == pages  # one cell
     ws.editing.set_skipped(ws.video.id, "ana", False)
     values = {"sentiment": 1, **{k: 0 for k in ws.queries.schema.emotion_keys}}
     ws.editing.set_labels(ws.video.id, "ana", values)
     assert panel.model.index(row, col).data() == "done"
     qtbot.waitUntil(lambda: not panel.counting())
-    repo = ws.session.repo
+    repo = ws.session._repo
     ana = repo.annotator_by_name("ana")
     done = sum(1 for a in repo.annotations(annotator_id=ana.id)
                if a.status(repo.schema) is AnnotationStatus.DONE)
@@ -227,7 +242,7 @@ def test_the_window_opens_a_big_project_where_it_was_left(qtbot, big, tmp_path):
 
 
 def done_by(ws: Workspace, who: str) -> int:
-    repo = ws.session.repo
+    repo = ws.session._repo
     person = repo.annotator_by_name(who)
     return sum(1 for a in repo.annotations(annotator_id=person.id)
                if a.status(repo.schema) is AnnotationStatus.DONE)

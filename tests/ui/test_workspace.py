@@ -20,13 +20,8 @@ def demo(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, demo):
-    w = MainWindow(UserSettings(annotator="kim"))
-    qtbot.addWidget(w)
-    w.show()
-    w.open_project(demo)
-    w.select_video("signbank_ns_1m")  # nobody has labelled it
-    return w
+def window(make_window, demo):
+    return make_window(demo, video="signbank_ns_1m")  # nobody has labelled it
 
 
 def annotation(folder, video: str, who: str = "kim"):
@@ -63,6 +58,7 @@ def test_a_whole_clip_labelled_by_keyboard_alone(window, demo, qtbot):
     qtbot.keyClicks(QApplication.focusWidget(), "raised brows, bigger signs")
     key(qtbot, Qt.Key.Key_Tab)  # leaving the cue box saves it
     key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Done, next video
+    window.workspace.wait_idle()  # every edit was written on the background writer
     ann = annotation(demo, "signbank_ns_1m")
     assert ann.sentiment == 1
     assert [ann.emotions[k] for k in EMOSIGN_SCHEMA.emotion_keys] == [2, 3, 0, 0, 1, 0, 0, 0,
@@ -82,9 +78,11 @@ def test_a_whole_clip_labelled_by_keyboard_alone(window, demo, qtbot):
 
 def test_undo_names_the_action_and_reverts(window, demo, qtbot):
     window.labels._choose("joy", 2)
+    window.workspace.wait_idle()
     assert window.menus.undo.text() == "&Undo: joy = 2"
     assert annotation(demo, "signbank_ns_1m").emotions == {"joy": 2}
     window.menus.undo.trigger()
+    window.workspace.wait_idle()
     assert annotation(demo, "signbank_ns_1m") is None  # it (and kim) came with the edit
     assert window.labels.groups["joy"].checkedButton() is None  # the panel follows
     assert window.menus.redo.text() == "&Redo: joy = 2"
@@ -92,12 +90,14 @@ def test_undo_names_the_action_and_reverts(window, demo, qtbot):
     key_target.setFocus()
     qtbot.keyClick(key_target, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    window.workspace.wait_idle()
     assert annotation(demo, "signbank_ns_1m").emotions == {"joy": 2}
 
 
 def test_skip_with_a_reason(window, demo, qtbot):
     window.labels.skip_reason.setText("too dark")
     window.labels.skip.setChecked(True)
+    window.workspace.wait_idle()
     ann = annotation(demo, "signbank_ns_1m")
     assert ann.skipped and ann.skip_reason == "too dark"
     assert ann.status(EMOSIGN_SCHEMA) is AnnotationStatus.SKIPPED
@@ -111,6 +111,7 @@ def test_segment_from_in_and_out_marks_at_exact_frames_then_undone(window, demo,
     for _ in range(9):
         qtbot.keyClick(player, Qt.Key.Key_Right)  # to frame 13
     qtbot.keyClick(player, Qt.Key.Key_O)
+    window.workspace.wait_idle()
     with open_project(demo) as p:
         kim = p.repo.annotator_by_name("kim")
         [seg] = p.repo.segments(annotator_id=kim.id)
@@ -122,10 +123,13 @@ def test_segment_from_in_and_out_marks_at_exact_frames_then_undone(window, demo,
     editor.value.hidePopup()
     editor.value.setCurrentText("head nod - assertion")
     editor.value.activated.emit(editor.value.currentIndex())
+    window.workspace.wait_idle()
     with open_project(demo) as p:
         assert p.repo.segment(seg.id).value == "head nod - assertion"
     window.menus.undo.trigger()  # the value change
+    window.workspace.wait_idle()
     window.menus.undo.trigger()  # the segment itself
+    window.workspace.wait_idle()
     with open_project(demo) as p:
         assert p.repo.segments(annotator_id=kim.id) == []
 
@@ -136,6 +140,7 @@ def test_region_drawn_on_the_video_is_stored_and_shown(window, demo, qtbot):
     window.tier_editor.mark_in()
     player.playhead.seek(15)
     window.tier_editor.mark_out()
+    window.workspace.wait_idle()
     window.tier_editor.value.hidePopup()  # O asked for the value; the annotator goes on
     view = player.view
     player.setFocus()
@@ -147,6 +152,7 @@ def test_region_drawn_on_the_video_is_stored_and_shown(window, demo, qtbot):
     qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=a)
     qtbot.mouseMove(view, b)
     qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=b)
+    window.workspace.wait_idle()
     assert not view.drawing_region
     with open_project(demo) as p:
         [seg] = p.repo.segments(annotator_id=p.repo.annotator_by_name("kim").id)
@@ -209,6 +215,7 @@ def test_dragging_a_segment_edge_snaps_to_frames_and_undoes_in_one_step(window, 
     window.tier_editor.mark_in()
     player.playhead.seek(15)
     window.tier_editor.mark_out()
+    window.workspace.wait_idle()
     rows = window.details.segment_rows
     window.details.tabs.setCurrentWidget(rows)
     rows.resize(900, 120)
@@ -221,11 +228,13 @@ def test_dragging_a_segment_edge_snaps_to_frames_and_undoes_in_one_step(window, 
     qtbot.mouseMove(rows, QPoint(int(rows._x(18)), y))
     qtbot.mouseMove(rows, target)
     qtbot.mouseRelease(rows, Qt.MouseButton.LeftButton, pos=target)
+    window.workspace.wait_idle()
     with open_project(demo) as p:
         stored = p.repo.segment(seg.id)
     assert stored.start_frame == 5 and stored.end_frame in (19, 20)
     assert window.menus.undo.text() == "&Undo: drag segment edge"
     window.menus.undo.trigger()
+    window.workspace.wait_idle()
     with open_project(demo) as p:
         assert p.repo.segment(seg.id).end_frame == 15
 
@@ -239,6 +248,7 @@ def test_tiers_and_vocabularies_are_editable_and_undoable(window, demo, qtbot):
     dialog.vocabulary.setPlainText("facial expression\nlarger signs\nrepetition\nsmirk")
     dialog.name.setText("Emotion cues")
     dialog.save()
+    window.workspace.wait_idle()
     with open_project(demo) as p:
         tier = p.repo.tiers()[1]
     assert tier.name == "Emotion cues" and tier.vocabulary[-1] == "smirk"
@@ -247,15 +257,19 @@ def test_tiers_and_vocabularies_are_editable_and_undoable(window, demo, qtbot):
     dialog.list.setCurrentRow(1)
     dialog.vocabulary.setPlainText("smirk")  # the demo's segments use other values
     dialog.save()
+    window.workspace.wait_idle()
     assert "use facial expression" in dialog.message.text()
     with open_project(demo) as p:
         vocabulary = p.repo.tiers()[1].vocabulary
     assert vocabulary[-1] == "smirk" and len(vocabulary) == 4
     dialog.add()
+    window.workspace.wait_idle()
     assert dialog.tiers[-1].name == "New tier"
     assert window.menus.undo.text() == "&Undo: add tier New tier"
     window.menus.undo.trigger()  # the new tier goes again (no segment uses it)
+    window.workspace.wait_idle()
     window.menus.undo.trigger()  # then the rename + vocabulary step
+    window.workspace.wait_idle()
     with open_project(demo) as p:
         assert [t.name for t in p.repo.tiers()][1:] == ["Emotion cue"]
 
@@ -274,6 +288,7 @@ def test_relink_missing_media_by_fingerprint(window, demo, tmp_path, monkeypatch
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
     window.menus.relink.trigger()
+    window.workspace.wait_idle()
     assert "Found 1" in shown[0]  # (its file is checked again on the checking thread)
     qtbot.waitUntil(lambda: window.videos.proxy.index(row, 6).data() == "found", timeout=5000)
     with open_project(demo) as p:
@@ -292,6 +307,7 @@ def test_dropping_video_files_adds_them(window, demo, tmp_path, qtbot):
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
+    window.workspace.wait_idle()
     assert window.videos.model.rowCount() == 5
     with open_project(demo) as p:
         assert p.repo.video_by_name("dropped_clip").media.frame_count == 12

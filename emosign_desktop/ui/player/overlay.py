@@ -3,7 +3,10 @@ upper body, each part switchable.  When every part is off it is not called at al
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
 
@@ -29,7 +32,7 @@ class LandmarkOverlay:
         return self.track is not None and self.track.edges is not None and any(
             self.parts.values())
 
-    def _segments(self, frame: int) -> list[tuple[str, np.ndarray]]:
+    def _segments(self, frame: int) -> list[tuple[str, NDArray[Any]]]:
         """(colour key, (k, 2, 2) line ends in 0..1 picture coordinates) to draw."""
         t = self.track
         assert t is not None and t.edges is not None
@@ -52,7 +55,7 @@ class LandmarkOverlay:
                 out.append(("pose", pose[edges[seen]][:, :, :2]))
         return out
 
-    def points_in(self, rect: QRectF, frame: int, part: str = "face_oval") -> np.ndarray:
+    def points_in(self, rect: QRectF, frame: int, part: str = "face_oval") -> NDArray[Any]:
         """Where the points of ``part``'s lines land in widget coordinates, (k, 2)."""
         for key, lines in self._segments(frame):
             if key == part:

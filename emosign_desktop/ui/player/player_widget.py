@@ -2,6 +2,9 @@
 
 Keys: Space play/pause; Left/Right one frame; Shift+Left/Right one second; Home/End;
 J play backward, K pause, L play forward (again: faster, up to 2x).
+
+The player receives the review session (``services.review_session``): it shows the media the
+session holds and moves the session's playhead; it owns neither.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from emosign_desktop.core.errors import MediaError
 from emosign_desktop.media.backend import Picture, PlaybackBackend
 from emosign_desktop.media.frame_cache import FrameCache
 from emosign_desktop.media.playback import choose_backend
-from emosign_desktop.media.playhead import Playhead, PlayheadEvent
+from emosign_desktop.media.playhead import PlayheadEvent
 from emosign_desktop.media.prefetch import Prefetcher
 from emosign_desktop.media.reader import VideoReader
+from emosign_desktop.services.review_session import ReviewSession
 from emosign_desktop.ui.fitting import FlowLayout
 from emosign_desktop.ui.player.video_view import VideoView
 
@@ -51,12 +55,13 @@ def timecode(seconds: float) -> str:
 
 
 class PlayerWidget(QWidget):
-    """Shows exactly the frame the playhead is on; plays in real time."""
+    """Shows exactly the frame the review session's playhead is on; plays in real time."""
 
-    def __init__(self, playhead: Playhead | None = None, parent: QWidget | None = None,
+    def __init__(self, review: ReviewSession, parent: QWidget | None = None,
                  cache_mb: float = 512) -> None:
         super().__init__(parent)
-        self.playhead = playhead or Playhead()
+        self.review = review
+        self.playhead = review.playhead  # the session's: moved here, owned there
         self.cache = FrameCache(cache_mb)
         self.reader: VideoReader | None = None
         self.prefetch: Prefetcher | None = None
@@ -68,7 +73,8 @@ class PlayerWidget(QWidget):
         self._reverse = QTimer(self)
         self._reverse.timeout.connect(self._on_reverse_tick)
         self._build()
-        self.playhead.subscribe(self._on_playhead)
+        review.media_changed.connect(self._on_media)
+        self.playhead.changed.connect(self._on_playhead)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFocusProxy(self.view)  # the player's keys act where its ring shows
 
@@ -84,7 +90,7 @@ class PlayerWidget(QWidget):
 
     def _build(self) -> None:
         ph = self.playhead
-        self.view = VideoView()
+        self.view = VideoView(ph)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setAccessibleName("Position (frame)")
         self.slider.setToolTip("Position: drag to scrub")
@@ -155,38 +161,35 @@ class PlayerWidget(QWidget):
 
     # -- media ----------------------------------------------------------------------------
     def open(self, path: str | Path, fingerprint: str | None = None) -> bool:
-        """Load a video; on failure the view says why (and :attr:`error` holds it)."""
-        self.close_media()
-        from emosign_desktop.media.frame_index import load_index
+        """Review a file of no project's video (through the review session); on failure
+        the view says why (and :attr:`error` holds it)."""
+        return self.review.open_file(path, fingerprint).playable and self.reader is not None
 
-        try:
-            index = load_index(path, fingerprint)
-            self.reader = VideoReader(path, index, self.cache, pixels="bgra")
-        except MediaError as exc:
-            self.error = str(exc)
-            self.view.clear()
-            self.frame_label.setText(self.error)
-            return False
-        self.error = None
-        self.prefetch = Prefetcher(self.reader)
-        self.backend = backend = choose_backend(path, index, self._bridge.presented.emit,
-                                                self._bridge.ended.emit, self.reader.frame)
-        self.backend_label.setText(f"Playback: {backend.name}")
-        self.playhead.set_media(index.frame_count, index.fps)
-        return True
-
-    def refuse(self, reason: str) -> None:
-        """Show no video, and say why in words where the picture would be (a file that is
-        not the one the labels were made on is never shown beside them)."""
+    def _on_media(self) -> None:
+        """The review session has other media: show it, or say why not."""
         self.close_media()
+        media = self.review.media
         self.error = None
-        self.view.set_notice(reason)
+        if media.index is not None and media.path is not None:
+            try:
+                self.reader = VideoReader(media.path, media.index, self.cache, pixels="bgra")
+            except MediaError as exc:
+                self.error = str(exc)
+            else:
+                self.prefetch = Prefetcher(self.reader)
+                self.backend = choose_backend(media.path, media.index,
+                                              self._bridge.presented.emit,
+                                              self._bridge.ended.emit, self.reader.frame)
+                self.backend_label.setText(f"Playback: {self.backend.name}")
+        elif media.refused:  # never shown beside labels made on another file: said why
+            self.view.set_notice(f"Not shown: {media.reason}.")
+        elif media.path is not None:  # a file that cannot be read
+            self.error = media.reason
         self._refresh_controls()
 
     @property
     def refused(self) -> str:
-        """Why no video is shown (empty unless :meth:`refuse` was called since the last
-        :meth:`open`)."""
+        """Why no video is shown (empty unless the review session refused its file)."""
         return self.view.notice
 
     def close_media(self) -> None:
@@ -216,7 +219,7 @@ class PlayerWidget(QWidget):
             self.error = str(exc)
             self.frame_label.setText(self.error)
             return
-        self.view.set_picture(index, picture)
+        self.view.set_picture(picture)
         if self.prefetch is not None:
             self.prefetch.hint(index, direction)
 
@@ -273,7 +276,7 @@ class PlayerWidget(QWidget):
     def _on_presented(self, index: int, picture: Picture) -> None:
         if not (self.playhead.playing and self.playhead.direction > 0):
             return  # a frame that was in flight when playback stopped
-        self.view.set_picture(index, picture)
+        self.view.set_picture(picture)
         self.playhead.seek(index, source="playback")
 
     def _on_ended(self, _last: int) -> None:

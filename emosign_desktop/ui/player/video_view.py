@@ -1,6 +1,9 @@
-"""Paints the current picture, scaled to fit, on black; knows which frame it shows."""
+"""Paints the current picture, scaled to fit, on black, with its overlays drawn for the
+playhead's frame (the one current frame: the view keeps none of its own)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,6 +19,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from emosign_desktop.media.playhead import Playhead
+
 
 def to_qimage(picture: NDArray[np.uint8]) -> QImage:
     """A QImage over ``picture`` (RGB ``(h, w, 3)`` or BGRA ``(h, w, 4)``), no copy."""
@@ -30,8 +35,9 @@ class VideoView(QWidget):
     #: x, y, w, h of a drawn rectangle in 0..1 picture coordinates
     region_drawn = Signal(float, float, float, float)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, playhead: Playhead, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.playhead = playhead
         self.drawing_region = False
         self._drag: tuple[QPointF, QPointF] | None = None
         self.setAccessibleName("Video")
@@ -39,17 +45,15 @@ class VideoView(QWidget):
         self.setMinimumSize(160, 120)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.shown_index: int | None = None
         self.picture: NDArray[np.uint8] | None = None
         self._image: QImage | None = None
-        self.overlays: list = []  # objects with .active and .paint(painter, rect, frame)
+        self.overlays: list[Any] = []  # objects with .active and .paint(painter, rect, frame)
         self.notice = ""  # said in words where the picture would be (no picture shown)
 
-    def set_picture(self, index: int, picture: NDArray[np.uint8]) -> None:
-        """Show ``picture`` as frame ``index``."""
+    def set_picture(self, picture: NDArray[np.uint8]) -> None:
+        """Show ``picture`` (the playhead's frame: the player moves the playhead with it)."""
         if not picture.flags["C_CONTIGUOUS"]:  # decoders pad rows (e.g. 540 px wide)
             picture = np.ascontiguousarray(picture)
-        self.shown_index = index
         self.picture = picture  # keeps the buffer alive for the QImage
         self._image = to_qimage(picture)
         self.update()
@@ -61,7 +65,7 @@ class VideoView(QWidget):
         return self.picture[:, :, 2::-1]
 
     def clear(self) -> None:
-        self.shown_index = self.picture = self._image = None
+        self.picture = self._image = None
         self.set_notice("")
 
     def set_notice(self, text: str) -> None:
@@ -123,8 +127,8 @@ class VideoView(QWidget):
             rect = self.image_rect()
             painter.drawImage(rect, self._image)
             for overlay in self.overlays:
-                if overlay.active and self.shown_index is not None:
-                    overlay.paint(painter, rect, self.shown_index)
+                if overlay.active:
+                    overlay.paint(painter, rect, self.playhead.current)
             if self._drag is not None:
                 painter.setPen(QPen(QColor(255, 230, 0), 2, Qt.PenStyle.DashLine))
                 painter.drawRect(QRectF(self._drag[0], self._drag[1]).normalized())

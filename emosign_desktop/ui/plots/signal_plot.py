@@ -13,10 +13,11 @@ against the background."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyqtgraph as pg
+from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -196,7 +197,7 @@ def style_legend(legend: Any, style: PlotStyle) -> None:
     legend.updateSize()
 
 
-class _Legend(pg.LegendItem):
+class _Legend(pg.LegendItem):  # type: ignore[misc]  # pyqtgraph has no type hints
     """A legend placed by its plot's layout: dragging it does nothing."""
 
     def mouseDragEvent(self, ev: Any) -> None:
@@ -216,7 +217,7 @@ class SignalPlotWidget(QWidget):
         super().__init__(parent)
         self._pg = pg
         self.playhead = playhead
-        self.signals: dict[str, np.ndarray] = {}
+        self.signals: dict[str, NDArray[Any]] = {}
         self.defs: dict[str, SignalDef] = {d.name: d for d in signal_defs()}
         self.style_ = PlotStyle.current()
         self.choices = QListWidget()
@@ -254,7 +255,7 @@ class SignalPlotWidget(QWidget):
         self.plot.plotItem.vb.sigResized.connect(lambda _vb: self._fit())
         self.plot.plotItem.vb.sigRangeChanged.connect(
             lambda *_a: self._place_proposal_labels())
-        self.spans: list = []
+        self.spans: list[Any] = []
         self._segments: list[Segment] = []
         #: Proposed spans shown, each a (span, pyqtgraph region, label) triple.
         self.proposal_items: list[tuple[ProposedSpan, Any, Any]] = []
@@ -272,7 +273,7 @@ class SignalPlotWidget(QWidget):
         layout.addLayout(self.side)
         layout.addWidget(self.plot, 1)
         self.frame_count = 1
-        playhead.subscribe(self._on_playhead)
+        playhead.changed.connect(self._on_playhead)
         self._ready = True
         self.restyle()
         self._draw()
@@ -423,7 +424,7 @@ class SignalPlotWidget(QWidget):
         self._place_proposal_labels()
 
     # -- data ------------------------------------------------------------------------
-    def set_data(self, signals: dict[str, np.ndarray], segments: list[Segment],
+    def set_data(self, signals: dict[str, NDArray[Any]], segments: list[Segment],
                  frame_count: int) -> None:
         """Show these signals and segment spans for a video of ``frame_count`` frames."""
         self.signals = signals
@@ -461,7 +462,7 @@ class SignalPlotWidget(QWidget):
         pen = pg.mkPen(self.style_.text, width=3 if span.selected else 1.5,
                        style=Qt.PenStyle.DashLine)
         pen.setDashPattern([3.0, 2.0])
-        return pen
+        return cast(QPen, pen)
 
     def _draw_proposals(self) -> None:
         for _span, region, label in self.proposal_items:
@@ -582,7 +583,7 @@ class SignalPlotWidget(QWidget):
         if frame != self.playhead.current:
             self.playhead.seek(frame)
 
-    def _on_click(self, event) -> None:
+    def _on_click(self, event: Any) -> None:  # a pyqtgraph MouseClickEvent
         vb = self.plot.plotItem.vb
         if vb.sceneBoundingRect().contains(event.scenePos()):
             x = vb.mapSceneToView(event.scenePos()).x()

@@ -11,7 +11,7 @@ background.  Text follows the application font and palette live (see ``plots.sig
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QShowEvent
@@ -91,7 +91,7 @@ class AgreementPanel(QWidget):
         self.plot.getAxis("top").enableAutoSIPrefix(False)
         self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.plotItem.vb.invertY(True)  # the first label on top
-        self.texts: list = []  # the values written by the bars
+        self.texts: list[Any] = []  # the values written by the bars
         # taller than the room for it: the chart scrolls rather than crowd its names
         self.chart = QScrollArea()
         self.chart.setWidgetResizable(True)
@@ -160,7 +160,10 @@ class AgreementPanel(QWidget):
         self._draw()
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.project or changes.annotations or changes.segments_of or changes.tiers:
+        if changes.blind or changes.project:
+            self._apply_blind_mode()  # the tabs show again, or hide (even while hidden)
+        if (changes.project or changes.annotations or changes.segments_of or changes.tiers
+                or changes.blind):  # (blind mode keeps agreement for reviewers)
             if self.by_label.isVisible():
                 self.refresh()
             else:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
@@ -90,7 +91,7 @@ FIGURES = (
 X_TITLES = ("n-th video they labelled", "n-th video", "")
 
 
-def _values(points: list[dict[str, object]], key: str) -> np.ndarray:
+def _values(points: list[dict[str, object]], key: str) -> NDArray[Any]:
     return np.array([np.nan if p.get(key) is None else float(p[key])  # type: ignore[arg-type]
                      for p in points], dtype=np.float64)
 
@@ -243,7 +244,7 @@ class DriftChart(RefreshWhenShown):
         self.message = ""  # why nothing is plotted ("" when something is)
         self.gold_names: set[str] = set()
         self.pointed: int | None = None  # the video pointed at (0-based)
-        self._data: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {
+        self._data: dict[tuple[str, str], tuple[NDArray[Any], NDArray[Any]]] = {
             (f.key, key): (np.array([]), np.array([])) for f in FIGURES for key, *_r in AGAINST}
         self._stale = True
         self.annotator.currentIndexChanged.connect(lambda _i: self._show_series())
@@ -359,8 +360,8 @@ class DriftChart(RefreshWhenShown):
 
     # -- listening -----------------------------------------------------------------------
     def _on_changes(self, changes: Changes) -> None:
-        # labels, annotators, and gold (a project setting: announced as ``project``)
-        if changes.project or changes.annotations or changes.annotators:
+        # labels, annotators, and which videos are gold
+        if changes.project or changes.gold or changes.annotations or changes.annotators:
             self.refresh_when_shown()
 
 
@@ -371,12 +372,10 @@ class DriftChart(RefreshWhenShown):
         self.report = None
         self.gold_names = set()
         if self.workspace.has_project:
-            from emosign_desktop.services.gold import drift_report, gold_videos
-
-            session = self.workspace.queries.session
+            queries = self.workspace.queries
             try:
-                self.report = drift_report(session, self.window_size.value())
-                self.gold_names = set(gold_videos(session))
+                self.report = queries.drift(self.window_size.value())
+                self.gold_names = set(queries.gold_videos())
             except EmoSignError as exc:  # a damaged gold setting: say so here
                 self.message = f"Agreement over time cannot be shown: {exc}"
                 self._fill_annotators([])
@@ -464,7 +463,7 @@ class DriftChart(RefreshWhenShown):
             summary += f" Only gold is compared: {why_others}."
         return "", summary
 
-    def data(self, figure: str, against: str) -> tuple[np.ndarray, np.ndarray]:
+    def data(self, figure: str, against: str) -> tuple[NDArray[Any], NDArray[Any]]:
         """The plotted (x, y) of a figure ("sentiment_bias", "sentiment_alpha",
         "emotion_agreement") against "gold" or "others" (NaN: nothing to compare)."""
         return self._data[(figure, against)]

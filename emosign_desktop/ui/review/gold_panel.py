@@ -37,6 +37,7 @@ from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.messages import show_error
 from emosign_desktop.ui.refreshing import RefreshWhenShown
+from emosign_desktop.ui.writing import write
 
 MARK_FAILED = "Cannot mark gold: nothing was changed"
 UNMARK_FAILED = "Cannot unmark gold: nothing was changed"
@@ -128,16 +129,13 @@ class GoldPanel(RefreshWhenShown):
 
     # -- listening -----------------------------------------------------------------------
     def _on_changes(self, changes: Changes) -> None:
-        # gold is a project setting (announced as ``project``); the reference annotators
-        # are those who labelled something
-        if changes.project or changes.annotations or changes.annotators:
+        # the gold videos; the reference annotators are those who labelled something
+        if changes.project or changes.gold or changes.annotations or changes.annotators:
             self.refresh_when_shown()
 
 
     def refresh(self) -> None:
         """Read the gold videos and the possible reference annotators again."""
-        from emosign_desktop.services.gold import gold_videos
-
         self._stale = False
         self.gold = {}
         names: list[str] = []
@@ -146,7 +144,7 @@ class GoldPanel(RefreshWhenShown):
             queries = self.workspace.queries
             names = queries.working_annotators()
             try:
-                self.gold = gold_videos(queries.session)
+                self.gold = queries.gold_videos()
             except EmoSignError as exc:
                 problem = str(exc)
         chosen = self.reference.currentText()
@@ -189,22 +187,26 @@ class GoldPanel(RefreshWhenShown):
         return [i.text() for i in items if i is not None]
 
     # -- changing gold -------------------------------------------------------------------
-    def mark(self, names: list[str], reference: str) -> bool:
-        """Mark ``names`` gold with ``reference``'s labels (one undo step); a refusal is
-        shown, and gives False."""
+    def mark(self, names: list[str], reference: str,
+             then: Callable[[bool], None] | None = None) -> bool:
+        """Mark ``names`` gold with ``reference``'s labels (one undo step, on the background
+        writer; ``then(ok)`` once it ran); a refusal is shown, and gives False (at once when
+        no reference is chosen)."""
         from emosign_desktop.services.gold import set_gold
 
         if not reference:
             show_error(self, MARK_FAILED, "Choose the reference annotator first: whose "
                        "labels are the truth of these videos.")
             return False
-        try:
-            set_gold(self.workspace.writer, names, reference)
-        except EmoSignError as exc:
-            show_error(self, MARK_FAILED, exc)
-            return False
-        self._tell(f"marked {_plural(len(set(names)), 'video')} gold (reference: "
-                   f"{reference})")
+        def marked(_changes: object) -> None:
+            self._tell(f"marked {_plural(len(set(names)), 'video')} gold (reference: "
+                       f"{reference})")
+            if then is not None:
+                then(True)
+
+        write(self, self.workspace, lambda s: set_gold(s, names, reference),
+              initiator=self, done=marked, failure=MARK_FAILED,
+              failed=lambda _exc: then(False) if then is not None else None)
         return True
 
     def mark_current_video(self) -> bool:
@@ -234,12 +236,9 @@ class GoldPanel(RefreshWhenShown):
         if not names:
             show_error(self, UNMARK_FAILED, "Select gold videos in the list first.")
             return False
-        try:
-            clear_gold(self.workspace.writer, names)
-        except EmoSignError as exc:
-            show_error(self, UNMARK_FAILED, exc)
-            return False
-        self._tell(f"{_plural(len(names), 'video')} no longer gold")
+        write(self, self.workspace, lambda s: clear_gold(s, names), initiator=self,
+              done=lambda _c: self._tell(f"{_plural(len(names), 'video')} no longer gold"),
+              failure=UNMARK_FAILED)
         return True
 
     def _tell(self, text: str) -> None:
@@ -250,10 +249,10 @@ class GoldPanel(RefreshWhenShown):
 
 class MarkGoldDialog(QDialog):
     """Videos to mark gold, chosen in a list (type to filter), and their reference.  OK runs
-    ``mark(names, reference)``; when it refuses (and says why) the dialog stays open."""
+    ``mark(names, reference, then)``; when it refuses (and says why) the dialog stays open."""
 
     def __init__(self, videos: list[str], gold: dict[str, str], references: list[str],
-                 reference: str, mark: Callable[[list[str], str], bool],
+                 reference: str, mark: Callable[[list[str], str, Callable[[bool], None]], bool],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Mark videos gold")
@@ -326,5 +325,8 @@ class MarkGoldDialog(QDialog):
         if not names:
             show_error(self, MARK_FAILED, "Select at least one video in the list.")
             return
-        if self._mark(names, self.reference.currentText()):
+        self._mark(names, self.reference.currentText(), self._marked)
+
+    def _marked(self, ok: bool) -> None:
+        if ok:
             super().accept()

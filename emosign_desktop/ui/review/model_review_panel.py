@@ -97,7 +97,8 @@ class ModelReviewPanel(RefreshWhenShown):
 
     # -- following the project -----------------------------------------------------------------
     def _on_changes(self, changes: Changes) -> None:
-        if changes.project or changes.predictions or changes.annotations or changes.annotators:
+        if (changes.project or changes.predictions or changes.annotations or changes.annotators
+                or changes.blind):  # (blind mode keeps model comparisons for reviewers)
             self.refresh_when_shown()
 
 

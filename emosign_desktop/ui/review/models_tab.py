@@ -20,12 +20,13 @@ from emosign_desktop.core.changes import Changes
 from emosign_desktop.services.model_review import Answer, ModelComparison
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.fitting import shrinkable
+from emosign_desktop.ui.refreshing import RefreshWhenShown
 
 DIFFERS = QColor(255, 224, 178)
 ROWS = ("Sentiment", "Emotion", "Reasoning / cues")
 
 
-class ModelsTab(QWidget):
+class ModelsTab(RefreshWhenShown):
     """The current video's answers: reference, annotators, models."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -39,23 +40,23 @@ class ModelsTab(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(True)
         self.comparison: ModelComparison | None = None
-        self.refreshes = 0
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
-        workspace.on_video(self.refresh)
-        workspace.on_annotator(self.refresh)
+        # a hidden tab reads nothing: it catches up when shown
+        workspace.on_video(self.refresh_when_shown)
+        workspace.on_annotator(self.refresh_when_shown)
         workspace.on_changes(self._on_changes)
 
     def _on_changes(self, changes: Changes) -> None:
         video = self.workspace.video
-        if changes.project or changes.predictions or changes.annotators or (
+        if changes.project or changes.predictions or changes.annotators or changes.blind or (
                 video is not None and any(v == video.id for v, _ in changes.annotations)):
-            self.refresh()
+            self.refresh_when_shown()
 
     def refresh(self) -> None:
         """Show the current video's comparison."""
-        self.refreshes += 1
+        self._stale = False
         video = self.workspace.video
         self.table.clear()
         if video is None or not self.workspace.has_project:

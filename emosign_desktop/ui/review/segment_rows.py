@@ -67,7 +67,7 @@ class SegmentRowsWidget(QWidget):
         self.on_proposal_edit: Callable[[ProposedSpan], None] | None = None
         self.on_proposal_click: Callable[[ProposedSpan], None] | None = None
         self._drag: tuple[int, Span, str] | None = None  # row, span, "start"/"end"
-        playhead.subscribe(self._on_playhead)
+        playhead.changed.connect(self._on_playhead)
 
     def set_rows(self, rows: list[SegmentRow], frame_count: int) -> None:
         self.rows = rows
@@ -187,7 +187,7 @@ class SegmentRowsWidget(QWidget):
         self._drag = (row, span, edge)
         self.update()
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+    def mouseReleaseEvent(self, _event: QMouseEvent) -> None:
         if self._drag is None:
             return
         row, span, _edge = self._drag
