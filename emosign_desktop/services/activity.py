@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from emosign_desktop.core.errors import ProjectError
 from emosign_desktop.core.model import VideoId
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from emosign_desktop.core.model import VideoId
 from emosign_desktop.core.schema import EMOTION_CONFIDENCE, SENTIMENT, SENTIMENT_CONFIDENCE
 from emosign_desktop.io.emosign_csv import RELEASED_OFFSET, write_released
 from emosign_desktop.services.agreement import raters
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 
 
 def aggregated_labels(session: Session, method: str = "majority"

@@ -17,7 +17,7 @@ from emosign_desktop.core.model import (
     Annotator,
     AnnotatorKind,
 )
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 
 SENTIMENT_LABEL = "Sentiment"
 

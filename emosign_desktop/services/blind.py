@@ -15,7 +15,7 @@ from emosign_desktop.core import project_settings
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.changeset import ChangeSet, MetaEdit
 from emosign_desktop.core.model import AnnotationStatus, VideoId
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.storage.repository import Repository
 
 #: The project setting ("1" when on; absent when off).

@@ -36,7 +36,7 @@ from emosign_desktop.services.building import (
     find_or_add_annotator,
     find_or_add_videos,
 )
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.storage.repository import Repository
 
 

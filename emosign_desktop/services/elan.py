@@ -52,6 +52,7 @@ from emosign_desktop.services.elan_export import (
     find_video,
     frame_starts,
 )
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.reference_import import (
     EarlierImports,
     ImportCounts,
@@ -62,7 +63,6 @@ from emosign_desktop.services.reference_import import (
     joined_text,
     replaced_text,
 )
-from emosign_desktop.services.session import Session
 from emosign_desktop.storage.repository import Repository
 
 __all__ = ["EafExport", "EafImport", "export_eaf", "frame_starts", "import_eaf", "source_of"]

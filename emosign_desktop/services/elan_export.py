@@ -49,8 +49,8 @@ from emosign_desktop.io.eaf_writer import (
 )
 from emosign_desktop.media.frame_index import load_index
 from emosign_desktop.media.frame_times import frame_starts_ms, nominal_starts_ms, span_to_ms
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.reference_import import PARENT, origins
-from emosign_desktop.services.session import Session
 from emosign_desktop.services.videos import media_file
 from emosign_desktop.storage.repository import Repository
 

@@ -66,8 +66,8 @@ from emosign_desktop.core.schema import SENTIMENT
 from emosign_desktop.core.tiers import EMOTION_CUE
 from emosign_desktop.services.aggregation import aggregated_labels
 from emosign_desktop.services.agreement import label_fields, raters, rating_matrices
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.provenance import Provenance, report_provenance
-from emosign_desktop.services.session import Session
 
 MAJORITY = "majority"
 Reference = dict[int, dict[str, int | None]]

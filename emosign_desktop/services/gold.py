@@ -29,7 +29,7 @@ from emosign_desktop.core.changeset import ChangeSet, MetaEdit
 from emosign_desktop.core.errors import EmoSignError, LabelValidationError
 from emosign_desktop.core.model import VideoAnnotation
 from emosign_desktop.services.agreement import raters
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.storage.repository import Repository
 
 #: The project setting that holds the gold videos.

@@ -31,7 +31,7 @@ from emosign_desktop.core.errors import MediaError
 from emosign_desktop.core.media_check import MediaCheck, MediaLink, MediaStamp, MediaState
 from emosign_desktop.core.model import Video, VideoId
 from emosign_desktop.media.fingerprint import file_stamp, fingerprint
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 
 #: Videos read from the project at a time by :class:`MediaScan`.
 SCAN_CHUNK = 200

@@ -17,7 +17,7 @@ from emosign_desktop.core.model import (
 )
 from emosign_desktop.core.schema import EMOTION_CONFIDENCE, SENTIMENT, SENTIMENT_CONFIDENCE
 from emosign_desktop.services.agreement import raters
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from emosign_desktop.core.packs import (
 from emosign_desktop.io.packs import read_pack_with_digest, write_pack
 from emosign_desktop.services.background import checkpoint
 from emosign_desktop.services.blind import BLIND_META
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.merging import PackMerge
-from emosign_desktop.services.session import Session
 from emosign_desktop.storage.base import now_iso
 
 

@@ -25,7 +25,7 @@ from emosign_desktop.core.errors import EmoSignError, InputFileError
 from emosign_desktop.core.model import INPUT_SETTINGS, PredictedCue, Prediction
 from emosign_desktop.io.predictions import read_prediction_file
 from emosign_desktop.services.building import NewIds
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.storage.base import now_iso
 from emosign_desktop.storage.repository import Repository
 

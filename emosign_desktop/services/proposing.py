@@ -55,7 +55,7 @@ from emosign_desktop.core.changeset import ChangeSet, MetaEdit
 from emosign_desktop.core.errors import EmoSignError, LabelValidationError
 from emosign_desktop.core.model import AnnotationStatus, Segment, Tier, Video
 from emosign_desktop.services.editing import EditingService
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.storage.repository import Repository
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TypedDict
 
 from emosign_desktop import __version__
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.predictions import CARRIED, run_sources
-from emosign_desktop.services.session import Session
 from emosign_desktop.storage.base import now_iso
 from emosign_desktop.storage.project import PROJECT_FILE
 

@@ -24,7 +24,7 @@ from emosign_desktop.core.model import (
 )
 from emosign_desktop.core.packs import AnnotatorPack
 from emosign_desktop.core.schema import LabelSchema
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.summary import (
     ListSummary,
     VideoRow,

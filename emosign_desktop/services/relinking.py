@@ -21,7 +21,7 @@ from emosign_desktop.core.media_check import MediaLink
 from emosign_desktop.core.model import Video
 from emosign_desktop.media.frame_index import load_index
 from emosign_desktop.media.probe import media_info
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.videos import stamp_and_fingerprint, stored_path
 from emosign_desktop.storage.repository import Repository
 

@@ -8,23 +8,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from emosign_desktop.core.schema import EMOSIGN_SCHEMA, LabelSchema
-from emosign_desktop.core.undo import UndoStack
-from emosign_desktop.services.editing import EditingService
-from emosign_desktop.services.write_path import WritePath
+from emosign_desktop.services.handle import ProjectHandle
 from emosign_desktop.storage.project import (
     PROJECT_FILE,
-    Project,
     create_project,
     open_project,
     parse_server_url,
 )
-from emosign_desktop.storage.repository import Repository
 
 if TYPE_CHECKING:
     from emosign_desktop.services.queries import Queries
 
 
-class Session:
+class Session(ProjectHandle):
     """One open project: the one handle every service takes.  Read it through
     :attr:`queries`, change it through the services (their operations run on :attr:`writer`,
     or on the :attr:`editing` service on top of it).
@@ -33,51 +29,12 @@ class Session:
     (``_repo``, ``_project``): nothing outside services and storage reaches them
     (tests/test_architecture.py checks the ui, the command line and the self-test)."""
 
-    def __init__(self, project: Project, *, undo: bool = False) -> None:
-        self._project = project
-        self._repo: Repository = project.repo
-        self.writer = WritePath(project.repo, UndoStack() if undo else None)
-        self.editing = EditingService(self.writer)
-
     @cached_property
     def queries(self) -> Queries:
         """The read-only views of this project (what windows and commands show)."""
         from emosign_desktop.services.queries import Queries
 
         return Queries(self)
-
-    @property
-    def folder(self) -> Path:
-        return self._project.folder
-
-    @property
-    def path(self) -> Path:
-        """The project file (for a project on a server: the file naming the server)."""
-        return self._project.path
-
-    @property
-    def where(self) -> str:
-        """Where the project's data live, for messages: its file, or its server database."""
-        return self._project.where
-
-    @property
-    def read_only(self) -> str | None:
-        """Why the project cannot be written (None when it can)."""
-        return self._project.read_only
-
-    @property
-    def schema(self) -> LabelSchema:
-        return self._repo.schema
-
-    def close(self) -> None:
-        """Release the project file."""
-        self._project.close()
-
-    def __enter__(self) -> Session:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def project_folder(path: str | Path) -> Path:

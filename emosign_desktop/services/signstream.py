@@ -44,6 +44,7 @@ from emosign_desktop.media.frame_times import (
     frames_of_annotation,
     nominal_starts_ms,
 )
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.reference_import import (
     ImportCounts,
     SpanSpec,
@@ -53,7 +54,6 @@ from emosign_desktop.services.reference_import import (
     joined_text,
     replaced_text,
 )
-from emosign_desktop.services.session import Session
 from emosign_desktop.services.videos import media_file
 
 SOURCE_PREFIX = "signstream:"

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, NotRequired, TypedDict
 
 from emosign_desktop.core.model import AnnotationStatus, Video
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.videos import media_file
 from emosign_desktop.storage.project import CURRENT_FORMAT
 

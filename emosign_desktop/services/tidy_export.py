@@ -28,7 +28,7 @@ from emosign_desktop.core.model import Video
 from emosign_desktop.core.schema import EMOTION_CONFIDENCE, SENTIMENT, SENTIMENT_CONFIDENCE
 from emosign_desktop.io.csv_table import write_csv
 from emosign_desktop.media.frame_times import frame_starts_ms, nominal_starts_ms
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.videos import media_file
 
 SEGMENT_COLUMNS = ("segment_id", "parent_id", "video", "annotator", "annotator_kind", "tier",

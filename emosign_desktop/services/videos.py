@@ -27,7 +27,7 @@ from emosign_desktop.media.fingerprint import file_stamp, fingerprint
 from emosign_desktop.media.frame_index import load_index
 from emosign_desktop.media.probe import media_info, truncation_warning
 from emosign_desktop.services.building import NewIds
-from emosign_desktop.services.session import Session
+from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.storage.repository import Repository
 
 MEDIA_FOLDER = "media"

@@ -76,6 +76,7 @@ class StoreBase:
         #: The open write transaction and what it wrote, per thread: the application writes
         #: on its background writer while its GUI thread reads on connections of its own.
         self._here = threading.local()
+        self._commits = 0  # write transactions committed by this client
         self._seen: dict[SeenKey, Seen] = {}
         #: Why the project cannot be written (None: it can); every write is then refused
         #: before it starts.
@@ -121,6 +122,7 @@ class StoreBase:
                 self._tx, self._pending = None, None
         self.last_write_failed = False
         self._commit_seen(pending)
+        self._commits += 1  # reads begun before now may be older than what was just seen
         for hook in list(self.after_commit):
             hook()
 
@@ -143,6 +145,7 @@ class StoreBase:
         if self._tx is not None:
             yield self._tx
             return
+        self._here.read_began = self._commits
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
@@ -153,7 +156,11 @@ class StoreBase:
         return self._tx is None
 
     def _saw(self, items: Sequence[tuple[SeenKey, Seen]]) -> None:
-        if self._tx is None and len(items) <= SEEN_LIMIT:
+        """Remember what a read found, unless a write of this client committed since the
+        read began: the window's thread may finish a read begun before the background
+        writer committed, and what it found is then older than what the client knows."""
+        if (self._tx is None and len(items) <= SEEN_LIMIT
+                and getattr(self._here, "read_began", self._commits) == self._commits):
             self._seen.update(items)
 
     def _seen_now(self, key: SeenKey) -> Seen | None:

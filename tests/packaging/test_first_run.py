@@ -74,6 +74,7 @@ def test_a_project_from_a_folder_of_videos(window, video_folder, inside):
     assert target == project_location(video_folder, inside) == expected.resolve()
     assert (target / "project.emosign").is_file()
     assert window.workspace.folder == target
+    window.workspace.wait_idle()  # the videos are added on the background writer
     videos = window.workspace.queries.videos()
     assert sorted(v.name for v in videos) == ["clip1", "clip2"]
     assert all(v.media is not None for v in videos)
