@@ -9,6 +9,7 @@ annotator, and refreshes itself when an operation changed that annotation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import cast
 
 from PySide6.QtCore import QEvent, QMargins, QObject, Qt, QTimer, Signal
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from emosign_desktop.core.changes import Changes
+from emosign_desktop.core.errors import NotSavedError
 from emosign_desktop.core.model import VideoId
 from emosign_desktop.core.schema import (
     CUES,
@@ -277,8 +279,14 @@ class LabelPanel(QWidget):
 
     def _write(self, work: Callable[[Session], object]) -> None:
         """Run an edit on the background writer; refused, the panel shows what is stored."""
-        write(self, self.workspace, work, initiator=self,
-              failed=lambda _exc: self.refresh() if self.workspace.has_project else None)
+        write(self, self.workspace, work, initiator=self, failed=self._show_stored)
+
+    def _show_stored(self, exc: BaseException) -> None:
+        """After a refused or failed edit: show what the project holds, when it can be read
+        (not while its server is away: the panel reloads when it is back)."""
+        if self.workspace.has_project and getattr(exc, "can_read_back", True):
+            with suppress(NotSavedError):  # the error on its way says why
+                self.refresh()
 
     def _choose(self, field: str, value: int) -> bool:
         group = self.groups[field]

@@ -47,7 +47,7 @@ def _db_state(folder: Path) -> tuple[dict[str, str], set[str]]:
     with open_project(folder) as project:
         with project.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-        repo = project._repo
+        repo = project.repo
         who = repo.annotator_by_name("crash-tester")
         values: dict[str, str] = {}
         names = {v.id: v.name for v in repo.videos()}
