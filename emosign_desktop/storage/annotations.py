@@ -230,7 +230,8 @@ class AnnotationStore(StoreBase):
             for f, wanted in e.after.items():
                 was, found = saw_values.get(f, empty.get(f)), current.get(f, empty.get(f))
                 if was != found:
-                    self._seen[("a", e.key)] = (versions.get(e.key, 0), dict(current))
+                    with self._seen_lock:
+                        self._seen[("a", e.key)] = (versions.get(e.key, 0), dict(current))
                     raise StaleChangeError(
                         f"{f} of video '{self._video_name(conn, e.video_id)}' by "
                         f"'{self._annotator_name(conn, e.annotator_id)}' is now "

@@ -78,6 +78,9 @@ class StoreBase:
         self._here = threading.local()
         self._commits = 0  # write transactions committed by this client
         self._seen: dict[SeenKey, Seen] = {}
+        #: Guards ``_commits`` with ``_seen``: a read's check-and-record and a commit's
+        #: count-and-record never interleave.
+        self._seen_lock = threading.Lock()
         #: Why the project cannot be written (None: it can); every write is then refused
         #: before it starts.
         self.read_only: str | None = None
@@ -121,8 +124,9 @@ class StoreBase:
             finally:
                 self._tx, self._pending = None, None
         self.last_write_failed = False
-        self._commit_seen(pending)
-        self._commits += 1  # reads begun before now may be older than what was just seen
+        with self._seen_lock:
+            self._commits += 1  # reads begun before now may be older than what was just seen
+            self._commit_seen(pending)  # (after any such read recorded: this wins)
         for hook in list(self.after_commit):
             hook()
 
@@ -159,9 +163,11 @@ class StoreBase:
         """Remember what a read found, unless a write of this client committed since the
         read began: the window's thread may finish a read begun before the background
         writer committed, and what it found is then older than what the client knows."""
-        if (self._tx is None and len(items) <= SEEN_LIMIT
-                and getattr(self._here, "read_began", self._commits) == self._commits):
-            self._seen.update(items)
+        if self._tx is not None or len(items) > SEEN_LIMIT:
+            return
+        with self._seen_lock:
+            if getattr(self._here, "read_began", self._commits) == self._commits:
+                self._seen.update(items)
 
     def _seen_now(self, key: SeenKey) -> Seen | None:
         """What this client knows of ``key``, counting the writes of the open transaction."""

@@ -216,3 +216,35 @@ def test_next_ids(project):
     assert repo.next_id("video") == 1
     _base(repo)
     assert repo.next_id("video") == 2 and repo.next_id("annotator") == 2
+
+
+def test_a_read_begun_before_a_commit_never_records_over_it(project, monkeypatch):
+    """The window's thread finishing a read it began before the background writer committed
+    (with the older value) must not overwrite what the commit recorded: the next edit would
+    be refused as 'changed since' (seen when labelling fast during an import)."""
+    import threading
+
+    repo = project._repo
+    _base(repo)
+    key = ("a", (V, A))
+    assert repo.annotation(V, A) is None  # the client has seen it absent
+    began = repo._commits
+    original, readers = repo._commit_seen, []
+
+    def commit_seen(pending):
+        original(pending)
+
+        def finish_an_older_read() -> None:
+            repo._here.read_began = began
+            repo._saw([(key, (0, {"joy": None}))])
+
+        reader = threading.Thread(target=finish_an_older_read)
+        reader.start()
+        reader.join(0.3)  # (it waits for the commit to be counted, where it must)
+        readers.append(reader)
+
+    monkeypatch.setattr(repo, "_commit_seen", commit_seen)
+    _set(repo, {"joy": None}, {"joy": 1}, existed=False)
+    for reader in readers:
+        reader.join()
+    assert readers and repo._seen_now(key)[1]["joy"] == 1
