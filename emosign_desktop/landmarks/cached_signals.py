@@ -7,14 +7,15 @@ kept per file, keyed by what identifies its version: its path (the video's conte
 fingerprint and the landmark model), size, modification time and inode.  A new extraction
 replaces the file (a new inode and time), so the next call computes afresh; a removed file
 gives None.  The arrays handed out are read-only: a caller cannot change what the next one
-gets.
+gets.  A computation stopped part-way (``between`` raised: the user cancelled) keeps
+nothing: only complete signals are ever kept.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -55,9 +56,12 @@ def _version(fingerprint: str) -> FileVersion | None:
     return (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def signals_for(fingerprint: str) -> VideoSignals | None:
+def signals_for(fingerprint: str, between: Callable[[int, int], None] | None = None
+                ) -> VideoSignals | None:
     """The signals of the video with this content fingerprint, from its complete landmark
-    file (None when it has none yet); computed only when that file is new or changed."""
+    file (None when it has none yet); computed only when that file is new or changed.
+    ``between(i, n)`` is called before each of the n signals computed (see
+    :func:`~emosign_desktop.landmarks.signals.compute_signals`); kept ones call nothing."""
     version = _version(fingerprint)
     if version is None:
         return None
@@ -69,7 +73,7 @@ def signals_for(fingerprint: str) -> VideoSignals | None:
     track = load_cached(fingerprint)
     if track is None:
         return None
-    computed = compute_signals(track)
+    computed = compute_signals(track, between=between)
     for values in computed.values():
         values.setflags(write=False)
     result = VideoSignals(MappingProxyType(computed), track.fps, version)

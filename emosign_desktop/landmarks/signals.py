@@ -299,12 +299,21 @@ def _shoulders(c: _Context) -> NDArray[Any]:
     return raise_
 
 
-def compute_signals(track: LandmarkTrack, names: list[str] | None = None
+def compute_signals(track: LandmarkTrack, names: list[str] | None = None,
+                    between: Callable[[int, int], None] | None = None
                     ) -> dict[str, NDArray[Any]]:
-    """The named signals (all by default), one value per frame."""
+    """The named signals (all by default), one value per frame.  ``between(i, n)`` is called
+    before the i-th of the n signals (a long recording: it may report progress, or raise to
+    stop; then nothing is returned)."""
     context = _Context(track)
+    wanted = list(names or SIGNALS)
+    out: dict[str, NDArray[Any]] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
-        return {n: SIGNALS[n][1](context).astype(np.float64) for n in (names or SIGNALS)}
+        for i, n in enumerate(wanted):
+            if between is not None:
+                between(i, len(wanted))
+            out[n] = SIGNALS[n][1](context).astype(np.float64)
+    return out
 
 
 def signal_defs() -> list[SignalDef]:

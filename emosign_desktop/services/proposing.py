@@ -27,6 +27,12 @@ of those the ones the annotator has looked at: videos named by the caller, else 
 they marked a segment on the tier or finished the labels (Done).  A video no one has looked
 at says nothing about misses; one looked at and left without a mark counts every proposal
 on it as a false one.
+
+Proposing is long on long recordings (the signals are derived from the landmark file, about
+5 s for an hour at 25 fps): :func:`propose_for` calls ``services.background.checkpoint``
+between videos, signals and detectors, so on the background writer it reports progress and
+stops when cancelled.  It writes nothing, and what it keeps in memory (signals, detector
+runs) is kept only once complete: a cancel leaves no half-filled cache.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -54,6 +60,7 @@ from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.changeset import ChangeSet, MetaEdit
 from emosign_desktop.core.errors import EmoSignError, LabelValidationError
 from emosign_desktop.core.model import AnnotationStatus, Segment, Tier, Video
+from emosign_desktop.services.background import checkpoint
 from emosign_desktop.services.editing import EditingService
 from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.storage.repository import Repository
@@ -84,11 +91,48 @@ class ProposalRun:
     without_landmarks: list[str]
 
 
-def _signals(video: Video) -> VideoSignals | None:
+class _Steps:
+    """How far :func:`propose_for` got, for :func:`checkpoint`: per video asked for, one step
+    per signal to derive and one per detector (kept signals skip theirs)."""
+
+    def __init__(self, videos: int) -> None:
+        from emosign_desktop.landmarks.signals import SIGNALS
+
+        self.signals, self.detectors = len(SIGNALS), len(DETECTORS)
+        self.total = max(1, videos) * (self.signals + self.detectors)
+        self.video, self.text = 0, ""
+
+    def at(self, video: int, name: str) -> None:
+        """Proposing for the ``video``-th video asked for (from 0), named ``name``."""
+        self.video, self.text = video, f"Proposing cues for {name}"
+        checkpoint(self._start, self.total, self.text)
+
+    @property
+    def _start(self) -> int:
+        return self.video * (self.signals + self.detectors)
+
+    def signal(self, i: int, n: int) -> None:
+        """Before the i-th of n signals of the current video."""
+        done = self._start + round(i * self.signals / n) if n else self._start
+        checkpoint(done, self.total, f"{self.text}: signals {i + 1} of {n}")
+
+    def other_signal(self, _i: int, _n: int) -> None:
+        """Before a signal of another video of the same signer (its baseline): a check for
+        cancel, the progress stays."""
+        checkpoint(self._start, self.total, f"{self.text}: the signer's other videos")
+
+    def detector(self, j: int) -> None:
+        """Before the j-th detector of the current video."""
+        checkpoint(self._start + self.signals + j, self.total,
+                   f"{self.text}: detectors {j + 1} of {self.detectors}")
+
+
+def _signals(video: Video, between: Callable[[int, int], None] | None = None
+             ) -> VideoSignals | None:
     """The video's signals, computed once per version of its landmark file."""
     from emosign_desktop.landmarks.cached_signals import signals_for
 
-    return signals_for(video.fingerprint) if video.fingerprint else None
+    return signals_for(video.fingerprint, between) if video.fingerprint else None
 
 
 #: How many detector runs are kept (the least recently used go first).
@@ -98,12 +142,14 @@ _runs_lock = threading.Lock()
 
 
 def _detected(video: VideoSignals, signer: Sequence[VideoSignals],
-              chosen: Mapping[str, DetectorSettings]) -> list[Proposal]:
+              chosen: Mapping[str, DetectorSettings],
+              between: Callable[[int], None] | None = None) -> list[Proposal]:
     """Every enabled detector's proposals for ``video`` against the baseline of the signer's
     videos (``signer``, which holds ``video``), before decided spans are left out.  Kept per
     landmark-file version of each of those videos and the detector settings, so accepting or
     rejecting a proposal does not compute them again; new landmarks, another signer or other
-    settings make another key."""
+    settings make another key.  ``between(j)`` is called before the j-th detector's baseline
+    (it may raise to stop: then nothing is kept)."""
     key = (video.version, tuple(sorted(v.version for v in signer)),
            tuple(sorted(chosen.items())))
     with _runs_lock:
@@ -112,11 +158,13 @@ def _detected(video: VideoSignals, signer: Sequence[VideoSignals],
             _runs.move_to_end(key)
             return list(kept)
     bases = {}
-    for name, detector in DETECTORS.items():
+    for j, (name, detector) in enumerate(DETECTORS.items()):
+        if between is not None:
+            between(j)
         parts = [x for x in (detector_signal(detector, v.signals) for v in signer)
                  if x is not None]
         bases[name] = baseline(parts) if parts else None
-    found = propose(video.signals, video.fps, bases, chosen)
+    found = propose(video.signals, video.fps, bases, chosen)  # (milliseconds for an hour)
     with _runs_lock:
         _runs[key] = tuple(found)
         while len(_runs) > KEPT_RUNS:
@@ -253,7 +301,9 @@ def propose_for(session: Session, names: Sequence[str] | None = None,
                 keep_decided: bool = False) -> ProposalRun:
     """Run every enabled detector on each video (all, or those named) that has landmarks,
     with the project's settings (or ``settings``) against each signer's baseline; spans
-    rejected or accepted before are left out unless ``keep_decided`` (for evaluation)."""
+    rejected or accepted before are left out unless ``keep_decided`` (for evaluation).
+    On the background writer it reports progress and stops with CancelledError when the
+    user cancels (between videos, signals and detectors)."""
     repo = session._repo
     tiers = repo.tiers()
     meta = repo.meta()
@@ -263,23 +313,25 @@ def propose_for(session: Session, names: Sequence[str] | None = None,
     every = repo.videos() if any(v.name in signers for v in wanted) else wanted
     signer_of = {v.id: signers.get(v.name, f"video {v.id}") for v in every}
     loaded: dict[int, VideoSignals | None] = {}
+    steps = _Steps(len(wanted))
 
-    def signals_of(video: Video) -> VideoSignals | None:
+    def signals_of(video: Video, between: Callable[[int, int], None]) -> VideoSignals | None:
         if video.id not in loaded:
-            loaded[video.id] = _signals(video)
+            loaded[video.id] = _signals(video, between)
         return loaded[video.id]
 
     done: list[VideoProposals] = []
     missing: list[str] = []
-    for video in wanted:
-        found = signals_of(video)
+    for k, video in enumerate(wanted):
+        steps.at(k, video.name)
+        found = signals_of(video, steps.signal)
         if found is None:
             missing.append(video.name)
             continue
         same = [v for v in every if signer_of[v.id] == signer_of[video.id]]
-        signer = [s for s in (found if o.id == video.id else signals_of(o) for o in same)
-                  if s is not None]
-        proposals = _detected(found, signer, chosen)
+        signer = [s for s in (found if o.id == video.id else signals_of(o, steps.other_signal)
+                              for o in same) if s is not None]
+        proposals = _detected(found, signer, chosen, steps.detector)
         if not keep_decided:
             rejected = _rejections(meta, video)
             accepted = [s for s in repo.segments(video_id=video.id)
@@ -287,6 +339,7 @@ def propose_for(session: Session, names: Sequence[str] | None = None,
             proposals = [p for p in proposals if not _dropped(p, rejected, accepted)]
         done.append(VideoProposals(video, found.fps, proposals,
                                    {d: tier_for(d, tiers) for d in DETECTORS}))
+    checkpoint(steps.total, steps.total, steps.text)
     return ProposalRun(done, missing)
 
 
