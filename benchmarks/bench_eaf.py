@@ -61,13 +61,13 @@ def main() -> None:
         for n in range(args.repeat):
             with project_with_video(Path(tmp) / f"p{n}", video_name) as session:
                 t0 = time.perf_counter()
-                result = import_eaf(session.writer, eaf)
+                result = import_eaf(session, eaf)
                 first.append(time.perf_counter() - t0)
         with project_with_video(Path(tmp) / "again", video_name) as session:
-            import_eaf(session.writer, eaf)
+            import_eaf(session, eaf)
             for _ in range(args.repeat):
                 t0 = time.perf_counter()
-                import_eaf(session.writer, eaf)
+                import_eaf(session, eaf)
                 again.append(time.perf_counter() - t0)
     assert result is not None
     print(f"## ELAN import: {args.file.name} ({doc.annotation_count:,} annotations, "

@@ -29,7 +29,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from emosign_desktop.core.changeset import ChangeSet
 from emosign_desktop.core.errors import EmoSignError, InputFileError, LabelValidationError
 from emosign_desktop.core.model import Region, Tier, TierKind, Video
 from emosign_desktop.io.eaf import (
@@ -45,6 +44,7 @@ from emosign_desktop.io.eaf import (
     tier_definition,
 )
 from emosign_desktop.media.frame_times import frame_middles_ms, frames_of_annotation
+from emosign_desktop.services.background import checkpoint
 from emosign_desktop.services.elan_export import (
     SOURCE_PREFIX,
     EafExport,
@@ -54,8 +54,8 @@ from emosign_desktop.services.elan_export import (
 )
 from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.reference_import import (
-    EarlierImports,
     ImportCounts,
+    ImportSteps,
     SpanSpec,
     TierSpec,
     build_import,
@@ -133,28 +133,26 @@ def import_eaf(session: Session, path: str | Path, *, video: str | None = None,
                  (annotator or "").strip(), tier_prefix)
     plan.build()
     counts = ImportCounts()
-    found: list[EarlierImports] = []
-
-    def build(repo: Repository) -> ChangeSet:
+    steps = ImportSteps(len(plan.spans), path.name)
+    with session.writer.operation(f"import {path.name}") as op:
         earlier = earlier_imports(repo, source, doc.sha256)
-        found.append(earlier)
         changes = build_import(repo, video_id=target.id, source=source,
                                annotator=REFERENCE_ANNOTATOR, tiers=plan.tiers,
                                spans=plan.spans, counts=counts, replacing=earlier.sources,
                                skip_held_reference=doc.header_property(VIDEO_PROPERTY)
-                               is not None)
-        return dataclasses.replace(changes, meta=earlier.meta,
-                                   log=f"import {path.name} onto {target.name}: "
-                                       f"{len(plan.spans)} segments")
-
-    session.writer.run(f"import {path.name}", build)
+                               is not None, steps=steps)
+        steps.saving()
+        op.apply(dataclasses.replace(changes, meta=earlier.meta,
+                                     log=f"import {path.name} onto {target.name}: "
+                                         f"{len(plan.spans)} segments"))
+        steps.saving()  # Cancel pressed while saving: rolled back all the same
     videos = {v.id: v.name for v in repo.videos()} if counts.replaced else {}
     own_unchanged = counts.unchanged - counts.unchanged_reference
     return EafImport(path, target.name, plan.own_segments - own_unchanged,
                      len(plan.spans) - plan.own_segments - counts.unchanged_reference,
                      counts.reference_tiers, counts.replaced, counts.tiers_added, plan.outside,
                      counts.unchanged, plan.one_frame,
-                     replaced_text(counts, found[-1].renamed, videos), joined_text(counts))
+                     replaced_text(counts, earlier.renamed, videos), joined_text(counts))
 
 
 def _target_video(repo: Repository, doc: EafDocument, name: str | None) -> tuple[Video, float]:
@@ -254,7 +252,9 @@ class _Plan:
         names = {t.id: (f"{name} ({self.doc.path.name})" if name in taken else name)
                  for t in self.doc.tiers if t.id not in own and t.id not in companions
                  for name in [self.prefix + t.id]}
-        for tier in self.doc.tiers:
+        for i, tier in enumerate(self.doc.tiers, 1):
+            checkpoint(i, len(self.doc.tiers), f"reading {self.doc.path.name}: tier "
+                       f"{i} of {len(self.doc.tiers)}")
             if tier.id in own:
                 self._own(tier, own[tier.id], by_id)
             elif tier.id in names:

@@ -18,6 +18,10 @@ holds already as they are are not added twice.
 
 A segment that depends on another one of the file (an ELAN annotation on a dependent tier)
 names it in its attributes: ``("parent", <uid of the parent segment>)``.
+
+On the background writer an import is cancellable: :class:`ImportSteps` calls
+:func:`~emosign_desktop.services.background.checkpoint` between segments (and once more
+after they are written, before the commit), so Cancel rolls the whole import back.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from emosign_desktop.core.model import (
     VideoId,
 )
 from emosign_desktop.core.names import InvalidNameError, check_name
+from emosign_desktop.services.background import checkpoint
 from emosign_desktop.services.building import NewIds, find_or_add_annotator
 from emosign_desktop.storage.repository import Repository
 
@@ -102,6 +107,28 @@ class ImportCounts:
     replaced_on: set[VideoId] = field(default_factory=set)  # videos it took segments from
     joined: list[str] = field(default_factory=list)  # tiers it shares with other files
     values_added: int = 0  # values it added to the vocabularies of those
+
+
+@dataclass
+class ImportSteps:
+    """How far an import got through its segments (one file's, over every video it goes
+    on): each :meth:`step` is a point where it reports progress and may be cancelled."""
+
+    total: int
+    name: str  # the file's name, for the progress dialog
+    done: int = 0
+
+    def step(self) -> None:
+        """One more segment built (raises CancelledError when the user cancelled)."""
+        self.done += 1
+        checkpoint(self.done, self.total,
+                   f"importing {self.name}: segment {self.done:,} of {self.total:,}")
+
+    def saving(self) -> None:
+        """Called before its segments are written, and after (before the commit): says they
+        are being saved, and a Cancel pressed meanwhile still rolls the import back."""
+        checkpoint(self.done, self.total,
+                   f"importing {self.name}: saving segments ({self.done:,} of {self.total:,})")
 
 
 @dataclass(frozen=True)
@@ -185,7 +212,8 @@ def build_import(repo: Repository, *, video_id: VideoId, source: str, annotator:
                  counts: ImportCounts | None = None,
                  tier_source: str | None = None,
                  replacing: Sequence[str] | None = None,
-                 skip_held_reference: bool = False, forget: Sequence[str] = ()) -> ChangeSet:
+                 skip_held_reference: bool = False, forget: Sequence[str] = (),
+                 steps: ImportSteps | None = None) -> ChangeSet:
     """The change set of importing ``spans`` (on ``tiers``) into ``video_id`` from
     ``source``; segments of reference tiers are attributed to ``annotator`` (an imported
     annotator, made if new).  ``tier_source`` names where new reference tiers come from
@@ -193,8 +221,10 @@ def build_import(repo: Repository, *, video_id: VideoId, source: str, annotator:
     imports named in ``replacing`` brought (default: ``source``'s) is taken out, on every
     video.  ``skip_held_reference``: a reference segment the video holds already as it is
     (our own export coming back) is not added twice.  Tiers forget what the files named in
-    ``replacing`` or ``forget`` said of them."""
+    ``replacing`` or ``forget`` said of them.  ``steps`` counts the segments built (by
+    default over ``spans`` alone), each a point where the import may be cancelled."""
     counts = counts if counts is not None else ImportCounts()
+    steps = steps if steps is not None else ImportSteps(len(spans), source.split(":", 1)[-1])
     _check_names(source, tiers, spans)
     ids = NewIds(repo)
     replacing = (source,) if replacing is None else tuple(replacing)
@@ -225,6 +255,7 @@ def build_import(repo: Repository, *, video_id: VideoId, source: str, annotator:
     uids: dict[str, str] = {}  # span key -> uid of its segment
     made: list[tuple[Segment, str]] = []
     for span in spans:
+        steps.step()
         tier = _tier_of(span, by_name.get(span.tier) or tiers_edits.existing.get(span.tier),
                         source)
         kind = AnnotatorKind.IMPORTED if tier.read_only or not span.annotator \

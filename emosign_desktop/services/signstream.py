@@ -18,7 +18,8 @@ end in it, the one whose name also holds the file's name, ``biker_15`` for ``bik
 where the caller says.  Utterances with no such video, or several, are listed and left out, never
 guessed.  Importing the same file again (the same name, or the same content under another
 name) replaces what it brought for the utterances it places, on whichever videos it went;
-all of it is one operation, one undo step.
+all of it is one operation, one undo step, cancellable between utterances and segments on the
+background writer (Cancel changes nothing).
 
 Frames: an ``A`` runs from the start of its first frame ``S`` to the start of its last ``E``,
 so it is the span ``[S, E + one frame)``, and its frames are those whose middle lies in it,
@@ -44,9 +45,11 @@ from emosign_desktop.media.frame_times import (
     frames_of_annotation,
     nominal_starts_ms,
 )
+from emosign_desktop.services.background import checkpoint
 from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.services.reference_import import (
     ImportCounts,
+    ImportSteps,
     SpanSpec,
     TierSpec,
     build_import,
@@ -239,7 +242,9 @@ def plan_signstream_import(session: Session, path: str | Path, *, utterance: str
             raise EmoSignError(f"{repo.folder}: no video named '{video}'")
     people = file.participants if len(file.participants) > 1 else {}
     starts: dict[VideoId, list[float] | None] = {}
-    for u in chosen:
+    for i, u in enumerate(chosen, 1):
+        checkpoint(i, len(chosen), f"reading {file.path.name}: utterance {i:,} of "
+                   f"{len(chosen):,}")
         for place in _match(u, videos, target, file.path.stem):
             if place.video_id is None:
                 result.unplaced.append(place)
@@ -268,6 +273,7 @@ def import_signstream(session: Session, path: str | Path, *, utterance: str | No
         assert p.video_id is not None
         by_video.setdefault(p.video_id, []).extend(p.spans)
     counts = result.counts
+    steps = ImportSteps(sum(len(spans) for spans in by_video.values()), result.path.name)
     with session.writer.operation(f"import {result.path.name}") as op:
         repo = session._repo
         earlier = earlier_imports(repo, source, result.sha256,
@@ -284,8 +290,11 @@ def import_signstream(session: Session, path: str | Path, *, utterance: str | No
             changes = build_import(repo, video_id=video_id, source=source, annotator=ANNOTATOR,
                                    tiers=result.tiers, spans=spans, counts=part,
                                    tier_source=TIER_SOURCE, replacing=(),
-                                   forget=earlier.renamed if utterance is None else ())
+                                   forget=earlier.renamed if utterance is None else (),
+                                   steps=steps)
+            steps.saving()
             op.apply(changes)
+            steps.saving()  # Cancel pressed while saving: rolled back all the same
             counts.segments += part.segments
             counts.tiers_added += part.tiers_added
             counts.reference_tiers = part.reference_tiers

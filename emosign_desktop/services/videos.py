@@ -26,6 +26,7 @@ from emosign_desktop.core.model import MediaInfo, Video, VideoId
 from emosign_desktop.media.fingerprint import file_stamp, fingerprint
 from emosign_desktop.media.frame_index import load_index
 from emosign_desktop.media.probe import media_info, truncation_warning
+from emosign_desktop.services.background import checkpoint
 from emosign_desktop.services.building import NewIds
 from emosign_desktop.services.handle import ProjectHandle as Session
 from emosign_desktop.storage.repository import Repository
@@ -284,16 +285,18 @@ def add_named_videos(session: Session, names: Iterable[str]) -> list[Video]:
 
 def relink_missing(session: Session, folder: str | Path) -> list[Video]:
     """Find the media of videos whose files are missing, by fingerprint under ``folder``
-    (one undoable operation)."""
+    (one undoable operation).  Only the project's links change, never a file; on the
+    background writer it may be cancelled between files (then nothing changes)."""
     repo = session._repo
     missing: dict[str, list[Video]] = {}  # several when duplicates were allowed
     for v in repo.videos():
         if v.fingerprint and media_file(repo.folder, v) is None:
             missing.setdefault(v.fingerprint, []).append(v)
     found: list[Video] = []
-    for path in sorted(Path(folder).rglob("*")) if missing else []:
-        if path.suffix.lower() not in VIDEO_SUFFIXES or not path.is_file():
-            continue
+    candidates = _video_files(Path(folder)) if missing else []
+    for i, path in enumerate(candidates, 1):
+        checkpoint(i, len(candidates), f"looking for missing media: file {i:,} of "
+                   f"{len(candidates):,}")
         fp = fingerprint(path)
         for video in missing.pop(fp, []):
             if video.media is not None:
@@ -307,3 +310,14 @@ def relink_missing(session: Session, folder: str | Path) -> list[Video]:
 
         session.writer.run(f"relink {len(found)} media files", build)
     return found
+
+
+def _video_files(folder: Path) -> list[Path]:
+    """The video files under ``folder`` (by suffix), in order; a long listing may be
+    cancelled on the background writer."""
+    files: list[Path] = []
+    for i, path in enumerate(folder.rglob("*"), 1):
+        checkpoint(i, 0, f"listing the files under {folder.name or folder}: {i:,}")
+        if path.suffix.lower() in VIDEO_SUFFIXES and path.is_file():
+            files.append(path)
+    return sorted(files)

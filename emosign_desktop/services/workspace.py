@@ -316,8 +316,13 @@ class Workspace:
 
     # -- undo --------------------------------------------------------------------------------
     def undo(self) -> Changes | None:
-        """Undo the newest step (raises StaleChangeError when refused)."""
+        """Undo the newest step (raises StaleChangeError when refused).  Runs on the
+        background writer's thread, after the writes asked for before it: the Edit menu
+        submits it there (``ui.actions.undo``); call it directly only from a job of the
+        writer, or where there is no window."""
         return self.writer.undo() if self.session else None
 
     def redo(self) -> Changes | None:
+        """Redo the newest undone step; like :meth:`undo`, it runs on the background
+        writer's thread (the Edit menu submits it, ``ui.actions.redo``)."""
         return self.writer.redo() if self.session else None

@@ -231,8 +231,7 @@ def relink(parent: QWidget, workspace: Workspace) -> None:
                                 + (": " + ", ".join(v.name for v in videos) if videos else "."))
 
     write(parent, workspace, lambda s: relink_missing(s, folder), done=found,
-          failure="Cannot relink: nothing was changed", long="Looking for missing media",
-          cancel=False)
+          failure="Cannot relink: nothing was changed", long="Looking for missing media")
 
 
 _NEW_CONTENT = ("Its frame count, rate and size are read from the file and stored; the labels "
@@ -339,12 +338,12 @@ def import_elan(parent: QWidget, workspace: Workspace) -> None:
         if confirm(parent, "Which video?", f"{exc}\n\nImport it onto {video.name}?"):
             write(parent, workspace, lambda s: import_eaf(s, file, video=video.name),
                   failure=IMPORT_FAILED, done=lambda result: tell(parent, str(result)),
-                  long=f"Importing {Path(file).name}", cancel=False)
+                  long=f"Importing {Path(file).name}")
         return True
 
     write(parent, workspace, lambda s: import_eaf(s, file), failure=IMPORT_FAILED,
           failed=which_video, done=lambda result: tell(parent, str(result)),
-          long=f"Importing {Path(file).name}", cancel=False)
+          long=f"Importing {Path(file).name}")
 
 
 def export_elan(parent: QWidget, workspace: Workspace) -> None:
@@ -370,7 +369,7 @@ def import_signstream(parent: QWidget, workspace: Workspace) -> None:
     write(parent, workspace, lambda s: run(s, file), failure=IMPORT_FAILED,
           done=lambda result: QMessageBox.information(parent, "SignStream import",
                                                       "\n".join(result.lines())),
-          long=f"Importing {Path(file).name}", cancel=False)
+          long=f"Importing {Path(file).name}")
 
 
 def export_segments(parent: QWidget, workspace: Workspace) -> None:

@@ -22,6 +22,7 @@ from emosign_desktop.analysis.proposals import DETECTORS
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.services.proposing import detector_settings, set_detector_settings
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.read_back import show_stored
 from emosign_desktop.ui.writing import write
 
 #: The fields of a detector the dialog changes: (setting, column title, what it means).
@@ -149,7 +150,7 @@ class DetectorSettingsDialog(QDialog):
             return
         write(self, ws, lambda s: set_detector_settings(s, detector, **values),
               initiator=self, failure="Cannot change the detector",
-              failed=lambda _exc: self.load())  # refused: what the project holds
+              failed=lambda exc: show_stored(ws, exc, self.load))  # refused: what it holds
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.initiator is self:

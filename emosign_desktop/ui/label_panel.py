@@ -9,7 +9,6 @@ annotator, and refreshes itself when an operation changed that annotation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from typing import cast
 
 from PySide6.QtCore import QEvent, QMargins, QObject, Qt, QTimer, Signal
@@ -34,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from emosign_desktop.core.changes import Changes
-from emosign_desktop.core.errors import NotSavedError
 from emosign_desktop.core.model import VideoId
 from emosign_desktop.core.schema import (
     CUES,
@@ -47,6 +45,7 @@ from emosign_desktop.core.schema import (
 from emosign_desktop.services.session import Session
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.fitting import AtLeastItsHint, ElidedLabel, shrinkable
+from emosign_desktop.ui.read_back import show_stored
 from emosign_desktop.ui.writing import write
 
 CUE_SAVE_DELAY_MS = 600
@@ -284,9 +283,7 @@ class LabelPanel(QWidget):
     def _show_stored(self, exc: BaseException) -> None:
         """After a refused or failed edit: show what the project holds, when it can be read
         (not while its server is away: the panel reloads when it is back)."""
-        if self.workspace.has_project and getattr(exc, "can_read_back", True):
-            with suppress(NotSavedError):  # the error on its way says why
-                self.refresh()
+        show_stored(self.workspace, exc, self.refresh)
 
     def _choose(self, field: str, value: int) -> bool:
         group = self.groups[field]

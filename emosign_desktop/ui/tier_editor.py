@@ -31,6 +31,7 @@ from emosign_desktop.media.playhead import Playhead
 from emosign_desktop.services.session import Session
 from emosign_desktop.services.workspace import Workspace
 from emosign_desktop.ui.fitting import ElidedLabel, FlowLayout
+from emosign_desktop.ui.read_back import show_stored
 from emosign_desktop.ui.writing import write
 
 T = TypeVar("T")
@@ -234,9 +235,10 @@ class TierEditor(QWidget):
 
     def _write(self, work: Callable[[Session], T],
                done: Callable[[T], None] | None = None) -> None:
-        """Run an edit on the background writer; refused, the editor shows what is stored."""
+        """Run an edit on the background writer; refused, the editor shows what is stored
+        (when the project can be read: not while its server is away)."""
         write(self, self.workspace, work, initiator=self, done=done,
-              failed=lambda _exc: self.refresh() if self.workspace.has_project else None)
+              failed=lambda exc: show_stored(self.workspace, exc, self.refresh))
 
     def _change(self, field: Literal["value", "note"], value: str) -> None:
         seg = self.selected()

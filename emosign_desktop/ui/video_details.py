@@ -43,6 +43,7 @@ from emosign_desktop.ui.landmarks_panel import LandmarksPanel
 from emosign_desktop.ui.player.player_widget import PlayerWidget
 from emosign_desktop.ui.player.region_overlay import RegionOverlay
 from emosign_desktop.ui.proposed_span import ProposedSpan
+from emosign_desktop.ui.read_back import show_stored
 from emosign_desktop.ui.review.models_tab import ModelsTab
 from emosign_desktop.ui.review.segment_rows import SegmentRow, SegmentRowsWidget
 from emosign_desktop.ui.review.side_by_side import SideBySideTable
@@ -230,8 +231,8 @@ class VideoDetailsPanel(QWidget):
             write(self, self.workspace,
                   lambda s: s.editing.update_segment(segment, "drag segment edge"),
                   initiator=self,  # refused: the rows show what is stored again
-                  failed=lambda _exc: self.refresh(labels=False)
-                  if self.workspace.has_project else None)
+                  failed=lambda exc: show_stored(self.workspace, exc,
+                                                 lambda: self.refresh(labels=False)))
 
     # -- what others ask of it (the window, the cue proposals) -----------------------------
     def set_region_mode(self, on: bool) -> None:

@@ -59,7 +59,8 @@ def test_blind_mode_hides_the_others_until_the_video_is_finished(window, qtbot):
     assert any("lee" in r for r in rows(w)) and sorted(side_by_side(w)) == ["kim", "lee"]
     models.refresh()
     assert models.table.columnCount() > 0
-    w.workspace.undo()
+    w.menus.undo.trigger()
+    w.workspace.wait_idle()  # Edit ▸ Undo runs on the background writer
     qtbot.waitUntil(lambda: "lee" not in summary(w))
 
 
@@ -74,7 +75,8 @@ def test_a_reviewer_sees_everything_and_undo_turns_blind_mode_off(window, qtbot)
     w.reviewer_action.trigger()
     qtbot.waitUntil(lambda: "lee" not in summary(w))
     assert w.workspace.undo_stack.undo_label == "turn blind mode on"
-    w.workspace.undo()
+    w.menus.undo.trigger()
+    w.workspace.wait_idle()  # Edit ▸ Undo runs on the background writer
     qtbot.waitUntil(lambda: "lee's cue text" in summary(w))
     assert not w.blind_action.isChecked()
 

@@ -16,7 +16,7 @@ from emosign_desktop.services.session import create_session
 from emosign_desktop.services.videos import add_videos
 from emosign_desktop.settings import UserSettings
 from emosign_desktop.ui.main_window import MainWindow
-from emosign_desktop.ui.proposals import KEYS
+from emosign_desktop.ui.proposal_texts import KEYS
 from tests.generate import make_video
 from tests.landmarks.test_signals import base_track
 from tests.services.test_proposing import FPS, FRAMES, raised_brows
@@ -64,9 +64,11 @@ def segments(w):
 
 def test_proposals_show_as_dashed_named_spans_on_the_rows_and_the_plot(window, qtbot):
     ctl = window.proposals
-    assert ctl.found is None and window.details.segment_rows.proposals == []
+    assert ctl.shown.found is None and window.details.segment_rows.proposals == []
     assert "Propose cues" in ctl.status.text()
     ctl.actions.propose.trigger()
+    assert ctl.status.text() == "Proposing cues for up1…"  # on the background writer
+    window.workspace.wait_idle()
     assert [(p.detector, p.start_frame, p.end_frame) for p in ctl.items] == [
         ("brow_raise", 20, 39)]
     rows = window.details.segment_rows
@@ -95,16 +97,17 @@ def test_proposals_show_as_dashed_named_spans_on_the_rows_and_the_plot(window, q
 def test_next_and_accept_by_keys_make_the_annotators_segment_with_moved_edges(window, qtbot):
     ctl, player = window.proposals, window.details.player
     player.setFocus()
-    press(qtbot, "N")  # proposes on the way
+    press(qtbot, "N")  # proposes on the way, and goes to the first once they are there
+    window.workspace.wait_idle()
     assert ctl.showing and player.playhead.current == 20
-    assert ctl.selected == ("brow_raise", 1, 20, 39)
+    assert ctl.shown.selected == ("brow_raise", 1, 20, 39)
     [span] = window.details.segment_rows.proposals
     assert span.selected and span.text.startswith("▶ Brow raise")
     player.playhead.seek(22)
     press(qtbot, "[")
     player.playhead.seek(37)
     press(qtbot, "]")
-    assert ctl.edges == {("brow_raise", 1, 20, 39): (22, 37)}
+    assert ctl.shown.edges == {("brow_raise", 1, 20, 39): (22, 37)}
     assert "22–37 (edges moved)" in ctl.status.text()
     press(qtbot, "A")
     window.workspace.wait_idle()
@@ -121,12 +124,13 @@ def test_next_and_accept_by_keys_make_the_annotators_segment_with_moved_edges(wi
     window.menus.undo.trigger()
     window.workspace.wait_idle()
     assert segments(window) == []
-    assert len(ctl.items) == 1 and ctl.selected is None
+    assert len(ctl.items) == 1 and ctl.shown.selected is None
 
 
 def test_reject_hides_it_and_undo_brings_it_back(window, qtbot):
     ctl, player = window.proposals, window.details.player
     ctl.actions.propose.trigger()
+    window.workspace.wait_idle()
     player.setFocus()
     press(qtbot, "N")
     press(qtbot, "X")
@@ -147,6 +151,7 @@ def test_dragging_the_selected_proposals_edge_like_a_segments(window, qtbot):
     rows = window.details.segment_rows
     window.details.tabs.setCurrentWidget(rows)
     ctl.show_proposals()
+    window.workspace.wait_idle()
     ctl.next()
     row = next(i for i, r in enumerate(rows.shown) if r.title.endswith("(proposed)"))
     y = 2 + row * rows.row_h + rows.row_h // 2
@@ -156,14 +161,14 @@ def test_dragging_the_selected_proposals_edge_like_a_segments(window, qtbot):
     qtbot.mouseMove(rows, QPoint(int(rows._x(36)), y))
     qtbot.mouseMove(rows, target)
     qtbot.mouseRelease(rows, Qt.MouseButton.LeftButton, pos=target)
-    [(start_frame, end_frame)] = ctl.edges.values()
+    [(start_frame, end_frame)] = ctl.shown.edges.values()
     assert start_frame == 20 and end_frame in (33, 34)
     assert segments(window) == []  # moving edges stores nothing
     plot = window.details.landmarks.plot  # the plot's edges drag too
     [(_span, region, _label)] = [t for t in plot.proposal_items if t[0].selected]
     region.lines[0].setValue(22.4)
     region.lines[0].sigPositionChangeFinished.emit(region.lines[0])
-    assert list(ctl.edges.values()) == [(22, end_frame)]
+    assert list(ctl.shown.edges.values()) == [(22, end_frame)]
     ctl.accept()
     window.workspace.wait_idle()
     [seg] = segments(window)
@@ -174,9 +179,11 @@ def test_the_proposals_follow_the_video_and_say_when_there_are_no_landmarks(wind
     ctl = window.proposals
     ctl.show_proposals()
     assert window.select_video("up2")
+    window.workspace.wait_idle()
     assert [(p.start_frame, p.end_frame) for p in ctl.items] == [(50, 69)]
     assert window.select_video("bare")
-    assert ctl.items == [] and ctl.missing
+    window.workspace.wait_idle()
+    assert ctl.items == [] and ctl.shown.missing
     assert "No landmarks yet for bare" in ctl.status.text()
     ctl.next()
     assert "No landmarks yet for bare" in window.statusBar().currentMessage()
@@ -184,20 +191,23 @@ def test_the_proposals_follow_the_video_and_say_when_there_are_no_landmarks(wind
     track = raised_brows(10, 29, 3)
     track.save(cache_path(bare.fingerprint))
     window.details.landmarks.landmarks_ready.emit(bare.fingerprint)
+    window.workspace.wait_idle()
     assert [(p.start_frame, p.end_frame) for p in ctl.items] == [(10, 29)]
 
 
 def test_keys_act_only_where_the_player_rows_or_landmarks_have_the_focus(window, qtbot):
     ctl = window.proposals
     ctl.show_proposals()
+    window.workspace.wait_idle()
     window.videos.table.setFocus()
     qtbot.keyClick(window.videos.table, Qt.Key.Key_N)
-    assert ctl.selected is None
+    assert ctl.shown.selected is None
     window.details.player.setFocus()
     press(qtbot, "N")
-    assert ctl.selected is not None
+    assert ctl.shown.selected is not None
     press(qtbot, "P")  # there is none before it: it stays
-    assert ctl.selected is not None and "first proposal" in window.statusBar().currentMessage()
+    assert ctl.shown.selected is not None
+    assert "first proposal" in window.statusBar().currentMessage()
     assert ctl.actions.next.shortcut().toString() == KEYS["next"]
 
 
@@ -266,6 +276,7 @@ def test_the_cues_menu_sits_before_view(window):
     assert "(N)" in window.proposals.actions.next.toolTip()
 
 
+@pytest.mark.slow  # a window walk at each text size
 @pytest.mark.parametrize("size", [(1366, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_window_still_fits_a_laptop_at_large_text(qtbot, project_folder, size):
     from emosign_desktop.ui.appearance import apply_appearance
@@ -288,7 +299,7 @@ def test_the_window_still_fits_a_laptop_at_large_text(qtbot, project_folder, siz
 def test_every_proposal_key_is_registered_once_and_named_in_the_sheet_lines(window):
     from PySide6.QtGui import QAction, QKeySequence
 
-    from emosign_desktop.ui.proposals import SHEET
+    from emosign_desktop.ui.proposal_texts import SHEET
 
     mine = {a.shortcut().toString() for a in window.proposals.actions.menu.actions()
             if not a.shortcut().isEmpty()}

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter
 from emosign_desktop.services.session import create_session
 from emosign_desktop.services.videos import add_videos
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.menus import build_project_menus
 from emosign_desktop.ui.video_details import VideoDetailsPanel
 from emosign_desktop.ui.video_list import VideoListPanel
 from tests.generate import make_video
@@ -35,11 +36,12 @@ def folder(tmp_path, monkeypatch):
 
 class Window(QMainWindow):
     """The video list beside the details panel (the main window's two panels), on one
-    workspace."""
+    workspace, with the main window's menus (Edit ▸ Undo)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.workspace = Workspace("ana")
+        self.menus = build_project_menus(self, self.workspace)
         self.videos = VideoListPanel(self.workspace)
         self.details = VideoDetailsPanel(self.workspace)
         split = QSplitter()
@@ -120,7 +122,8 @@ def test_a_replaced_file_is_refused_and_said_so_until_accepted(window, folder, q
     qtbot.wait(100)
     w.grab().save("/tmp/right_video_accepted.png")
 
-    w.workspace.undo()  # back to the labelled recording's fingerprint: refused again
+    w.menus.undo.trigger()  # back to the labelled recording's fingerprint: refused again
+    w.workspace.wait_idle()  # Edit ▸ Undo runs on the background writer
     assert player.reader is None and player.refused.startswith(f"Not shown: {REASON}")
     # the list reads the file on its checking thread (no stamp since the fingerprint changed)
     assert media_cell(w, "slp_asl_house")[0] in ("checking…", "CHANGED")
