@@ -48,11 +48,16 @@ def _discard_stdout() -> None:
     import os
 
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
+        out = sys.stdout.fileno()
     except (OSError, ValueError, AttributeError):  # no real file behind stdout
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, out)
+    except OSError:
         pass
+    finally:
+        os.close(devnull)
 
 
 def _flush_stdout() -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 from emosign_desktop.media.backend import EndHandler, PlaybackBackend, Sink
 from emosign_desktop.media.frame_index import FrameIndex
 from emosign_desktop.media.pyav_playback import PyAVPlayback
-from emosign_desktop.media.vlc_playback import Reference, VlcPlayback
+from emosign_desktop.media.vlc_playback import Reference, VlcPlayback, vlc_instance
 
 
 def vlc_available() -> bool:
@@ -37,15 +37,10 @@ def vlc_available() -> bool:
 def _libvlc_works() -> bool:
     """Probe libVLC once per process."""
     try:
-        import vlc
-
-        instance = vlc.Instance(["--quiet", "--no-audio", "--intf=dummy"])
+        instance = vlc_instance()  # (kept: the players share it)
     except (ImportError, OSError, NameError, AttributeError, SystemExit):
         return False  # python-vlc calls sys.exit when PYTHON_VLC_LIB_PATH cannot be loaded
-    if instance is None:
-        return False
-    instance.release()
-    return True
+    return instance is not None
 
 
 def choose_backend(path: str | Path, index: FrameIndex, sink: Sink,

@@ -5,6 +5,7 @@ frame it is, which libVLC does not say (:class:`Numbering`)."""
 from __future__ import annotations
 
 import ctypes
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -413,6 +414,15 @@ class Numbering:
         return label
 
 
+@functools.cache
+def vlc_instance() -> Any:
+    """The process's one libVLC instance, which every player shares (making one costs
+    0.1-0.2 s: opening a video no longer pays it).  None when libVLC cannot start."""
+    import vlc
+
+    return vlc.Instance(VLC_ARGS)
+
+
 class VlcSurface:
     """A libVLC player that draws into our own BGRA buffer through video callbacks (no
     window): ``on_display()`` is called, on VLC's thread, for every picture it presents."""
@@ -440,7 +450,7 @@ class VlcSurface:
         unlock = decorators.VideoUnlockCb(on_unlock)
         display = decorators.VideoDisplayCb(on_display_cb)
         self._callbacks = (lock, unlock, display)  # keep them alive while VLC holds them
-        self.instance = vlc.Instance(VLC_ARGS)
+        self.instance = vlc_instance()
         self.player = self.instance.media_player_new()
         self.player.video_set_callbacks(lock, unlock, display, None)
         self.player.video_set_format("RV32", width, height, width * 4)
@@ -459,8 +469,7 @@ class VlcSurface:
 
     def release(self) -> None:
         self.player.stop()
-        self.player.release()
-        self.instance.release()
+        self.player.release()  # (the instance is the process's, shared)
 
 
 class VlcPlayback:

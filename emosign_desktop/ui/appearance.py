@@ -152,14 +152,19 @@ def apply_appearance(percent: int | None = None, high_contrast: bool | None = No
         p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(150, 150, 150))
         p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText,
                    QColor(150, 150, 150))
-        app.setPalette(p)
     else:
-        app.setPalette(app.style().standardPalette())
+        p = app.style().standardPalette()
     ring = {"ring": RING[contrast], "on_ring": "#000000" if contrast else "#ffffff"}
     sheet = f"* {{ font-size: {size:.1f}pt; }}\n" + (HIGH_CONTRAST if contrast else "")
     sheet += FOCUS_RING % ring  # last: the focus ring wins over the borders above
-    app.setFont(font)
-    app.setStyleSheet(sheet)
+    # Each of these restyles every widget of the application (a new style sheet: over a
+    # second for a window's widgets): only what changed is set again.
+    if app.palette() != p:
+        app.setPalette(p)
+    if app.font() != font:
+        app.setFont(font)
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
 
 
 def apply_text_scale(percent: int) -> None:

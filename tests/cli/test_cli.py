@@ -1,24 +1,28 @@
-"""The ``emosign`` command, run as a user would: in a subprocess, checking exit codes."""
+"""The ``emosign`` command, run as a user would, checking exit codes and what it prints.
+
+Most tests run the command in this process (``tests.cli.run.emosign``: the entry point
+``main`` with its output captured and its exit status returned as a subprocess would, checked
+to leave no environment change, thread or open file behind), which spares the ~1 s each
+interpreter start costs.  The tests about the real program run ``python -m emosign_desktop``
+as a process of its own (``emosign_process``): ``--help`` as a program, the whole workflow
+(every step's exit status from the interpreter) and the exit status 2 of bad input and of a
+usage error; so do the closed-pipe tests of ``test_cli_safety.py``, where the process and its
+standard output's file descriptor are the subject.
+"""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from emosign_desktop.cli import build_parser
+from tests.cli.run import emosign, emosign_process
 from tests.conftest import demo_copy, dump_project
 from tests.generate import make_audio_only, released_rows, write_released
 
 SUBCOMMANDS = ("init", "add", "info", "import-csv", "export-csv", "demo")
-
-
-def emosign(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "emosign_desktop", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 def test_every_subcommand_has_help():
@@ -31,24 +35,24 @@ def test_every_subcommand_has_help():
 
 
 def test_help_runs_as_a_program():
-    r = emosign("--help")
+    r = emosign_process("--help")
     assert r.returncode == 0 and "import-csv" in r.stdout
 
 
 def test_whole_workflow(tmp_path, sample_video):
     folder = tmp_path / "proj"
-    r = emosign("init", folder)
+    r = emosign_process("init", folder)
     assert r.returncode == 0, r.stderr
-    r = emosign("add", folder, sample_video)
+    r = emosign_process("add", folder, sample_video)
     assert r.returncode == 0, r.stderr
     assert "12 frames, 12 fps, 64x48" in r.stdout
     rows = released_rows(5)
     rows[0][0] = "sample_clip"  # labels for the clip we added, by name
     csv_in = write_released(tmp_path / "labels.csv", rows)
-    r = emosign("import-csv", folder, csv_in)
+    r = emosign_process("import-csv", folder, csv_in)
     assert r.returncode == 0, r.stderr
     assert "imported 5 rows (4 new videos)" in r.stdout
-    r = emosign("info", folder, "--json")
+    r = emosign_process("info", folder, "--json")
     assert r.returncode == 0, r.stderr
     info = json.loads(r.stdout)
     assert len(info["videos"]) == 5
@@ -58,10 +62,10 @@ def test_whole_workflow(tmp_path, sample_video):
         "sample_clip.mp4")
     cons = next(a for a in info["annotators"] if a["name"] == "emosign-consensus")
     assert cons["annotations"] == 5 and cons["done"] == 5
-    r = emosign("info", folder)
+    r = emosign_process("info", folder)
     assert r.returncode == 0 and "emosign-consensus (imported): 5 annotations" in r.stdout
     out = tmp_path / "out.csv"
-    r = emosign("export-csv", folder, out)
+    r = emosign_process("export-csv", folder, out)
     assert r.returncode == 0, r.stderr
     assert out.read_bytes() == csv_in.read_bytes()
 
@@ -193,12 +197,12 @@ def test_init_with_custom_schema_and_bad_schema(tmp_path):
 
 
 def test_open_errors(tmp_path):
-    r = emosign("info", tmp_path)
+    r = emosign_process("info", tmp_path)
     assert r.returncode == 2 and "not an EmoSign project" in r.stderr
-    r = emosign("init", tmp_path / "p")
-    r = emosign("init", tmp_path / "p")
+    r = emosign_process("init", tmp_path / "p")
+    r = emosign_process("init", tmp_path / "p")
     assert r.returncode == 2 and "already exists" in r.stderr
-    r = emosign("frobnicate")
+    r = emosign_process("frobnicate")
     assert r.returncode == 2
 
 
@@ -250,5 +254,6 @@ def test_an_annotator_counts_only_once_they_edit(tmp_path, qtbot):
     assert [a["name"] for a in info["annotators"]] == ["demo-annotator"]
     assert "newcomer" not in w.videos.model.annotators()
     w.labels._choose("joy", 1)
+    w.workspace.wait_idle()  # written on the background writer
     info = json.loads(emosign("info", folder, "--json").stdout)
     assert [a["name"] for a in info["annotators"]] == ["demo-annotator", "newcomer"]

@@ -17,7 +17,7 @@ from emosign_desktop.cli import PIPE_CLOSED, build_parser
 from emosign_desktop.core.model import CONSENSUS_ANNOTATOR
 from emosign_desktop.services.session import open_session
 from emosign_desktop.storage import PROJECT_FILE
-from tests.cli.test_cli import emosign
+from tests.cli.run import emosign
 from tests.conftest import dump_project
 from tests.io.test_eaf import field_eaf
 from tests.io.test_signstream import signstream_xml

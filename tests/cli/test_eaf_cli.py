@@ -11,7 +11,7 @@ from emosign_desktop.core.model import Region
 from emosign_desktop.io.eaf import read_eaf
 from emosign_desktop.services.session import open_session
 from emosign_desktop.storage import PROJECT_FILE
-from tests.cli.test_cli import emosign
+from tests.cli.run import emosign
 from tests.conftest import dump_project
 from tests.io.test_eaf import BAD_FILES, field_eaf
 

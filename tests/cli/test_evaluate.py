@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,15 +10,11 @@ import pytest
 from emosign_desktop.cli import main
 from emosign_desktop.services.predictions import import_predictions
 from emosign_desktop.services.session import create_session
+from tests.cli.run import emosign
 from tests.conftest import add_videos_by_name
 from tests.generate import write_released
 
 NAMES = [f"clip{i:02d}" for i in range(9)]
-
-
-def emosign(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "emosign_desktop", *map(str, args)],
-                          capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from tests.cli.test_cli import emosign
+from tests.cli.run import emosign
 from tests.conftest import dump_project
 from tests.generate import make_video
 

@@ -35,6 +35,18 @@ def make_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
 
 
 @pytest.fixture(autouse=True)
+def _windows_deleted() -> Iterator[None]:
+    """After each test, delete what its closing asked to delete: pytest-qt calls
+    ``deleteLater`` on the widgets it closes, but outside a running event loop nothing
+    deletes them, so every window of every earlier test would stay alive (about 370 widgets
+    each), and each new style sheet, font or app-wide event would go through all of them."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+@pytest.fixture(autouse=True)
 def _no_unasked_error_box(monkeypatch) -> Iterator[list[str]]:
     """An error box is modal: offscreen it would wait for a click that never comes and hang
     the run.  A test that expects one patches ``show_error`` itself (its patch wins); any

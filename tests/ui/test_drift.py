@@ -4,12 +4,15 @@ named in the Edit menu), refusals are shown, and an empty chart says why in word
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 from emosign_desktop.services.gold import gold_videos
 from emosign_desktop.services.session import open_session
+from emosign_desktop.storage.project import PROJECT_FILE
 from emosign_desktop.ui.main_window import MainWindow
 from emosign_desktop.ui.review import gold_panel
 from emosign_desktop.ui.review.gold_panel import MarkGoldDialog
@@ -51,9 +54,19 @@ def errors(monkeypatch):
     return shown
 
 
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory, empty_project_file):
+    """The labelled project, built once for this file's tests (72 labelled annotations)."""
+    folder = tmp_path_factory.mktemp("drift") / "project"
+    folder.mkdir()
+    shutil.copy(empty_project_file, folder / PROJECT_FILE)
+    label(folder)
+    return folder
+
+
 @pytest.fixture
-def drifting(make_window, project_dir):
-    label(project_dir)
+def drifting(make_window, project_dir, labelled):
+    shutil.copytree(labelled, project_dir, dirs_exist_ok=True)
     return open_window(make_window, project_dir)
 
 

@@ -126,6 +126,7 @@ def test_app_entry_point_opens_demo_and_screenshots(tmp_path):
     assert (tmp_path / "d" / "demo-project" / "project.emosign").is_file()
 
 
+@pytest.mark.slow  # a real X server and the app in its own process
 @pytest.mark.skipif(not shutil.which("xvfb-run"), reason="needs Xvfb (installed by .ci/run)")
 def test_real_window_opens_under_xvfb(tmp_path):
     """A real X11 window (xcb platform), not the offscreen one: proves Qt's xcb libraries."""

@@ -191,6 +191,7 @@ def test_reopening_returns_to_the_same_video_and_frame(qtbot, demo):
     assert str(demo.resolve()) in second.settings.recent_projects
 
 
+@pytest.mark.slow  # a window walk at each text size and theme
 def test_text_size_contrast_and_shortcuts_sheet(window, qtbot, monkeypatch):
     app = QApplication.instance()
     size = app.font().pointSizeF()
