@@ -76,9 +76,13 @@ class StoreBase:
         #: The open write transaction and what it wrote, per thread: the application writes
         #: on its background writer while its GUI thread reads on connections of its own.
         self._here = threading.local()
-        self._commits = 0  # write transactions committed by this client
+        #: Write transactions of this client begun and ended (each counts at both): a read
+        #: that saw either happen, or began while one was open, may hold what the write
+        #: changes, so it does not record what it saw.
+        self._write_events = 0
+        self._writes_open = 0
         self._seen: dict[SeenKey, Seen] = {}
-        #: Guards ``_commits`` with ``_seen``: a read's check-and-record and a commit's
+        #: Guards the write counts with ``_seen``: a read's check-and-record and a write's
         #: count-and-record never interleave.
         self._seen_lock = threading.Lock()
         #: Why the project cannot be written (None: it can); every write is then refused
@@ -117,16 +121,25 @@ class StoreBase:
                                        f"{self.read_only}; nothing was changed")
         pending: dict[SeenKey, Seen | None] = {}
         self.last_write_failed = True  # until the commit returns
-        with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
-            self._tx, self._pending = conn, pending
-            try:
-                yield
-            finally:
-                self._tx, self._pending = None, None
-        self.last_write_failed = False
         with self._seen_lock:
-            self._commits += 1  # reads begun before now may be older than what was just seen
-            self._commit_seen(pending)  # (after any such read recorded: this wins)
+            self._writes_open += 1
+            self._write_events += 1
+        committed = False
+        try:
+            with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
+                self._tx, self._pending = conn, pending
+                try:
+                    yield
+                finally:
+                    self._tx, self._pending = None, None
+            committed = True
+        finally:
+            with self._seen_lock:  # reads begun before now may be older than what it wrote
+                self._writes_open -= 1
+                self._write_events += 1
+                if committed:
+                    self._commit_seen(pending)
+        self.last_write_failed = False
         for hook in list(self.after_commit):
             hook()
 
@@ -149,7 +162,8 @@ class StoreBase:
         if self._tx is not None:
             yield self._tx
             return
-        self._here.read_began = self._commits
+        with self._seen_lock:
+            self._here.read_began = None if self._writes_open else self._write_events
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
@@ -160,13 +174,15 @@ class StoreBase:
         return self._tx is None
 
     def _saw(self, items: Sequence[tuple[SeenKey, Seen]]) -> None:
-        """Remember what a read found, unless a write of this client committed since the
-        read began: the window's thread may finish a read begun before the background
-        writer committed, and what it found is then older than what the client knows."""
+        """Remember what a read found, unless a write of this client was open while it
+        read: the window's thread reads while the background writer writes, and what it
+        found may then be older than what the client knows once that write commits (the
+        write records what it wrote; the next read records again)."""
         if self._tx is not None or len(items) > SEEN_LIMIT:
             return
         with self._seen_lock:
-            if getattr(self._here, "read_began", self._commits) == self._commits:
+            began = getattr(self._here, "read_began", self._write_events)
+            if began is not None and began == self._write_events and not self._writes_open:
                 self._seen.update(items)
 
     def _seen_now(self, key: SeenKey) -> Seen | None:

@@ -228,7 +228,7 @@ def test_a_read_begun_before_a_commit_never_records_over_it(project, monkeypatch
     _base(repo)
     key = ("a", (V, A))
     assert repo.annotation(V, A) is None  # the client has seen it absent
-    began = repo._commits
+    began = repo._write_events
     original, readers = repo._commit_seen, []
 
     def commit_seen(pending):
@@ -248,3 +248,28 @@ def test_a_read_begun_before_a_commit_never_records_over_it(project, monkeypatch
     for reader in readers:
         reader.join()
     assert readers and repo._seen_now(key)[1]["joy"] == 1
+
+
+def test_a_read_while_a_write_is_open_never_records_what_it_changes(project, monkeypatch):
+    """The window's thread reading (and recording) while the background writer's transaction
+    is open sees the row before the write; recorded, the client's next edit of it would be
+    refused as 'changed since' (seen in a keyboard walk through the labels)."""
+    import threading
+
+    repo = project._repo
+    _base(repo)
+    _set(repo, {"joy": None}, {"joy": 1}, existed=False)  # (a creation: nothing recorded)
+    original, read = repo._note_written_annotations, []
+
+    def note_written(*args, **kwargs):
+        original(*args, **kwargs)
+        reader = threading.Thread(target=lambda: read.append(repo.annotation(V, A)))
+        reader.start()
+        reader.join()
+
+    monkeypatch.setattr(repo, "_note_written_annotations", note_written)
+    _set(repo, {"joy": 1}, {"joy": 2})  # the reader ran inside this write, before its commit
+    monkeypatch.setattr(repo, "_note_written_annotations", original)
+    assert read[0].emotions == {"joy": 1}  # what it saw: the row before the write
+    _set(repo, {"joy": 2}, {"joy": 3})  # the client's next edit is not refused
+    assert repo.annotation(V, A).emotions == {"joy": 3}
