@@ -8,7 +8,8 @@ cluster (as a user of ``--scheduler local`` waits for it), the rate without it i
 Projected: hours for How2Sign (about 80 hours of video, some 8 million frames: the issue's
 figures) at 1, 10 and 100 worker machines.
 
-Run: ``python benchmarks/bench_dask.py`` (about 15 minutes on 2 cores).  The clips are those
+Run: ``python benchmarks/bench_dask.py [ROUNDS]`` (3 rounds by default: about 15 minutes on
+2 cores with Holistic alone, more since extraction runs FaceLandmarker too).  The clips are those
 of ``bench_landmarks.py``: the demo signer padded to 1280x720, 8 clips x 150 frames.
 """
 
@@ -70,6 +71,8 @@ def dask_local(paths: list[Path], workers: int, cache: Path) -> tuple[float, flo
 def main() -> None:
     import logging
 
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else ROUNDS
+
     logging.getLogger("distributed").setLevel(logging.ERROR)
     runs = {"process pool, 2 workers": (pool, 2), "Dask local, 2 workers": (dask_local, 2),
             "Dask local, 1 worker": (dask_local, 1)}
@@ -77,7 +80,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         paths = make_720p_clips(tmp_path)
-        for r in range(ROUNDS):  # alternate, so a slow spell of a shared machine hits all
+        for r in range(rounds):  # alternate, so a slow spell of a shared machine hits all
             for n, (name, (fn, workers)) in enumerate(runs.items()):
                 rates[name].append(fn(paths, workers, tmp_path / f"c{r}{n}"))
                 print(f"round {r + 1}: {name}: {rates[name][-1][0]:.1f} frames/s",
@@ -86,7 +89,7 @@ def main() -> None:
     def med(name: str, i: int = 0) -> float:
         return statistics.median(x[i] for x in rates[name])
 
-    print(f"Extraction at 1280x720, {CLIPS} clips x {FRAMES} frames, median of {ROUNDS} "
+    print(f"Extraction at 1280x720, {CLIPS} clips x {FRAMES} frames, median of {rounds} "
           f"alternating rounds (each round's figure); start-up included:\n")
     print("| run | frames/s | without cluster start-up |\n|---|---|---|")
     for name in runs:

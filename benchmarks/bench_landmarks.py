@@ -1,8 +1,14 @@
 """Landmark figures: MediaPipe Holistic extraction frames/s at 720p with 1 and 2 worker
 processes side by side, overlay paint time per frame at 1080p, cache load time for a 5 s
-clip.  Targets: 2 workers >= 1.6x one worker; overlay <= 3 ms per frame at 1080p.
+clip.  Targets: 2 workers >= 1.6x one worker; overlay <= 3 ms per frame at 1080p.  And what
+the face landmarker (blendshapes, head pose) costs: frames/s of Holistic alone (extraction
+before it) and of Holistic + FaceLandmarker on the same decoded frames (extraction now) of
+real clips, in one run, alternating, plus the whole extraction (:func:`extract`, cache
+written) on them.
 
-Run: ``make bench`` or ``python benchmarks/bench_landmarks.py``.  The clips are the demo
+Run: ``make bench`` or ``python benchmarks/bench_landmarks.py`` (everything);
+``python benchmarks/bench_landmarks.py face [FOLDER]`` (the face landmarker's cost only, on
+the ``*.mp4`` in FOLDER, default /work/shared/data/realclips).  The 720p clips are the demo
 clip of a signer (resources/demo, MIT) padded to 1280x720 and looped to 150 frames.
 """
 
@@ -22,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 CLIPS, FRAMES, ROUNDS = 8, 150, 3
+REAL_CLIPS = Path("/work/shared/data/realclips")
 _APP = None
 
 
@@ -88,7 +95,100 @@ def overlay_paint(track, mesh: bool) -> list[float]:
     return times
 
 
+def models_pass(path: Path, face: bool) -> tuple[int, float, float]:
+    """One pass over every frame of ``path`` as extraction makes it (exact frames decoded,
+    Holistic, and FaceLandmarker when ``face``), models loaded before the clock starts:
+    (frames, seconds, seconds in FaceLandmarker)."""
+    import mediapipe as mp
+
+    from emosign_desktop.landmarks.extract import timestamps_ms
+    from emosign_desktop.landmarks.face_model import detect_face, open_face_landmarker
+    from emosign_desktop.media.fingerprint import fingerprint
+    from emosign_desktop.media.frame_cache import FrameCache
+    from emosign_desktop.media.frame_index import load_index
+    from emosign_desktop.media.reader import VideoReader
+
+    index = load_index(path, fingerprint(path))
+    stamps = timestamps_ms([index.time_of(i) for i in range(index.frame_count)])
+    holistic = mp.solutions.holistic.Holistic(static_image_mode=False, model_complexity=1,
+                                              refine_face_landmarks=True)
+    landmarker = open_face_landmarker() if face else None
+    in_face = 0.0
+    try:
+        with VideoReader(path, index, FrameCache(64)) as reader:
+            start = time.perf_counter()
+            for i in range(index.frame_count):
+                rgb = reader.frame(i)
+                holistic.process(rgb)
+                if landmarker is not None:
+                    t = time.perf_counter()
+                    detect_face(landmarker, rgb, stamps[i])
+                    in_face += time.perf_counter() - t
+            elapsed = time.perf_counter() - start
+    finally:
+        holistic.close()
+        if landmarker is not None:
+            landmarker.close()
+    return index.frame_count, elapsed, in_face
+
+
+def face_cost(folder: Path, rounds: int = ROUNDS) -> None:
+    """Holistic alone against Holistic + FaceLandmarker on the clips of ``folder``."""
+    from emosign_desktop.landmarks.extract import extract
+    from emosign_desktop.media.frame_index import build_index
+
+    clips = sorted(folder.glob("*.mp4"))
+    if not clips:
+        print(f"face landmarker cost: no clips in {folder}")
+        return
+    # rounds alternate which goes first, so a slow spell of a shared machine hits both
+    seconds: dict[tuple[str, bool], list[float]] = {}
+    face_s: dict[str, list[float]] = {}
+    frames: dict[str, int] = {}
+    for r in range(rounds):
+        for clip in clips:
+            for face in ((False, True) if r % 2 == 0 else (True, False)):
+                n, s, f = models_pass(clip, face)
+                frames[clip.stem] = n
+                seconds.setdefault((clip.stem, face), []).append(s)
+                if face:
+                    face_s.setdefault(clip.stem, []).append(f)
+        print(f"round {r + 1} of {rounds} done", file=sys.stderr, flush=True)
+    whole: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["EMOSIGN_CACHE_DIR"] = tmp
+        for clip in clips:
+            build_index(clip)  # not timed: extraction finds it made when a video is added
+            start = time.perf_counter()
+            extract(clip)
+            whole[clip.stem] = time.perf_counter() - start
+    print(f"\nface landmarker's cost on {len(clips)} clips of {folder} (exact frames decoded "
+          f"in each pass; models loaded before the clock; median of {rounds} alternating "
+          "rounds; 'extract()' is one whole extraction, models loading and cache written):\n")
+    print("| clip | frames | Holistic alone, frames/s | Holistic + FaceLandmarker, frames/s "
+          "| FaceLandmarker, ms/frame | extract(), frames/s |")
+    print("|---|---|---|---|---|---|")
+    totals = [0, 0.0, 0.0, 0.0, 0.0]
+    for clip in clips:
+        n = frames[clip.stem]
+        alone = statistics.median(seconds[(clip.stem, False)])
+        both = statistics.median(seconds[(clip.stem, True)])
+        face_ms = statistics.median(face_s[clip.stem]) / n * 1000
+        print(f"| {clip.stem} | {n} | {n / alone:.1f} | {n / both:.1f} | {face_ms:.1f} | "
+              f"{n / whole[clip.stem]:.1f} |")
+        for k, v in enumerate((n, alone, both, face_ms * n / 1000, whole[clip.stem])):
+            totals[k] += v
+    n = int(totals[0])
+    print(f"| all | {n} | {n / totals[1]:.1f} | {n / totals[2]:.1f} | "
+          f"{totals[3] / n * 1000:.1f} | {n / totals[4]:.1f} |")
+    print(f"\nHolistic + FaceLandmarker / Holistic alone: {totals[1] / totals[2]:.2f}x the "
+          "frames/s")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["face"]:
+        face_cost(Path(sys.argv[2]) if len(sys.argv) > 2 else REAL_CLIPS)
+        return
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -128,6 +228,8 @@ def main() -> None:
             loads.append((time.perf_counter() - start) * 1000)
         print(f"\ncache load of a 5 s clip ({FRAMES} frames, {five_s.stat().st_size / 1e3:.0f} "
               f"kB): median {statistics.median(loads):.1f} ms, max {max(loads):.1f} ms")
+    if REAL_CLIPS.is_dir():
+        face_cost(REAL_CLIPS)
 
 
 if __name__ == "__main__":

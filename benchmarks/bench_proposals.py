@@ -55,11 +55,11 @@ def build(folder: Path) -> None:
                 continue
             shutil.copy(src, folder / name)
             clips.append((name, clip))
-        add_videos(session.writer, [folder / n for n, _ in clips])
-        tiers = {t.name: t for t in session.repo.tiers()}
+        add_videos(session, [folder / n for n, _ in clips])
+        tiers = {t.name: t for t in session.queries.tiers()}
+        videos = {v.name: v for v in session.queries.videos()}
         for name, clip in clips:
-            video = session.repo.video_by_name(Path(name).stem)
-            assert video is not None
+            video = videos[Path(name).stem]
             for m in clip["spans"]:
                 value, note = CUE_VALUE[m["cue"]]
                 session.editing.add_segment(video.id, "marker", tiers[m["tier"]].id,
@@ -75,8 +75,8 @@ def table(folder: Path, within: int, settings: dict | None = None, quiet: bool =
     out = {}
     with open_session(folder) as session:
         for tier in ("Facial grammar", "Emotion cue"):
-            names = [v.name for v in session.repo.videos()]  # every clip was looked at
-            report = evaluate_proposals(session.project, tier, "marker", within, names,
+            names = [v.name for v in session.queries.videos()]  # every clip was looked at
+            report = evaluate_proposals(session, tier, "marker", within, names,
                                         settings=settings)
             if not quiet:
                 print(f"\n{tier}: {report['videos']} clips looked at, boundaries within "

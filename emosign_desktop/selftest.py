@@ -9,7 +9,9 @@ The checks that need Qt (the window, plots drawn in a slot, the About box) are g
 application (``emosign_desktop.app``), which may import Qt; this module may not.
 
 Several checks justify what the PyInstaller bundle leaves out (packaging/bundle_config.py):
-``mediapipe`` runs Holistic without jax, OpenCV, matplotlib or PIL; ``evaluate`` runs
+``mediapipe`` runs Holistic, and ``face-model`` the face landmarker model that ships in
+resources/models/ (its sha256 checked) through MediaPipe's tasks API, without jax, OpenCV,
+matplotlib or PIL; ``evaluate`` runs
 scikit-learn's metrics without the SciPy subpackages left out; ``parquet`` shows what a
 bundle without pyarrow says when asked for a .parquet file (without pandas, also left out);
 ``postgresql`` loads the libpq psycopg finds (psycopg_binary's own, in the installers) and
@@ -219,6 +221,46 @@ def check_mediapipe(ctx: Context) -> Detail:
             f"centre {x:.2f}, {y:.2f}) on frame 0 of {path.name} in {seconds:.1f} s")
 
 
+def check_face_landmarker(_ctx: Context) -> Detail:
+    """The face landmarker model that ships in resources/models/ (its sha256 checked) runs
+    in MediaPipe's VIDEO mode, offline: on a generated frame (no face, and it says so), then
+    on frame 0 of a demo clip, where it finds the face with its 52 blendshapes and its head
+    transformation matrix."""
+    from emosign_desktop.landmarks.face_model import (
+        FACE_MODEL_SHA256,
+        check_face_model,
+        detect_face,
+        open_face_landmarker,
+    )
+    from emosign_desktop.media.frame_index import build_index
+    from emosign_desktop.media.reader import VideoReader
+    from emosign_desktop.resources import resource_dir
+
+    model = check_face_model()
+    clip = resource_dir() / "demo" / f"{CLIP}.mp4"
+    with VideoReader(clip, build_index(clip)) as reader:
+        frame = np.array(reader.frame(0))
+    started = time.monotonic()
+    with open_face_landmarker(model) as landmarker:
+        blank = detect_face(landmarker, np.full((240, 320, 3), 128, np.uint8), 0)
+        if blank.face_blendshapes:
+            raise AssertionError("a face was found on a plain grey frame")
+        result = detect_face(landmarker, frame, 40)
+    seconds = time.monotonic() - started
+    if not result.face_blendshapes:
+        raise AssertionError(f"no face found on frame 0 of {clip.name}")
+    shapes = {c.category_name: c.score for c in result.face_blendshapes[0]}
+    matrix = np.asarray(result.facial_transformation_matrixes[0])
+    if len(shapes) != 52 or "browDownLeft" not in shapes:
+        raise AssertionError(f"{len(shapes)} blendshapes, not MediaPipe's 52")
+    if matrix.shape != (4, 4) or not np.isfinite(matrix).all():
+        raise AssertionError(f"a head transformation matrix of shape {matrix.shape}")
+    return (f"{model.name} (sha256 {FACE_MODEL_SHA256[:8]}..., as shipped) ran in VIDEO mode: "
+            f"no face on a grey frame; on frame 0 of {clip.name} 52 blendshapes "
+            f"(browDownLeft {shapes['browDownLeft']:.2f}) and a 4x4 head matrix, in "
+            f"{seconds:.1f} s")
+
+
 def _version(dist: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -422,6 +464,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("playback-pyav", check_playback_pyav),
     ("playback-vlc", check_playback_vlc),
     ("mediapipe", check_mediapipe),
+    ("face-model", check_face_landmarker),
     ("label", check_label),
     ("agreement", check_agreement),
     ("evaluate", check_evaluate),

@@ -30,28 +30,33 @@ class Exclusion:
 
 
 _MP = "mediapipe"
+#: the face landmarker (mediapipe.tasks.python.vision) runs MediaPipe's tasks API, which
+#: imports the same packages as Holistic: every MediaPipe exclusion is checked by both
+_FACE = ("face-model",)
 _DRAW = ("only mediapipe.python.solutions.drawing_utils imports it; the runtime hook "
          "hooks/rthook_mediapipe_drawing.py provides that module without it")
-_JAX = "only MediaPipe's LLM converter (mediapipe.tasks.python.genai) imports it; Holistic never"
+_JAX = ("only MediaPipe's LLM converter (mediapipe.tasks.python.genai) imports it; Holistic and "
+        "the face landmarker never")
 _SCIPY = ("scikit-learn's metrics (the evaluate path) load 15 SciPy subpackages; not this one")
 
 EXCLUDES: tuple[Exclusion, ...] = (
-    Exclusion("jax", _JAX, _MP),
-    Exclusion("jaxlib", _JAX, _MP),
-    Exclusion("ml_dtypes", _JAX, _MP),
-    Exclusion("opt_einsum", _JAX, _MP),
-    Exclusion("sentencepiece", "MediaPipe's LLM tokenizer only", _MP),
-    Exclusion("mediapipe.tasks.python.genai.converter", _JAX, _MP),
-    Exclusion("mediapipe.tasks.python.genai.bundler", _JAX, _MP),
-    Exclusion("mediapipe.model_maker", "training MediaPipe models: not used", _MP),
-    Exclusion("sounddevice", "MediaPipe's audio tasks only", _MP),
-    Exclusion("cv2", _DRAW, _MP),
-    Exclusion("matplotlib", _DRAW, _MP),
-    Exclusion("PIL", _DRAW + " (and matplotlib, also left out)", _MP),
-    Exclusion("contourpy", "a matplotlib dependency", _MP),
-    Exclusion("kiwisolver", "a matplotlib dependency", _MP),
-    Exclusion("fontTools", "a matplotlib dependency", _MP),
-    Exclusion("cycler", "a matplotlib dependency", _MP),
+    Exclusion("jax", _JAX, _MP, also=_FACE),
+    Exclusion("jaxlib", _JAX, _MP, also=_FACE),
+    Exclusion("ml_dtypes", _JAX, _MP, also=_FACE),
+    Exclusion("opt_einsum", _JAX, _MP, also=_FACE),
+    Exclusion("sentencepiece", "MediaPipe's LLM tokenizer only", _MP, also=_FACE),
+    Exclusion("mediapipe.tasks.python.genai.converter", _JAX, _MP, also=_FACE),
+    Exclusion("mediapipe.tasks.python.genai.bundler", _JAX, _MP, also=_FACE),
+    Exclusion("mediapipe.model_maker", "training MediaPipe models: not used", _MP, also=_FACE),
+    Exclusion("sounddevice", "MediaPipe's audio tasks only (mediapipe.tasks.python.audio imports "
+              "it and carries on without it)", _MP, also=_FACE),
+    Exclusion("cv2", _DRAW, _MP, also=_FACE),
+    Exclusion("matplotlib", _DRAW, _MP, also=_FACE),
+    Exclusion("PIL", _DRAW + " (and matplotlib, also left out)", _MP, also=_FACE),
+    Exclusion("contourpy", "a matplotlib dependency", _MP, also=_FACE),
+    Exclusion("kiwisolver", "a matplotlib dependency", _MP, also=_FACE),
+    Exclusion("fontTools", "a matplotlib dependency", _MP, also=_FACE),
+    Exclusion("cycler", "a matplotlib dependency", _MP, also=_FACE),
     Exclusion("pyarrow", "only export to .parquet needs it: the bundle refuses .parquet "
               "with 'writing Parquet needs pyarrow' and writes .csv", "parquet"),
     Exclusion("pandas", "only export to .parquet imports it, after pyarrow (left out): the "
@@ -92,7 +97,9 @@ EXCLUDES: tuple[Exclusion, ...] = (
 )
 
 #: The MediaPipe files Holistic opens (model_complexity=1, refine_face_landmarks=True), the
-#: same for images and video (found with strace): 8 of the wheel's files.
+#: same for images and video (found with strace): 8 of the wheel's files.  The face
+#: landmarker's model is not in the wheel: resources/models/face_landmarker.task, carried
+#: with resources/ (FACE_MODEL below); it needs none of the wheel's model files.
 HOLISTIC_MODELS: tuple[str, ...] = (
     "modules/face_detection/face_detection_short_range.tflite",
     "modules/face_landmark/face_landmark_with_attention.tflite",
@@ -103,6 +110,10 @@ HOLISTIC_MODELS: tuple[str, ...] = (
     "modules/pose_detection/pose_detection.tflite",
     "modules/pose_landmark/pose_landmark_full.tflite",
 )
+
+#: The face landmarker model, in resources/ (the spec carries resources/ whole): checked
+#: inside the built bundle (tests/packaging/test_built_bundle.py) and by --self-test.
+FACE_MODEL = "models/face_landmarker.task"
 
 #: Qt plugins left out (folder/file name prefixes under PySide6/Qt/plugins), with the system
 #: libraries only they need: the window runs on X11 (xcb, also under Wayland through

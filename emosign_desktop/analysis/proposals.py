@@ -1,13 +1,32 @@
 """Cue segments proposed from the landmark signals, for a person to accept or reject.
 
-Each **detector** watches one signal (or the mean of two, e.g. the left and right brow) and
-proposes the spans where it stands out from the signer's own **baseline**: the median of that
-signer's frames, with the MAD (median absolute deviation, times 1.4826 so it estimates a
-standard deviation for normal data) as the scale.  On a signal ``x`` the score is
+Each **detector** watches one signal (or the mean of two, e.g. the inner and outer brow
+raise) and proposes the spans where it stands out from the signer's own **baseline**: the
+median of that signer's frames, with the MAD (median absolute deviation, times 1.4826 so it
+estimates a standard deviation for normal data) as the scale.
+
+The face detectors (brow raise, brow furrow, head nod and shake, version 2: from the
+blendshape and face-matrix signals of ``landmarks.face_signals``) take that baseline over the
+signer's **most neutral frames** across all their videos, since signers rest with very
+different faces (the resting browDown of the shared clips' four signers differs sixty-fold)
+and a question may fill most of a clip.  A frame's **expression energy** is the sum, over the
+expression signals (:data:`EXPRESSION_SIGNALS`: the seven whose activation means expression,
+the inner brow raise left out), of how far the signal is above the signer's
+own 10th percentile of it, in units of the signer's resting spread of it (the 20th minus the
+5th percentile, / 0.8: the standard deviation of normal values, taken from the low end so
+that a clip that is mostly a question does not count its expression as spread; at least
+0.01), negatives counted as 0; blink frames have none.  The :data:`NEUTRAL_FRACTION` of frames
+with the lowest energy are the neutral frames, and the detector's median and scale are taken
+over them.  A signer with less than :data:`SHORT_SIGNER_S` seconds of face frames in all
+(typically one short clip) still gets a baseline from the quietest frames there are, and the
+evidence says it is a rough one.  The other detectors use all the signer's frames.
+
+On a signal ``x`` the score is
 
     z = direction * (x - median) / max(scale, floor)
 
-with ``direction`` -1 for a detector of a *drop* (a furrow brings the inner brows together).
+with ``direction`` -1 for a detector of a *drop* (version 1's furrow: the inner brows come
+together).
 A span starts where ``z`` reaches the detector's ``threshold`` and is widened to where ``z``
 falls below ``threshold * release`` on each side (hysteresis: the onset is where the rise
 began, not where it crossed the high bar); spans closer than ``max_gap_s`` are joined, spans
@@ -23,7 +42,7 @@ Nothing here is anyone's label: a proposal becomes a segment only when a person 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -80,12 +99,13 @@ class Detector:
     defaults: DetectorSettings = field(default_factory=DetectorSettings)
     trim_s: float = 0.0
     what: str = ""  # one line for the README and the settings dialog
+    neutral: bool = False  # the baseline is taken over the signer's most neutral frames
 
 
-#: Half of the energy signals' window (landmarks.signals.ENERGY_WINDOW_S = 0.5 s).
+#: Half of the energy signals' window (landmarks.energy.ENERGY_WINDOW_S = 0.5 s).
 _ENERGY_TRIM_S = 0.25
 
-DETECTORS: dict[str, Detector] = {d.name: d for d in (
+_DETECTORS_V1 = (
     Detector("brow_raise", 1, "Brow raise", ("brow_raise_left", "brow_raise_right"), +1,
              TierKind.FACIAL_GRAMMAR, "", 0.01,
              DetectorSettings(threshold=2.5, min_duration_s=0.2),
@@ -94,16 +114,45 @@ DETECTORS: dict[str, Detector] = {d.name: d for d in (
              TierKind.FACIAL_GRAMMAR, "brow furrow - wh-question", 0.01,
              DetectorSettings(threshold=2.5, min_duration_s=0.2),
              what="inner brows closer together than usual (wh-question)"),
-    Detector("head_shake", 1, "Head shake", ("head_shake_energy",), +1,
+    Detector("head_shake", 1, "Head shake", ("head_shake_energy_mesh",), +1,
              TierKind.FACIAL_GRAMMAR, "headshake - negation", 50.0,
              DetectorSettings(threshold=3.0, min_duration_s=0.3, max_gap_s=0.15,
                               min_peak=1500.0),
              trim_s=_ENERGY_TRIM_S, what="side-to-side head turning (negation)"),
-    Detector("head_nod", 1, "Head nod", ("head_nod_energy",), +1,
+    Detector("head_nod", 1, "Head nod", ("head_nod_energy_mesh",), +1,
              TierKind.FACIAL_GRAMMAR, "head nod - assertion", 50.0,
              DetectorSettings(threshold=3.0, min_duration_s=0.3, max_gap_s=0.15,
                               min_peak=1500.0),
              trim_s=_ENERGY_TRIM_S, what="up-and-down head movement (assertion)"),
+)
+#: The face detectors as they were before the blendshape signals (version 1, from the face
+#: mesh), kept so benchmarks can set them beside the current ones; projects only propose
+#: with :data:`DETECTORS`.
+LEGACY_DETECTORS: dict[str, Detector] = {d.name: d for d in _DETECTORS_V1}
+
+DETECTORS: dict[str, Detector] = {d.name: d for d in (
+    Detector("brow_raise", 2, "Brow raise", ("inner_brow_raise", "outer_brow_raise"), +1,
+             TierKind.FACIAL_GRAMMAR, "", 0.01,
+             DetectorSettings(threshold=3.0, min_duration_s=0.2),
+             what="inner and outer brows raised above the signer's neutral face (yes/no "
+                  "question, topic)", neutral=True),
+    Detector("brow_furrow", 2, "Brow furrow", ("brow_lowering",), +1,
+             TierKind.FACIAL_GRAMMAR, "brow furrow - wh-question", 0.01,
+             DetectorSettings(threshold=3.0, min_duration_s=0.2),
+             what="brows lowered below the signer's neutral face (wh-question)",
+             neutral=True),
+    Detector("head_shake", 2, "Head shake", ("head_shake_energy",), +1,
+             TierKind.FACIAL_GRAMMAR, "headshake - negation", 50.0,
+             DetectorSettings(threshold=3.0, min_duration_s=0.3, max_gap_s=0.15,
+                              min_peak=1500.0),
+             trim_s=_ENERGY_TRIM_S, what="side-to-side head turning (negation)",
+             neutral=True),
+    Detector("head_nod", 2, "Head nod", ("head_nod_energy",), +1,
+             TierKind.FACIAL_GRAMMAR, "head nod - assertion", 50.0,
+             DetectorSettings(threshold=3.0, min_duration_s=0.3, max_gap_s=0.15,
+                              min_peak=1500.0),
+             trim_s=_ENERGY_TRIM_S, what="up-and-down head movement (assertion)",
+             neutral=True),
     Detector("mouth_opening", 1, "Mouth opening", ("mouth_opening",), +1,
              TierKind.FACIAL_GRAMMAR, "", 0.01,
              DetectorSettings(threshold=3.0, min_duration_s=0.15, min_peak=0.05),
@@ -118,15 +167,35 @@ DETECTORS: dict[str, Detector] = {d.name: d for d in (
              what="the hands further from the body than the signer usually signs"),
 )}
 
+#: The signals whose activation makes a frame less neutral.  The inner brow raise is left
+#: out: a furrow lowers it as much as a raise lifts it (slp_asl_wrong_what's question takes
+#: it from 0.12 to 0.02), so "above the signer's low end" would call the furrow the quieter
+#: face; the brow lowering and the outer brow raise tell furrow and raise apart.
+EXPRESSION_SIGNALS = ("brow_lowering", "outer_brow_raise", "eye_squint", "jaw_open",
+                      "lip_corners_up", "lips_pressed", "cheek_puff")
+#: The share of a signer's frames (lowest expression energy first) that are their neutral ones.
+NEUTRAL_FRACTION = 0.3
+#: A signer with fewer seconds of face frames than this in all their videos gets a rough
+#: baseline (from the quietest frames of what there is), and the evidence says so.
+SHORT_SIGNER_S = 60.0
+#: The smallest spread of an expression signal in the energy (scores 0..1).
+_SPREAD_FLOOR = 0.01
+#: The 20th minus the 5th percentile of normal values, in standard deviations.
+_P5_P20_SD = 0.8
+
+
 
 @dataclass(frozen=True)
 class Baseline:
     """A signer's usual value of a detector's signal: median and robust scale (MAD-based),
-    over ``frames`` frames where the signal was found."""
+    over ``frames`` frames where the signal was found; ``note`` says which frames (the
+    neutral ones, or a rough baseline: ``short``)."""
 
     median: float
     scale: float
     frames: int
+    note: str = ""
+    short: bool = False  # a signer with little video: a rough baseline
 
 
 @dataclass(frozen=True)
@@ -139,6 +208,7 @@ class Evidence:
     scale: float
     peak: float
     peak_frame: int
+    baseline_from: str = ""  # which of the signer's frames the baseline came from
 
     def as_dict(self) -> dict[str, float | int | str]:
         """For storage and the CSV export."""
@@ -183,6 +253,103 @@ def baseline(values: Iterable[NDArray[Any]]) -> Baseline | None:
     median = float(np.median(found))
     mad = float(np.median(np.abs(found - median)))
     return Baseline(median, MAD_TO_SD * mad, int(found.size))
+
+
+def expression_energy(videos: Sequence[Mapping[str, NDArray[Any]]]
+                      ) -> list[NDArray[np.float64]] | None:
+    """Per video of one signer, each frame's expression energy (see the module), or None
+    when the signals have no face signals.  NaN where the face was not found and on blink
+    frames (the brow signals are a gap there)."""
+    if not videos or any(n not in v for v in videos for n in EXPRESSION_SIGNALS):
+        return None
+    energies = [np.zeros(len(v[EXPRESSION_SIGNALS[0]])) for v in videos]
+    for name in EXPRESSION_SIGNALS:
+        arrays = [np.asarray(v[name], dtype=np.float64) for v in videos]
+        found = np.concatenate([a[np.isfinite(a)] for a in arrays])
+        if found.size == 0:
+            return None
+        p5, low, p20 = (float(v) for v in np.percentile(found, [5, 10, 20]))
+        spread = max((p20 - p5) / _P5_P20_SD, _SPREAD_FLOOR)
+        for k, a in enumerate(arrays):
+            with np.errstate(invalid="ignore"):
+                energies[k] = energies[k] + np.clip((a - low) / spread, 0.0, None)
+    return energies
+
+
+@dataclass(frozen=True)
+class NeutralFrames:
+    """A signer's most neutral frames: one mask per video, and what they were taken from."""
+
+    masks: list[NDArray[np.bool_]]
+    frames: int  # neutral frames
+    of: int  # frames with an expression energy (the face found, no blink)
+    seconds: float  # ``of`` in seconds
+
+    @property
+    def short(self) -> bool:
+        """Too little of this signer for a steady baseline."""
+        return self.seconds < SHORT_SIGNER_S
+
+    @property
+    def note(self) -> str:
+        """Which frames the baseline came from, in words."""
+        pct = round(100 * NEUTRAL_FRACTION)
+        if self.short:
+            return (f"the quietest {pct} % of the only {self.seconds:.1f} s of this "
+                    f"signer's face (under {SHORT_SIGNER_S:.0f} s: a rough baseline; more "
+                    "videos of this signer make it steadier)")
+        return (f"the signer's {pct} % most neutral frames ({self.frames} of {self.of}, "
+                "blinks left out)")
+
+
+def neutral_frames(videos: Sequence[tuple[Mapping[str, NDArray[Any]], float]]
+                   ) -> NeutralFrames | None:
+    """The most neutral frames of one signer's videos (signals and frame rate of each):
+    the :data:`NEUTRAL_FRACTION` with the lowest expression energy; None without face
+    signals."""
+    energies = expression_energy([signals for signals, _ in videos])
+    if energies is None:
+        return None
+    found = np.concatenate([e[np.isfinite(e)] for e in energies])
+    if found.size == 0:
+        return None
+    cut = float(np.quantile(found, NEUTRAL_FRACTION))
+    masks = [np.isfinite(e) & (e <= cut) for e in energies]
+    seconds = sum(int(np.isfinite(e).sum()) / (fps if fps > 0 else 30.0)
+                  for e, (_, fps) in zip(energies, videos, strict=True))
+    return NeutralFrames(masks, int(sum(int(m.sum()) for m in masks)), int(found.size),
+                         seconds)
+
+
+def signer_baselines(videos: Sequence[tuple[Mapping[str, NDArray[Any]], float]],
+                     detectors: Mapping[str, Detector] | None = None,
+                     between: Callable[[int], None] | None = None
+                     ) -> dict[str, Baseline | None]:
+    """Each detector's baseline over one signer's videos (signals and frame rate of each):
+    over their most neutral frames for a face detector, over all their frames for the
+    others; None where no frame has the detector's signal.  ``between(j)`` is called
+    before the j-th detector (it may raise to stop)."""
+    chosen = DETECTORS if detectors is None else detectors
+    neutral = (neutral_frames(videos) if any(d.neutral for d in chosen.values()) else None)
+    out: dict[str, Baseline | None] = {}
+    for j, (name, detector) in enumerate(chosen.items()):
+        if between is not None:
+            between(j)
+        parts = [detector_signal(detector, signals) for signals, _ in videos]
+        if not detector.neutral:
+            found = [x for x in parts if x is not None]
+            base = baseline(found) if found else None
+            out[name] = (replace(base, note=f"all {base.frames} frames of the signer's "
+                                 "videos") if base is not None else None)
+            continue
+        if neutral is None:
+            out[name] = None
+            continue
+        quiet = [x[m] for x, m in zip(parts, neutral.masks, strict=True) if x is not None]
+        base = baseline(quiet) if quiet else None
+        out[name] = (replace(base, note=neutral.note, short=neutral.short)
+                     if base is not None else None)
+    return out
 
 
 def _runs(mask: NDArray[Any]) -> list[tuple[int, int]]:
@@ -233,18 +400,20 @@ def detect(detector: Detector, x: NDArray[Any], fps: float, base: Baseline,
             signal="+".join(detector.signals),
             threshold=round(base.median + detector.direction * s.threshold * scale, 6),
             baseline=round(base.median, 6), scale=round(scale, 6),
-            peak=round(peak, 6), peak_frame=best)))
+            peak=round(peak, 6), peak_frame=best, baseline_from=base.note)))
     return out
 
 
 def propose(signals: Mapping[str, NDArray[Any]], fps: float,
             baselines: Mapping[str, Baseline | None],
             settings: Mapping[str, DetectorSettings] | None = None,
-            only: Sequence[str] | None = None) -> list[Proposal]:
+            only: Sequence[str] | None = None,
+            detectors: Mapping[str, Detector] | None = None) -> list[Proposal]:
     """Every enabled detector's proposals for one video, in frame order.  ``baselines``
-    holds the signer's baseline per detector (see :func:`baseline`)."""
+    holds the signer's baseline per detector (see :func:`signer_baselines`); ``detectors``
+    (default :data:`DETECTORS`) may be :data:`LEGACY_DETECTORS` to compare."""
     out: list[Proposal] = []
-    for name, detector in DETECTORS.items():
+    for name, detector in (DETECTORS if detectors is None else detectors).items():
         if only is not None and name not in only:
             continue
         x = detector_signal(detector, signals)

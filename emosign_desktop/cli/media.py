@@ -75,7 +75,7 @@ def cmd_frame(args: argparse.Namespace) -> int:
 def _landmark_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str]]:
     """The videos whose landmarks are to be extracted, and why others cannot be."""
     from emosign_desktop.landmarks.batch import Job
-    from emosign_desktop.landmarks.track import cache_path, load_cached
+    from emosign_desktop.landmarks.track import cache_path, has_outdated, load_cached
     from emosign_desktop.media.fingerprint import fingerprint
     from emosign_desktop.services.videos import media_file
 
@@ -100,6 +100,9 @@ def _landmark_jobs(args: argparse.Namespace) -> tuple[list[Job], list[str]]:
             continue
         if args.force:
             cache_path(v.fingerprint).unlink(missing_ok=True)
+        elif has_outdated(v.fingerprint):  # kept until the new file is complete
+            print(f"{v.name}: landmarks of an earlier version without face blendshapes; "
+                  "extracting again")
         jobs.append(Job(v.name, path, v.fingerprint, v.media.frame_count))
     return jobs, problems
 
@@ -149,11 +152,15 @@ def _video_and_file(session: Session, args: argparse.Namespace) -> tuple[Video, 
 def cmd_signals(args: argparse.Namespace) -> int:
     from emosign_desktop.io.csv_table import write_csv
     from emosign_desktop.landmarks.signals import compute_signals
-    from emosign_desktop.landmarks.track import load_cached
+    from emosign_desktop.landmarks.track import has_outdated, load_cached
     from emosign_desktop.media.frame_index import load_index
 
     video, path = on_project(args, lambda session: _video_and_file(session, args))
     track = load_cached(video.fingerprint) if video.fingerprint else None
+    if track is None and video.fingerprint and has_outdated(video.fingerprint):
+        raise EmoSignError(f"{args.video}: landmarks extracted by an earlier version without "
+                           f"face blendshapes; run 'emosign landmarks {args.dir} --video "
+                           f"{args.video}' to extract them again")
     if track is None:
         raise EmoSignError(f"{args.video}: no landmarks yet; run "
                            f"'emosign landmarks {args.dir} --video {args.video}'")

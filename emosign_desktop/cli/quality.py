@@ -179,11 +179,19 @@ def cmd_propose_list(args: argparse.Namespace) -> int:
                       f"{': ' + p.value if p.value else ''}  (peak {e.peak:.3g} at "
                       f"{e.peak_frame}; baseline {e.baseline:.3g}, starts at "
                       f"{e.threshold:.3g})")
-    _without_landmarks(args, run.without_landmarks)
+    _without_landmarks(args, run.without_landmarks, run.outdated_landmarks)
     return 0
 
 
-def _without_landmarks(args: argparse.Namespace, missing: list[str]) -> None:
+def _without_landmarks(args: argparse.Namespace, missing: list[str],
+                       outdated: list[str] | None = None) -> None:
+    outdated = outdated or []
+    if outdated:
+        print(f"landmarks of an earlier version (without face blendshapes) for "
+              f"{len(outdated)} video(s): {', '.join(outdated[:10])}"
+              f"{' ...' if len(outdated) > 10 else ''}; run 'emosign landmarks {args.dir}' "
+              "to extract them again", file=sys.stderr)
+        missing = [n for n in missing if n not in outdated]
     if missing:
         print(f"no landmarks yet for {len(missing)} video(s): {', '.join(missing[:10])}"
               f"{' ...' if len(missing) > 10 else ''}; run 'emosign landmarks {args.dir}'",

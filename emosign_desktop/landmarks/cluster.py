@@ -8,6 +8,10 @@ The same work as :mod:`emosign_desktop.landmarks.batch`, with the same progress
   size and fingerprint (a shared folder); when it does not, the client sends the file's bytes
   with the task (a few videos at a time, so the scheduler never holds the whole corpus) and
   the worker checks their fingerprint before it extracts.  Either way the result is the same.
+- **The face model** is not sent: every worker runs the ``face_landmarker.task`` of its own
+  install (``resources/models``, checked by sha256 before use), so a worker of a local
+  cluster reads the client's file, and a remote one whose install lacks it (or has another
+  file) fails its task with one line naming the file on that worker.
 - **The cache is written by the client only**: a worker extracts into a private folder of
   its own and returns the finished ``.npz``; the client checks it is complete and moves it
   into place atomically.  A worker lost mid-task (killed, its machine gone) leaves nothing
@@ -34,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.landmarks.batch import BatchProgress, Job
-from emosign_desktop.landmarks.track import LandmarkTrack, cache_path
+from emosign_desktop.landmarks.track import LandmarkTrack, cache_path, remove_outdated
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -114,6 +118,8 @@ def extract_on_worker(task: Task, media: bytes | None = None,
             extract(source, task.fingerprint, progress=say, target=target)
         except EmoSignError as exc:
             message = str(exc).replace(str(source), task.path)
+            if task.path not in message:  # not about the media (the face model): say where
+                message = f"{message} (on the worker at {address})"
             return {"status": FAILED, "worker": address, "error": message}
         except Exception as exc:
             return {"status": FAILED, "worker": address,
@@ -134,6 +140,7 @@ def store(fingerprint: str, data: bytes) -> None:
         if found is None or found[1] < found[0].frame_count:
             raise EmoSignError(f"{target.name}: the worker's result is incomplete or damaged")
         tmp.replace(target)
+        remove_outdated(fingerprint)  # the video's landmarks of an earlier version
     finally:
         tmp.unlink(missing_ok=True)
 

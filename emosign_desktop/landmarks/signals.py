@@ -6,6 +6,11 @@ the distance between the outer eye corners (MediaPipe face points 33 and 263), a
 distances by the **shoulder width** (pose points 11 and 12), so signers of any size and any
 distance from the camera compare.  Speeds are per second (the video's frame rate).
 A signal is NaN on frames where the parts it needs were not found.
+
+The face signals from MediaPipe's blendshapes and face matrix (brow lowering, inner and outer
+brow raise, eye blink, ..., head pitch/yaw/roll in degrees and their nod and shake energies)
+are in ``landmarks.face_signals`` and registered here beside these mesh signals; the mesh
+head energies are ``head_nod_energy_mesh`` and ``head_shake_energy_mesh``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from emosign_desktop.landmarks.energy import ENERGY_WINDOW_S as ENERGY_WINDOW_S
+from emosign_desktop.landmarks.energy import angular_energy as _energy
 from emosign_desktop.landmarks.track import LandmarkTrack
 
 # MediaPipe face mesh points (the signer's right is the picture's left).
@@ -32,7 +39,6 @@ SHOULDER_L, SHOULDER_R, EAR_L, EAR_R = 11, 12, 7, 8
 WRIST_L, WRIST_R = 15, 16
 #: A pose point counts as seen at or above this visibility.
 VISIBLE = 0.5
-ENERGY_WINDOW_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,15 @@ class _Context:
         self.scale = _dist(f[:, EYE_OUTER_R], f[:, EYE_OUTER_L])
         self.shoulders = _dist(self.pose[:, SHOULDER_L], self.pose[:, SHOULDER_R])
         self.fps = track.fps or 30.0
+        self._face: dict[str, NDArray[np.float64]] | None = None
+
+    def face_signals(self) -> dict[str, NDArray[np.float64]]:
+        """The blendshape and face-matrix signals (``landmarks.face_signals``), once."""
+        if self._face is None:
+            from emosign_desktop.landmarks.face_signals import face_signals
+
+            self._face = face_signals(self.t)
+        return self._face
 
     def y(self, i: int | tuple[int, ...]) -> NDArray[np.float64]:
         idx = [i] if isinstance(i, int) else list(i)
@@ -82,22 +97,6 @@ class _Context:
 
 def _angle(v_a: NDArray[Any], v_b: NDArray[Any]) -> NDArray[Any]:
     out: NDArray[Any] = np.degrees(np.arctan2(v_a, v_b))
-    return out
-
-
-def _energy(angle: NDArray[Any], fps: float) -> NDArray[Any]:
-    """Mean squared angular speed ((deg/s)^2) over a centred window of ENERGY_WINDOW_S."""
-    speed = np.gradient(angle) * fps if len(angle) > 1 else np.zeros_like(angle)
-    n = max(1, round(ENERGY_WINDOW_S * fps))
-    sq = np.nan_to_num(speed**2, nan=0.0)
-    valid = (~np.isnan(speed)).astype(float)
-    kernel = np.ones(n)
-    lo = (n - 1) // 2  # a centred window, whatever the clip's length
-    num = np.convolve(sq, kernel, mode="full")[lo:lo + len(sq)]
-    den = np.convolve(valid, kernel, mode="full")[lo:lo + len(sq)]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: NDArray[Any] = num / den
-    out[np.isnan(angle)] = np.nan
     return out
 
 
@@ -233,16 +232,16 @@ def _roll(c: _Context) -> NDArray[Any]:
     return _angle(v[:, 1], v[:, 0])
 
 
-@_signal("head_nod_energy", "(deg/s)^2", f"mean squared speed of head pitch over "
-         f"{ENERGY_WINDOW_S} s around the frame",
-         label="Head nod energy")
+@_signal("head_nod_energy_mesh", "(deg/s)^2", f"mean squared speed of head pitch (face "
+         f"mesh) over {ENERGY_WINDOW_S} s around the frame",
+         label="Head nod energy (mesh)")
 def _nod(c: _Context) -> NDArray[Any]:
     return _energy(_pitch(c), c.fps)
 
 
-@_signal("head_shake_energy", "(deg/s)^2", f"mean squared speed of head yaw over "
-         f"{ENERGY_WINDOW_S} s around the frame",
-         label="Head shake energy")
+@_signal("head_shake_energy_mesh", "(deg/s)^2", f"mean squared speed of head yaw (face "
+         f"mesh) over {ENERGY_WINDOW_S} s around the frame",
+         label="Head shake energy (mesh)")
 def _shake(c: _Context) -> NDArray[Any]:
     return _energy(_yaw(c), c.fps)
 
@@ -297,6 +296,20 @@ def _shoulders(c: _Context) -> NDArray[Any]:
     gap = (p[:, [EAR_L, EAR_R], 1].mean(axis=1) - p[:, [SHOULDER_L, SHOULDER_R], 1].mean(axis=1))
     raise_: NDArray[Any] = 1.0 - gap / c.shoulders
     return raise_
+
+
+def _register_face_signals() -> None:
+    """The face signals of ``landmarks.face_signals`` (blendshapes and the face matrix),
+    computed together once per track and handed out one by one."""
+    from emosign_desktop.landmarks.face_signals import FACE_SIGNAL_SPECS
+
+    for name, unit, formula, label in FACE_SIGNAL_SPECS:
+        def one(c: _Context, name: str = name) -> NDArray[Any]:
+            return c.face_signals()[name]
+        SIGNALS[name] = (SignalDef(name, unit, formula, label), one)
+
+
+_register_face_signals()
 
 
 def compute_signals(track: LandmarkTrack, names: list[str] | None = None,

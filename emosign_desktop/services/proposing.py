@@ -7,14 +7,17 @@ keeps, each through the write path as one undoable step:
 * the **detector settings** (threshold, minimum duration, ...; project setting
   ``detector_settings``, only what differs from the defaults);
 * each video's **signer** (project setting ``video_signers``; a video without one is its own
-  signer): a detector's baseline (median and MAD) is taken over all the frames of that
-  signer's videos that have landmarks;
+  signer): a detector's baseline (median and MAD) is taken over that signer's videos that
+  have landmarks, over their most neutral frames for the face detectors
+  (``analysis.proposals.signer_baselines``); a signer with too little video gets a rough
+  baseline, which each proposal's evidence and :attr:`VideoProposals.rough_baseline` say;
 * **rejections** (project setting ``rejected_proposals:<video id>``): a rejected span is not
-  proposed again for that video by the same detector version;
+  proposed again for that video by the same detector version (a new version of a detector,
+  e.g. the face detectors' version 2 from the blendshape signals, proposes it again);
 * **acceptance**: the proposal becomes a segment of the annotator who accepts it (edges
   adjusted first if they like), with its provenance in the segment's attributes
   (``proposed_by`` = detector and version, ``evidence`` as JSON); a span that overlaps a
-  segment accepted from the same detector is not proposed again either.
+  segment accepted from the same detector (any version) is not proposed again either.
 
 **Evaluation** compares, per video, the proposals that go to a tier with one annotator's
 segments on that tier (``analysis.grounding``: one-to-one matching by temporal IoU, boundary
@@ -49,11 +52,10 @@ from emosign_desktop.analysis.proposals import (
     DETECTORS,
     DetectorSettings,
     Proposal,
-    baseline,
-    detector_signal,
     propose,
     settings_from_dict,
     settings_to_dict,
+    signer_baselines,
 )
 from emosign_desktop.core import project_settings
 from emosign_desktop.core.changes import Changes
@@ -81,6 +83,7 @@ class VideoProposals:
     fps: float
     proposals: list[Proposal]
     tiers: dict[str, Tier | None] = field(default_factory=dict)
+    rough_baseline: str = ""  # why the signer's baseline is a rough one ("": it is not)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,9 @@ class ProposalRun:
 
     videos: list[VideoProposals]
     without_landmarks: list[str]
+    #: Those of ``without_landmarks`` whose landmarks are of an earlier version (no face
+    #: blendshapes): extracting again makes them proposable.
+    outdated_landmarks: list[str] = field(default_factory=list)
 
 
 class _Steps:
@@ -137,15 +143,16 @@ def _signals(video: Video, between: Callable[[int, int], None] | None = None
 
 #: How many detector runs are kept (the least recently used go first).
 KEPT_RUNS = 32
-_runs: OrderedDict[Hashable, tuple[Proposal, ...]] = OrderedDict()
+_runs: OrderedDict[Hashable, tuple[tuple[Proposal, ...], str]] = OrderedDict()
 _runs_lock = threading.Lock()
 
 
 def _detected(video: VideoSignals, signer: Sequence[VideoSignals],
               chosen: Mapping[str, DetectorSettings],
-              between: Callable[[int], None] | None = None) -> list[Proposal]:
+              between: Callable[[int], None] | None = None) -> tuple[list[Proposal], str]:
     """Every enabled detector's proposals for ``video`` against the baseline of the signer's
-    videos (``signer``, which holds ``video``), before decided spans are left out.  Kept per
+    videos (``signer``, which holds ``video``), before decided spans are left out, and why
+    the signer's neutral baseline is a rough one ("" when it is not).  Kept per
     landmark-file version of each of those videos and the detector settings, so accepting or
     rejecting a proposal does not compute them again; new landmarks, another signer or other
     settings make another key.  ``between(j)`` is called before the j-th detector's baseline
@@ -156,20 +163,15 @@ def _detected(video: VideoSignals, signer: Sequence[VideoSignals],
         kept = _runs.get(key)
         if kept is not None:
             _runs.move_to_end(key)
-            return list(kept)
-    bases = {}
-    for j, (name, detector) in enumerate(DETECTORS.items()):
-        if between is not None:
-            between(j)
-        parts = [x for x in (detector_signal(detector, v.signals) for v in signer)
-                 if x is not None]
-        bases[name] = baseline(parts) if parts else None
+            return list(kept[0]), kept[1]
+    bases = signer_baselines([(v.signals, v.fps) for v in signer], DETECTORS, between)
     found = propose(video.signals, video.fps, bases, chosen)  # (milliseconds for an hour)
+    rough = next((b.note for b in bases.values() if b is not None and b.short), "")
     with _runs_lock:
-        _runs[key] = tuple(found)
+        _runs[key] = (tuple(found), rough)
         while len(_runs) > KEPT_RUNS:
             _runs.popitem(last=False)
-    return found
+    return found, rough
 
 
 def forget_computed() -> None:
@@ -285,12 +287,12 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
 
 def _dropped(p: Proposal, rejected: list[list[Any]], accepted: list[Segment]) -> bool:
     """Was this span rejected before (same detector and version, overlapping) or accepted
-    already (a segment from the same detector version overlaps it)?"""
+    already (a segment from the same detector, of any version, overlaps it: the person has
+    that span already)?"""
     if any(r[:2] == [p.detector, p.version] and _overlaps(p.start_frame, p.end_frame, r[2], r[3])
            for r in rejected if len(r) >= 4):
         return True
-    tag = f"{p.detector} v{p.version}"
-    return any(dict(s.attributes).get(PROPOSED_BY) == tag
+    return any(str(dict(s.attributes).get(PROPOSED_BY, "")).rsplit(" v", 1)[0] == p.detector
                and _overlaps(p.start_frame, p.end_frame, s.start_frame, s.end_frame)
                for s in accepted)
 
@@ -331,16 +333,21 @@ def propose_for(session: Session, names: Sequence[str] | None = None,
         same = [v for v in every if signer_of[v.id] == signer_of[video.id]]
         signer = [s for s in (found if o.id == video.id else signals_of(o, steps.other_signal)
                               for o in same) if s is not None]
-        proposals = _detected(found, signer, chosen, steps.detector)
+        proposals, rough = _detected(found, signer, chosen, steps.detector)
         if not keep_decided:
             rejected = _rejections(meta, video)
             accepted = [s for s in repo.segments(video_id=video.id)
                         if PROPOSED_BY in dict(s.attributes)]
             proposals = [p for p in proposals if not _dropped(p, rejected, accepted)]
         done.append(VideoProposals(video, found.fps, proposals,
-                                   {d: tier_for(d, tiers) for d in DETECTORS}))
+                                   {d: tier_for(d, tiers) for d in DETECTORS},
+                                   rough))
     checkpoint(steps.total, steps.total, steps.text)
-    return ProposalRun(done, missing)
+    from emosign_desktop.landmarks.track import has_outdated
+
+    outdated = [v.name for v in wanted
+                if v.name in missing and v.fingerprint and has_outdated(v.fingerprint)]
+    return ProposalRun(done, missing, outdated)
 
 
 def accept_proposal(editing: EditingService, video: Video, proposal: Proposal,

@@ -21,8 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from emosign_desktop.core.model import Segment
-from emosign_desktop.landmarks.track import LandmarkTrack, load_cached
+from emosign_desktop.core.model import Segment, Tier
+from emosign_desktop.landmarks.track import (
+    OUTDATED_TEXT,
+    LandmarkTrack,
+    load_cached,
+    load_outdated,
+)
 from emosign_desktop.services.review_session import ReviewSession
 from emosign_desktop.ui.fitting import FlowLayout
 from emosign_desktop.ui.player.overlay import PART_NAMES, LandmarkOverlay
@@ -92,6 +97,10 @@ def duration_text(seconds: float) -> str:
     return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
+EXTRACT_TEXT = "&Extract landmarks for this video"
+EXTRACT_AGAIN_TEXT = "&Extract landmarks again (with face blendshapes)"
+
+
 class LandmarksPanel(QWidget):
     """Overlay switches, signals plot, and an Extract button.  ``landmarks_ready`` carries
     the fingerprint of a video whose extraction has just finished; ``overlay_changed`` says
@@ -116,8 +125,9 @@ class LandmarksPanel(QWidget):
             row.addWidget(box)
         self.status = QLabel()
         self.status.setAccessibleName("Landmarks status")
-        self.extract_button = QPushButton("&Extract landmarks for this video")
-        self.extract_button.setToolTip("Run MediaPipe Holistic on every frame (offline)")
+        self.extract_button = QPushButton(EXTRACT_TEXT)
+        self.extract_button.setToolTip("Run MediaPipe Holistic and FaceLandmarker (face "
+                                       "blendshapes and head pose) on every frame (offline)")
         self.extract_button.clicked.connect(self.extract)
         row.addWidget(self.status)
         row.addWidget(self.extract_button)
@@ -131,6 +141,7 @@ class LandmarksPanel(QWidget):
         self.progress_dialog: QProgressDialog | None = None
         self._first_frame: tuple[int, float] | None = None  # (frame, time) of this run
         self._proposals: list[ProposedSpan] = []
+        self._tiers: list[Tier] = []  # the plot draws reference tiers' spans as bands
         self._side: QWidget | None = None
         #: Called with a proposal whose edges were dragged on the plot.
         self.on_proposal_edit: Callable[[ProposedSpan], None] | None = None
@@ -166,11 +177,12 @@ class LandmarksPanel(QWidget):
         return None
 
     def show_video(self, segments: list[Segment], frame_count: int) -> None:
-        """Load the cached landmarks of the video under review (if any) into the overlay
-        and the plot, with its ``segments`` over ``frame_count`` frames."""
+        """Load the cached landmarks of the video under review (if any; those of an earlier
+        version until it is extracted again) into the overlay and the plot, with its
+        ``segments`` over ``frame_count`` frames."""
         self._segments, self._frame_count = segments, frame_count
         fingerprint = self.review.media.fingerprint
-        track = load_cached(fingerprint) if fingerprint else None
+        track = (load_cached(fingerprint) or load_outdated(fingerprint)) if fingerprint else None
         self._show_track(track, segments, frame_count)
 
     def set_segments(self, segments: list[Segment]) -> None:
@@ -179,6 +191,12 @@ class LandmarksPanel(QWidget):
         if self.plot is not None:
             self.plot.set_segments(segments)
 
+    def set_tiers(self, tiers: list[Tier]) -> None:
+        """The project's tiers (the plot draws the spans of reference tiers as bands)."""
+        self._tiers = list(tiers)
+        if self.plot is not None:
+            self.plot.set_tiers(self._tiers)
+
     def _show_track(self, track: LandmarkTrack | None, segments: list[Segment],
                     frame_count: int) -> None:
         from emosign_desktop.landmarks.signals import compute_signals
@@ -186,12 +204,17 @@ class LandmarksPanel(QWidget):
         self.overlay.track = track
         self.overlay_changed.emit()
         media = self._media()
-        self.extract_button.setVisible(track is None and media is not None)
-        if track is None:
-            running = self._job is not None and media is not None \
-                and self._job.fingerprint == media[1]
-            self._say("Extracting landmarks…" if running
-                      else "No landmarks yet for this video." if media else "No media.")
+        outdated = track is not None and track.outdated
+        self.extract_button.setVisible((track is None or outdated) and media is not None)
+        self.extract_button.setText(EXTRACT_AGAIN_TEXT if outdated else EXTRACT_TEXT)
+        running = self._job is not None and media is not None \
+            and self._job.fingerprint == media[1]
+        if running and (track is None or outdated):
+            self._say("Extracting landmarks…")
+        elif track is None:
+            self._say("No landmarks yet for this video." if media else "No media.")
+        elif outdated:
+            self._say(OUTDATED_TEXT[0].upper() + OUTDATED_TEXT[1:] + ".")
         else:
             self._say(f"Landmarks: face in {int(track.present('face').sum())} of "
                       f"{track.frame_count} frames")
@@ -201,6 +224,7 @@ class LandmarksPanel(QWidget):
             self.plot = SignalPlotWidget(self.review.playhead)
             self.plot.on_proposal_edit = self._proposal_edited
             self.plot.set_proposals(self._proposals)
+            self.plot.set_tiers(self._tiers)
             if self._side is not None:
                 self.plot.add_side(self._side)
             self.layout_.addWidget(self.plot, 1)

@@ -124,17 +124,25 @@ class ShownProposals:
         if self.error:
             return f"Cannot propose cues: {self.error}"
         if self.missing:
+            from emosign_desktop.landmarks.track import has_outdated
+
+            if video.fingerprint and has_outdated(video.fingerprint):
+                return (f"The landmarks of {video.name} were extracted by an earlier version "
+                        "without face blendshapes: extract them again (Extract landmarks "
+                        "again), then the proposals show.")
             return (f"No landmarks yet for {video.name}: extract them first (Extract "
                     "landmarks for this video), then the proposals show.")
         items = self.items
+        rough = self.found.rough_baseline if self.found is not None else ""
+        rough = f" The face detectors' baseline is {rough}." if rough else ""
         if not items:
             return (f"Nothing proposed for {video.name} with the current detector "
-                    "settings.")
+                    f"settings.{rough}")
         p = self.proposal(self.selected)
         if p is None:
             keys = f"{KEYS['next']} / {KEYS['previous']}"
             return (f"{len(items)} proposal{'s' if len(items) != 1 else ''} on "
-                    f"{video.name}: {keys} goes to the next / previous.")
+                    f"{video.name}: {keys} goes to the next / previous.{rough}")
         i = items.index(p) + 1
         start, end = self.edges_of(p)
         tier = self.found.tiers.get(p.detector) if self.found else None

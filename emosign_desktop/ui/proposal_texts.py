@@ -47,7 +47,8 @@ def evidence_text(p: Proposal) -> str:
     return (f"{signal} reaches {_n(e.peak)} {unit} at frame {e.peak_frame}: "
             f"{scales:.1f} scales {way} the signer's usual {_n(e.baseline)} "
             f"(scale {_n(e.scale)}); a span starts {needed:.1f} scales {way} "
-            f"({_n(e.threshold)}).")
+            f"({_n(e.threshold)})." + (f" Baseline: {e.baseline_from}." if e.baseline_from
+                                       else ""))
 
 
 def tooltip_for(p: Proposal, tier: str, fps: float, start: int, end: int) -> str:

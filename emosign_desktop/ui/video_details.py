@@ -224,6 +224,7 @@ class VideoDetailsPanel(QWidget):
         self.regions.segments = list(review.segments)
         self.regions.names = queries.annotator_names()
         self.player.view.update()
+        self.landmarks.set_tiers(queries.tiers())  # reference tiers' spans: bands on the plot
         self.landmarks.set_segments(list(review.segments))
 
     def _on_segment_dragged(self, segment: Segment) -> None:

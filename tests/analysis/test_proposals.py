@@ -7,6 +7,7 @@ import pytest
 
 from emosign_desktop.analysis.proposals import (
     DETECTORS,
+    LEGACY_DETECTORS,
     Baseline,
     DetectorSettings,
     baseline,
@@ -20,6 +21,9 @@ from emosign_desktop.core.errors import LabelValidationError
 from emosign_desktop.landmarks.signals import _energy
 
 FPS = 30.0
+#: The mechanics of a detector are the same in every version: these tests run them on the
+#: mesh brow signals of version 1 (the blendshape ones are in test_neutral_baseline.py).
+V1 = LEGACY_DETECTORS
 
 
 def _brows(n: int, spans: list[tuple[int, int]], level: float = 0.0, rise: float = 0.1,
@@ -36,7 +40,7 @@ def _spans(proposals: list) -> list[tuple[int, int]]:
 
 
 def test_a_clean_raise_is_proposed_with_its_exact_frames() -> None:
-    det = DETECTORS["brow_raise"]
+    det = V1["brow_raise"]
     signals = _brows(300, [(100, 139), (200, 229)], noise=0.0)
     x = detector_signal(det, signals)
     assert x is not None
@@ -55,7 +59,7 @@ def test_a_clean_raise_is_proposed_with_its_exact_frames() -> None:
 
 
 def test_noise_moves_onsets_by_at_most_a_frame_or_two_and_proposes_nothing_else() -> None:
-    det = DETECTORS["brow_raise"]
+    det = V1["brow_raise"]
     truth = [(40, 79), (150, 190), (260, 300)]
     signals = _brows(400, truth, rise=0.12, noise=0.015, seed=3)
     x = detector_signal(det, signals)
@@ -67,7 +71,7 @@ def test_noise_moves_onsets_by_at_most_a_frame_or_two_and_proposes_nothing_else(
 
 
 def test_each_signer_is_measured_against_their_own_baseline() -> None:
-    det = DETECTORS["brow_raise"]
+    det = V1["brow_raise"]
     # Signer B's brows sit higher on the face all the time: not a raise.
     a_sig = detector_signal(det, _brows(200, [(50, 80)], level=0.00, noise=0.01, seed=1))
     b_sig = detector_signal(det, _brows(200, [(120, 160)], level=0.08, noise=0.01, seed=2))
@@ -81,7 +85,7 @@ def test_each_signer_is_measured_against_their_own_baseline() -> None:
 
 
 def test_a_furrow_is_a_drop_of_the_inner_brow_distance() -> None:
-    det = DETECTORS["brow_furrow"]
+    det = V1["brow_furrow"]
     x = np.full(200, 0.5)
     x[60:90] -= 0.08
     base = baseline([x])
@@ -92,7 +96,7 @@ def test_a_furrow_is_a_drop_of_the_inner_brow_distance() -> None:
     assert found[0].evidence.peak == pytest.approx(0.42)
     assert found[0].evidence.threshold < 0.5
     # The same drop read as a raise proposes nothing.
-    assert detect(DETECTORS["brow_raise"], x, FPS, base) == []
+    assert detect(V1["brow_raise"], x, FPS, base) == []
 
 
 def _shake_energy(n: int, a: int, b: int, amplitude: float = 15.0) -> np.ndarray:
@@ -133,7 +137,7 @@ def test_a_still_signer_gets_no_head_shakes_made_of_noise() -> None:
 
 
 def test_short_spans_are_dropped_and_near_ones_joined() -> None:
-    det = DETECTORS["brow_raise"]
+    det = V1["brow_raise"]
     x = np.zeros(300)
     x[10:13] = 0.1  # 3 frames: under 0.2 s
     x[50:70] = 0.1
@@ -148,7 +152,7 @@ def test_short_spans_are_dropped_and_near_ones_joined() -> None:
 
 
 def test_hysteresis_widens_a_span_to_where_the_rise_began() -> None:
-    det = DETECTORS["brow_raise"]
+    det = V1["brow_raise"]
     x = np.zeros(100)
     x[30:70] = np.concatenate([np.linspace(0.0, 0.1, 10), np.full(20, 0.1),
                                np.linspace(0.1, 0.0, 10)])
@@ -166,12 +170,13 @@ def test_missing_frames_never_start_a_span() -> None:
     base = baseline([x])
     assert base is not None and base.frames == 100
     assert _spans(detect(det, x, FPS, base)) == [(80, 99)]
-    assert detector_signal(DETECTORS["brow_raise"], {"brow_raise_left": x}) is None
+    assert detector_signal(V1["brow_raise"], {"brow_raise_left": x}) is None
 
 
 def test_propose_runs_every_detector_it_has_signals_and_a_baseline_for() -> None:
     n = 200
-    signals = _brows(n, [(20, 60)])
+    raised = _brows(n, [(20, 60)])["brow_raise_left"]
+    signals = {"inner_brow_raise": raised, "outer_brow_raise": raised.copy()}
     signals["mouth_opening"] = np.full(n, 0.02)
     signals["mouth_opening"][100:130] = 0.3
     bases = {name: baseline([x]) for name, det in DETECTORS.items()
@@ -185,11 +190,11 @@ def test_propose_runs_every_detector_it_has_signals_and_a_baseline_for() -> None
 
 
 def test_settings_round_trip_and_refuse_nonsense_by_name() -> None:
-    changed = {"brow_raise": DetectorSettings(threshold=3.0),
+    changed = {"brow_raise": DetectorSettings(threshold=3.5),
                "head_nod": DETECTORS["head_nod"].defaults}
     stored = settings_to_dict(changed)
-    assert stored == {"brow_raise": {"threshold": 3.0}}
-    assert settings_from_dict(stored)["brow_raise"].threshold == 3.0
+    assert stored == {"brow_raise": {"threshold": 3.5}}
+    assert settings_from_dict(stored)["brow_raise"].threshold == 3.5
     assert settings_from_dict(stored)["brow_raise"].min_duration_s == 0.2
     with pytest.raises(LabelValidationError, match="no detector named 'brow_up'"):
         settings_from_dict({"brow_up": {}})

@@ -1,8 +1,9 @@
 """Extraction on a Dask distributed cluster: a scheduler and two workers started as separate
 processes on loopback (``python -m distributed.cli.dask_scheduler`` / ``dask_worker``), real
 MediaPipe on real and generated clips of a signer; the cache must hold exactly the arrays a
-local run stores, whether workers read the media from the shared path or were sent it, and
-when the worker extracting a video is killed mid-way."""
+local run stores (Holistic's points and FaceLandmarker's blendshapes and matrix), whether
+workers read the media from the shared path or were sent it, and when the worker extracting
+a video is killed mid-way."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ DEMO = resource_dir() / "demo"
 SIGNER = DEMO / "pose_test_video.mp4"  # 58 frames
 SHORT = DEMO / "pose_sample_video.mp4"  # 9 frames
 LONG_FRAMES = 120
+FACE_SCORES = ("blendshapes", "face_matrix")  # FaceLandmarker's, stored as float32
 
 
 def free_port() -> int:
@@ -165,7 +167,7 @@ def cached_arrays(cache_root: Path, fp: str) -> dict[str, np.ndarray]:
     try:
         with np.load(cache_path(fp)) as data:
             assert int(data["frames_done"]) == len(data["face"])
-            return {part: data[part] for part in PARTS}
+            return {part: data[part] for part in (*PARTS, *FACE_SCORES)}
     finally:
         if old is None:
             del os.environ["EMOSIGN_CACHE_DIR"]
@@ -182,10 +184,12 @@ def local_reference(clip: Path, cache_root: Path, monkeypatch) -> dict[str, np.n
 
 
 def assert_bit_identical(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> None:
-    for part in PARTS:
-        assert a[part].dtype == b[part].dtype == np.float16
+    for part in (*PARTS, *FACE_SCORES):
+        assert a[part].dtype == b[part].dtype == (np.float32 if part in FACE_SCORES
+                                                   else np.float16)
         assert a[part].shape == b[part].shape
         assert a[part].tobytes() == b[part].tobytes(), f"{part} differs"
+    assert not np.isnan(a["blendshapes"]).all()  # the workers ran the face model too
 
 
 def test_sees_same_media_checks_size_and_fingerprint(tmp_path):

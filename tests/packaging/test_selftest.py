@@ -88,3 +88,29 @@ def test_the_self_test_passes_from_the_checkout():
     names = [ln.split(":")[0].split()[-1] for ln in lines]
     assert names == selftest.check_names(APP_CHECKS)
     assert result.stdout.splitlines()[-1].startswith("self-test passed:")
+
+
+def test_the_face_model_check_runs_the_shipped_model():
+    out = io.StringIO()
+    assert selftest.run(only=["face-model"], out=out) == 0, out.getvalue()
+    [line] = [ln for ln in out.getvalue().splitlines() if "face-model" in ln]
+    assert line.startswith("ok   face-model: face_landmarker.task (sha256 64184e22..., as "
+                           "shipped) ran in VIDEO mode: no face on a grey frame; on frame 0 of "
+                           f"{selftest.CLIP}.mp4 52 blendshapes"), line
+
+
+def test_the_face_model_check_fails_naming_a_changed_model(tmp_path, monkeypatch):
+    resources = tmp_path / "resources"
+    (resources / "models").mkdir(parents=True)
+    (resources / "demo").symlink_to(ROOT / "resources" / "demo", target_is_directory=True)
+    model = resources / "models" / "face_landmarker.task"
+    data = bytearray((ROOT / "resources" / "models" / "face_landmarker.task").read_bytes())
+    data[100] ^= 0xFF
+    model.write_bytes(bytes(data))
+    monkeypatch.setenv("EMOSIGN_RESOURCES", str(resources))
+    out = io.StringIO()
+    assert selftest.run(only=["face-model"], out=out) == 1
+    [line] = [ln for ln in out.getvalue().splitlines() if ln.startswith("FAIL")]
+    assert line.startswith(f"FAIL face-model: FaceModelError: {model}: the face landmarker "
+                           "model has sha256 "), line
+    assert out.getvalue().splitlines()[-1].startswith("self-test FAILED: face-model")

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import pytest
 
 from emosign_desktop.landmarks import cached_signals
-from emosign_desktop.landmarks import signals as s
 from emosign_desktop.landmarks.signals import SIGNALS
 from emosign_desktop.landmarks.track import LandmarkTrack, cache_path
 from emosign_desktop.services import proposing
@@ -19,7 +17,8 @@ from emosign_desktop.services.background import CancelledError, Progress
 from emosign_desktop.services.proposing import propose_for
 from emosign_desktop.services.workspace import Workspace
 from tests.conftest import add_video_record, dump_project
-from tests.landmarks.test_signals import H, base_track
+from tests.landmarks.test_face_signals import raise_brows
+from tests.services.test_proposing import still_face
 
 FPS, FRAMES = 25.0, 3000  # two minutes
 RAISED = (1000, 1049)
@@ -28,11 +27,8 @@ STEPS = len(SIGNALS) + len(proposing.DETECTORS)
 
 def long_track(frames: int = FRAMES, raised: tuple[int, int] = RAISED) -> LandmarkTrack:
     """A still signer (jittering a little) whose brows rise over ``raised``."""
-    track = base_track(frames, FPS)
-    rng = np.random.default_rng(7)
-    track.face[:, :, 1] += rng.normal(0, 0.2, (frames, 1)).astype(np.float32) / H
-    for i in (*s.BROW_R, *s.BROW_L):
-        track.face[raised[0]:raised[1] + 1, i, 1] -= 20 / H
+    track = still_face(7, frames)
+    raise_brows(track, *raised)
     return track
 
 

@@ -7,24 +7,36 @@ import json
 import numpy as np
 import pytest
 
+from emosign_desktop.analysis.proposals import (
+    DETECTORS,
+    LEGACY_DETECTORS,
+    Evidence,
+    Proposal,
+)
 from emosign_desktop.cli import main as cli_main
 from emosign_desktop.core.errors import EmoSignError
-from emosign_desktop.landmarks import signals as s
-from emosign_desktop.landmarks.track import cache_path
+from emosign_desktop.landmarks.track import LandmarkTrack, cache_path
 from emosign_desktop.services.proposing import evaluate_proposals, propose_for
 from tests.conftest import add_video_record
-from tests.landmarks.test_signals import H, base_track
+from tests.landmarks.test_face_signals import face_track, raise_brows
+from tests.landmarks.test_signals import H
 
 FRAMES, FPS = 100, 25.0
 
 
-def raised_brows(start: int, end: int, seed: int) -> object:
-    """A still signer whose brows rise 20 px (0.1 eye distances) over ``start..end``."""
-    track = base_track(FRAMES, FPS)
+def still_face(seed: int, frames: int = FRAMES) -> LandmarkTrack:
+    """A still signer, jittering a little (the mesh and the blendshapes)."""
+    track = face_track(frames, FPS, noise=0.005, seed=seed)
     rng = np.random.default_rng(seed)
-    track.face[:, :, 1] += rng.normal(0, 0.2, (FRAMES, 1)).astype(np.float32) / H  # jitter
-    for i in (*s.BROW_R, *s.BROW_L):
-        track.face[start:end + 1, i, 1] -= 20 / H
+    track.face[:, :, 1] += rng.normal(0, 0.2, (frames, 1)).astype(np.float32) / H  # jitter
+    return track
+
+
+def raised_brows(start: int, end: int, seed: int) -> LandmarkTrack:
+    """A still signer whose brows rise over ``start..end`` (20 px, 0.1 eye distances, on
+    the mesh; by 0.3 in the brow-raise blendshapes)."""
+    track = still_face(seed)
+    raise_brows(track, start, end)
     return track
 
 
@@ -35,7 +47,7 @@ def videos(project):
     out = {}
     for name, span, seed in (("up1", (20, 39), 1), ("up2", (50, 69), 2), ("still", None, 3)):
         fp = f"sha256:{name}"
-        track = raised_brows(*span, seed) if span else base_track(FRAMES, FPS)
+        track = raised_brows(*span, seed) if span else still_face(seed)
         path = cache_path(fp)
         path.parent.mkdir(parents=True, exist_ok=True)
         track.save(path)
@@ -54,7 +66,9 @@ def test_brow_raises_are_proposed_where_they_are(project, videos):
     vp = next(v for v in run.videos if v.video.name == "up1")
     assert vp.tiers["brow_raise"] is not None and vp.tiers["brow_raise"].name == "Facial grammar"
     e = vp.proposals[0].evidence
-    assert e.signal == "brow_raise_left+brow_raise_right" and e.peak > e.threshold > e.baseline
+    assert e.signal == "inner_brow_raise+outer_brow_raise" and e.peak > e.threshold > e.baseline
+    assert "rough baseline" in e.baseline_from  # 4 s of this signer: it is said
+    assert vp.rough_baseline == e.baseline_from
     assert project._repo.segments() == []  # nothing is stored: proposals are no one's labels
 
 
@@ -125,12 +139,13 @@ def test_settings_live_in_the_project_and_undo(project, videos):
     set_detector_settings(project, "brow_raise", threshold=50.0)
     assert detector_settings(project)["brow_raise"].threshold == 50.0
     assert project.writer.undo_stack.undo_label == "change the brow raise detector"
-    assert only(propose_for(project), "up1").proposals == []  # 0.1 / 0.01 = z 10 < 50
-    set_detector_settings(project, "brow_raise", threshold=2.5, enabled=False)
+    assert only(propose_for(project), "up1").proposals == []  # 0.3 / 0.01 = z 30 < 50
+    default = DETECTORS["brow_raise"].defaults.threshold
+    set_detector_settings(project, "brow_raise", threshold=default, enabled=False)
     assert only(propose_for(project), "up1").proposals == []
     project.writer.undo()
     project.writer.undo()
-    assert detector_settings(project)["brow_raise"].threshold == 2.5
+    assert detector_settings(project)["brow_raise"].threshold == default
     assert project._repo.meta().get("detector_settings") is None  # defaults keep nothing
     assert [p.detector for p in only(propose_for(project), "up1").proposals] == ["brow_raise"]
     with pytest.raises(EmoSignError, match="detector 'brow_raise': threshold must be above 0"):
@@ -146,8 +161,7 @@ def test_a_signers_baseline_spans_their_videos(project, videos):
     track.save(cache_path("sha256:allup"))
     add_video_record(project, "allup", "sha256:allup")
     assert only(propose_for(project, ["allup"]), "allup").proposals == []
-    base = base_track(FRAMES, FPS)
-    base.save(cache_path("sha256:still2"))
+    still_face(8).save(cache_path("sha256:still2"))
     add_video_record(project, "still2", "sha256:still2")
     set_signer(project, ["allup", "still", "still2"], "Signer A")
     assert video_signers(project) == {"allup": "Signer A", "still": "Signer A",
@@ -167,8 +181,8 @@ def test_accept_makes_a_segment_with_provenance_and_undo_offers_it_again(project
     stored = project._repo.segment(seg.id)
     assert (stored.start_frame, stored.end_frame, stored.value) == (21, 39, "")
     attrs = dict(stored.attributes)
-    assert attrs["proposed_by"] == "brow_raise v1"
-    assert json.loads(attrs["evidence"])["signal"] == "brow_raise_left+brow_raise_right"
+    assert attrs["proposed_by"] == "brow_raise v2"
+    assert json.loads(attrs["evidence"])["signal"] == "inner_brow_raise+outer_brow_raise"
     assert project._repo.tier(stored.tier_id).name == "Facial grammar"
     assert project.writer.undo_stack.undo_label == "accept brow raise 21-39"
     assert only(propose_for(project, ["up1"]), "up1").proposals == []  # decided
@@ -248,8 +262,7 @@ def test_signals_and_detections_are_computed_once_per_landmarks_and_settings(
     monkeypatch.setattr(proposing, "propose", counted("detect", proposing.propose))
     proposing.forget_computed()
     track = raised_brows(10, 29, 5)
-    for i in (*s.BROW_R, *s.BROW_L):
-        track.face[60:80, i, 1] -= 20 / H
+    raise_brows(track, 60, 79)
     track.save(cache_path("sha256:two"))
     two = add_video_record(project, "two", "sha256:two")
 
@@ -288,5 +301,48 @@ def test_kept_signals_cannot_be_changed_by_a_caller(project, videos):
     got = signals_for("sha256:up1")
     assert got is not None and got.fps == FPS
     with pytest.raises(ValueError, match="read-only"):
-        got.signals["brow_raise_left"][0] = 1.0
+        got.signals["brow_lowering"][0] = 1.0
     assert signals_for("sha256:up1") is got
+
+
+def test_rejections_of_the_old_version_do_not_hide_the_new_ones(project, videos):
+    """A project holds rejections (and accepted segments) of version 1 of the brow raise
+    detector: the rejection stays with version 1, so version 2 proposes that span again;
+    a segment accepted from version 1 still keeps it from being proposed twice."""
+    assert (LEGACY_DETECTORS["brow_raise"].version, DETECTORS["brow_raise"].version) == (1, 2)
+    from emosign_desktop.services.proposing import reject_proposal
+
+    up1, up2 = videos["up1"], videos["up2"]
+    old = Proposal("brow_raise", 1, 20, 39, "", Evidence("brow_raise_left+brow_raise_right",
+                                                         0.05, 0.0, 0.01, 0.1, 30))
+    reject_proposal(project, up1, old)
+    assert json.loads(project._repo.meta()[f"rejected_proposals:{up1.id}"]) == [
+        ["brow_raise", 1, 20, 39]]
+    grammar = next(t for t in project._repo.tiers() if t.name == "Facial grammar")
+    project.editing.add_segment(up2.id, "kim", grammar.id, 50, 69, "",
+                                attributes=(("proposed_by", "brow_raise v1"),))
+    run = propose_for(project)
+    assert [(p.detector, p.version, p.start_frame, p.end_frame)
+            for p in only(run, "up1").proposals] == [("brow_raise", 2, 20, 39)]
+    assert only(run, "up2").proposals == []  # the person has that span already
+    reject_proposal(project, up1, only(run, "up1").proposals[0])  # now version 2's too
+    assert only(propose_for(project), "up1").proposals == []
+
+
+def test_landmarks_of_an_earlier_version_are_named_apart(project, videos, capsys):
+    """A video whose landmarks are of the version before face blendshapes is not proposed
+    for, and is named as such (extract again), not as having no landmarks."""
+    from tests.landmarks.test_track import OLD_KEY, write_old_cache
+
+    write_old_cache(cache_path("sha256:old", OLD_KEY), 20)
+    add_video_record(project, "old", "sha256:old")
+    run = propose_for(project)
+    assert sorted(run.without_landmarks) == ["bare", "old"]
+    assert run.outdated_landmarks == ["old"]
+    folder = str(project.folder)
+    project.close()
+    assert cli_main(["propose", "list", folder]) == 0
+    err = capsys.readouterr().err
+    assert ("landmarks of an earlier version (without face blendshapes) for 1 video(s): old"
+            in err and "extract them again" in err)
+    assert "no landmarks yet for 1 video(s): bare" in err

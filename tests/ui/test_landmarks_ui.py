@@ -74,7 +74,7 @@ def test_signals_are_named_in_words_in_the_list_legend_and_axis(qtbot):
     assert not any("_" in n for n in names)
     legend = [label.text for _sample, label in plot.legend.items]
     assert legend == ["Brow raise (left)", "Brow raise (right)", "Mouth opening",
-                      "Head nod energy", "Dominant hand speed"]
+                      "Head nod energy (mesh)", "Dominant hand speed"]  # no blendshapes
     for i in range(plot.choices.count()):  # one signal: the axis names it, with its unit
         item = plot.choices.item(i)
         item.setCheckState(Qt.CheckState.Checked if item.text() == "Mouth opening"
@@ -207,6 +207,52 @@ def test_extraction_failure_is_one_line_in_the_panel(window_with_landmarks, qtbo
     assert panel.extract_button.isEnabled()
 
 
+def no_face_landmarker(monkeypatch) -> None:
+    """A stand-in face landmarker that finds no face (the real one costs ~11 ms a frame)."""
+    from types import SimpleNamespace
+
+    import emosign_desktop.landmarks.face_model as face_model
+
+    class NoFace:
+        def detect_for_video(self, _image, _timestamp_ms):
+            return SimpleNamespace(face_blendshapes=[], facial_transformation_matrixes=[])
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(face_model, "open_face_landmarker", lambda *a: NoFace())
+
+
+def test_landmarks_of_an_earlier_version_show_until_extracted_again(
+        window_with_landmarks, qtbot, monkeypatch):
+    """A video whose landmarks predate face blendshapes: its points are drawn, the panel
+    says they are of an earlier version and offers to extract again; once done, the new
+    ones show."""
+    from emosign_desktop.landmarks.track import OUTDATED_KEYS, cache_path
+    from tests.landmarks.test_track import write_old_cache
+
+    w = window_with_landmarks
+    video = w.workspace.session.queries.video_named("signbank_ns_1m")
+    frames = video.media.frame_count
+    write_old_cache(cache_path(video.fingerprint, OUTDATED_KEYS[0]), frames)
+    w.select_video("signbank_ns_1m")
+    panel = w.details.landmarks
+    w.details.tabs.setCurrentWidget(panel)
+    assert panel.overlay.track is not None and panel.overlay.track.outdated
+    assert panel.status.text() == ("Landmarks of this video were extracted by an earlier "
+                                   "version without face blendshapes: extract again.")
+    assert panel.extract_button.isVisible() and "again" in panel.extract_button.text()
+    from emosign_desktop.ui.proposal_state import ShownProposals
+
+    said = ShownProposals(missing=True).status_text(video, showing=True, running=False)
+    assert "signbank_ns_1m were extracted by an earlier version without face" in said
+    stand_in_extraction(monkeypatch, frames=frames)
+    panel.extract_button.click()
+    qtbot.waitUntil(lambda: not panel.overlay.track.outdated, timeout=20_000)
+    assert f"face in {frames} of {frames} frames" in panel.status.text()
+    assert not panel.extract_button.isVisible()
+
+
 def test_extraction_done_with_a_stand_in(window_with_landmarks, qtbot, monkeypatch):
     stand_in_extraction(monkeypatch, frames=20)
     w = window_with_landmarks
@@ -242,6 +288,7 @@ def test_stopping_keeps_the_frames_done_and_extracting_again_resumes_there(
             pass
 
     monkeypatch.setattr(mp.solutions.holistic, "Holistic", SlowModel)
+    no_face_landmarker(monkeypatch)
     w = window_with_landmarks
     w.select_video("signbank_ns_1m")
     panel = w.details.landmarks

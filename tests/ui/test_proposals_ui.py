@@ -77,7 +77,8 @@ def test_proposals_show_as_dashed_named_spans_on_the_rows_and_the_plot(window, q
     assert "kim · Facial grammar (proposed)" in [r.title for r in rows.shown]
     assert dashed(rows.proposal_pen(span))
     assert span.text == "Brow raise (proposed)"
-    assert "Evidence: Brow raise (left) + Brow raise (right) (mean) reaches" in span.tooltip
+    assert "Evidence: Inner brow raise + Outer brow raise (mean) reaches" in span.tooltip
+    assert "a rough baseline" in span.tooltip  # 4 s of this signer: the evidence says so
     assert "→ Facial grammar" in span.tooltip
     assert rows.proposal_at(rows._x(30), 2 + rows.shown.index(
         next(r for r in rows.shown if r.title.endswith("(proposed)"))) * rows.row_h + 5) == span
@@ -88,6 +89,7 @@ def test_proposals_show_as_dashed_named_spans_on_the_rows_and_the_plot(window, q
     assert label.textItem.toPlainText() == "Brow raise"  # the hatch and the dashes say "proposed"
     assert region.brush.style() == Qt.BrushStyle.BDiagPattern  # hatched, not filled
     assert "1 proposal on up1" in ctl.status.text()
+    assert "baseline is the quietest 30 % of the only 4.0 s" in ctl.status.text()
     assert segments(window) == []  # nothing stored by proposing
     assert window.proposals.buttons["propose"].text() == "Hide proposals"
     ctl.actions.propose.trigger()  # hides them
@@ -100,14 +102,14 @@ def test_next_and_accept_by_keys_make_the_annotators_segment_with_moved_edges(wi
     press(qtbot, "N")  # proposes on the way, and goes to the first once they are there
     window.workspace.wait_idle()
     assert ctl.showing and player.playhead.current == 20
-    assert ctl.shown.selected == ("brow_raise", 1, 20, 39)
+    assert ctl.shown.selected == ("brow_raise", 2, 20, 39)
     [span] = window.details.segment_rows.proposals
     assert span.selected and span.text.startswith("▶ Brow raise")
     player.playhead.seek(22)
     press(qtbot, "[")
     player.playhead.seek(37)
     press(qtbot, "]")
-    assert ctl.shown.edges == {("brow_raise", 1, 20, 39): (22, 37)}
+    assert ctl.shown.edges == {("brow_raise", 2, 20, 39): (22, 37)}
     assert "22–37 (edges moved)" in ctl.status.text()
     press(qtbot, "A")
     window.workspace.wait_idle()
@@ -117,7 +119,7 @@ def test_next_and_accept_by_keys_make_the_annotators_segment_with_moved_edges(wi
         22, 37, "Facial grammar")
     assert repo.annotator_by_name("kim").id == seg.annotator_id
     attrs = dict(seg.attributes)
-    assert attrs["proposed_by"] == "brow_raise v1" and "peak" in json.loads(attrs["evidence"])
+    assert attrs["proposed_by"] == "brow_raise v2" and "peak" in json.loads(attrs["evidence"])
     assert window.menus.undo.text() == "&Undo: accept brow raise 22-37"
     assert ctl.items == [] and window.details.segment_rows.proposals == []
     assert "kim · Facial grammar" in [r.title for r in window.details.segment_rows.rows]
@@ -220,15 +222,15 @@ def test_detector_settings_change_in_one_undoable_step_each(window, qtbot):
     dialog = ctl.settings_dialog
     assert isinstance(dialog, DetectorSettingsDialog) and dialog.isVisible()
     spin = dialog.spins[("brow_raise", "threshold")]
-    assert spin.value() == 2.5 and spin.accessibleName() == "Brow raise: threshold"
+    assert spin.value() == 3.0 and spin.accessibleName() == "Brow raise: threshold"
     before = window.menus.undo.text()
-    spin.setValue(50.0)  # z 10 < 50: nothing proposed
+    spin.setValue(50.0)  # z 30 < 50: nothing proposed
     window.workspace.wait_idle()
     assert ctl.items == []
     assert window.menus.undo.text() == "&Undo: change the brow raise detector"
     window.menus.undo.trigger()
     window.workspace.wait_idle()
-    assert spin.value() == 2.5 and len(ctl.items) == 1
+    assert spin.value() == 3.0 and len(ctl.items) == 1
     assert window.menus.undo.text() == before  # the change was one step, no more
     dialog.enabled["brow_raise"].setChecked(False)
     window.workspace.wait_idle()

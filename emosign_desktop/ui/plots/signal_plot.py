@@ -1,7 +1,10 @@
 """Cue signals plotted on the video's frame axis: a cursor that follows the playhead (drag it,
 or click the plot, to seek), signals to choose, zoom and pan in time, the segments of the
-tiers as shaded spans, and proposed cue spans (``ui.proposed_span``) outlined with dashed
-edges over a hatch, named at the top (the selected one's edges drag).
+tiers as shaded spans, the spans of read-only reference tiers (SignStream's facial grammar
+coding: ``plots.reference_bands``) as labelled bands named at the bottom, with a choice of
+which tiers to show, and proposed cue spans (``ui.proposed_span``) outlined with dashed
+edges over a hatch, named at the top (the selected one's edges drag).  The signals are
+listed under headings, the face blendshape signals first (``plots.signal_choices``).
 
 Readable at any text size and in high contrast: the plots take their text size from the
 application font and their colours from the application palette, and follow both live
@@ -32,22 +35,39 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QHBoxLayout,
     QListWidget,
-    QListWidgetItem,
     QSizePolicy,
     QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from emosign_desktop.core.model import Segment
+from emosign_desktop.core.model import Segment, Tier
 from emosign_desktop.landmarks.signals import SignalDef, signal_defs
 from emosign_desktop.media.playhead import Playhead, PlayheadEvent
+from emosign_desktop.ui.plots.reference_bands import (
+    SHOW_ALL,
+    SHOW_GRAMMAR,
+    SHOW_NONE,
+    ReferenceBands,
+    ReferenceTier,
+    chosen_tiers,
+    reference_tiers,
+)
+from emosign_desktop.ui.plots.signal_choices import (
+    POINTS_DEFAULTS,
+    checked_keys,
+    default_signals,
+    fill_choices,
+    set_checked,
+    signal_groups,
+)
 from emosign_desktop.ui.proposed_span import ProposedSpan
 
-DEFAULT_SIGNALS = ("brow_raise_left", "brow_raise_right", "mouth_opening", "head_nod_energy",
-                   "dominant_hand_speed")
+#: Checked at first (until a video's signals say which defaults fit: ``signal_choices``).
+DEFAULT_SIGNALS = POINTS_DEFAULTS
 #: Curve colours on a light background and on a dark one (each >= 4.5:1 against white,
 #: respectively black; red and yellow are kept for the playhead cursor).
 LIGHT_SERIES = ((0, 90, 181), (200, 70, 0), (0, 125, 60), (170, 30, 120), (120, 60, 200),
@@ -225,15 +245,23 @@ class SignalPlotWidget(QWidget):
         self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # "Inner brow…(furrow)": the side or the cue in brackets stays in view
         self.choices.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        for d in self.defs.values():
-            item = QListWidgetItem(d.label)
-            item.setData(Qt.ItemDataRole.UserRole, d.name)
-            item.setToolTip(signal_tooltip(d))
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if d.name in DEFAULT_SIGNALS
-                               else Qt.CheckState.Unchecked)
-            self.choices.addItem(item)
-        self.choices.itemChanged.connect(lambda _i: self._draw())
+        fill_choices(self.choices, signal_groups(self.defs.values()), DEFAULT_SIGNALS,
+                     signal_tooltip)
+        self._chosen = False  # has someone changed the signals checked?
+        self.choices.itemChanged.connect(self._on_choice)
+        # which reference tiers' spans are drawn (shown when the video has some)
+        self.reference = QComboBox()
+        self.reference.setAccessibleName("Reference spans to show on the plot")
+        self.reference.setToolTip("Spans of reference tiers (read-only, e.g. SignStream's "
+                                  "facial grammar coding) drawn as labelled bands under "
+                                  "the curves")
+        self.reference.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.reference.setMinimumContentsLength(8)
+        self.reference.currentIndexChanged.connect(lambda _i: self._draw_reference())
+        self.reference.hide()
+        self._tiers: list[Tier] = []
+        self.reference_tiers: list[ReferenceTier] = []
         self.plot = pg.PlotWidget()
         self.plot.setAccessibleName("Cue signals over frames")
         self.plot.setToolTip("Several signals: each scaled to its own range over the clip "
@@ -254,9 +282,10 @@ class SignalPlotWidget(QWidget):
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.plot.plotItem.vb.sigResized.connect(lambda _vb: self._fit())
         self.plot.plotItem.vb.sigRangeChanged.connect(
-            lambda *_a: self._place_proposal_labels())
+            lambda *_a: self._place_labels())
         self.spans: list[Any] = []
         self._segments: list[Segment] = []
+        self.bands = ReferenceBands(self.plot)
         #: Proposed spans shown, each a (span, pyqtgraph region, label) triple.
         self.proposal_items: list[tuple[ProposedSpan, Any, Any]] = []
         self._proposals: list[ProposedSpan] = []
@@ -270,6 +299,7 @@ class SignalPlotWidget(QWidget):
         self.side = QVBoxLayout()  # the list, and what others put under it (add_side)
         self.side.setContentsMargins(0, 0, 0, 0)
         self.side.addWidget(self.choices, 1)
+        self.side.addWidget(self.reference)
         layout.addLayout(self.side)
         layout.addWidget(self.plot, 1)
         self.frame_count = 1
@@ -302,6 +332,7 @@ class SignalPlotWidget(QWidget):
             curve.setPen(pg.mkPen(style.colour(n), width=2))
         for span in self.spans:
             self._style_span(span)
+        self._draw_reference()
         self._draw_proposals()
         self._swatches({key: style.colour(n) for n, key, _c in self._curves})
         self._fit_list()
@@ -421,31 +452,87 @@ class SignalPlotWidget(QWidget):
             height = self.plot.plotItem.vb.height()
             pad = min(1.0, half / max(1.0, height - 2 * half)) if height > 0 else 0.06
             self.plot.setYRange(-pad, 1.0 + pad, padding=0)
+        self._place_labels()
+
+    def _place_labels(self) -> None:
+        """The names of proposals (top) and reference bands (bottom) where they fit."""
         self._place_proposal_labels()
+        self.bands.place_labels(self.style_.font)
 
     # -- data ------------------------------------------------------------------------
     def set_data(self, signals: dict[str, NDArray[Any]], segments: list[Segment],
                  frame_count: int) -> None:
-        """Show these signals and segment spans for a video of ``frame_count`` frames."""
+        """Show these signals and segment spans for a video of ``frame_count`` frames
+        (until someone chooses signals, those checked follow what the video has)."""
         self.signals = signals
+        if not self._chosen and signals:
+            set_checked(self.choices, default_signals(signals))
         self.frame_count = max(1, frame_count)
         self._segments = list(segments)
         self._draw()
         self.plot.setXRange(0, self.frame_count - 1, padding=0.01)
 
     def set_segments(self, segments: list[Segment]) -> None:
-        """Show these segments as shaded spans (replacing the ones shown)."""
+        """Show these segments: our own as shaded spans, those of reference tiers (see
+        :meth:`set_tiers`) as labelled bands (replacing the ones shown)."""
         for span in self.spans:
             self.plot.removeItem(span)
+            span.deleteLater()
         self.spans = []
         self._segments = list(segments)
+        reference = {t.id for t in self._tiers if t.read_only}
+        self.reference_tiers = reference_tiers(self._tiers, [
+            s for s in segments if s.tier_id in reference])
+        self._fill_reference_choice()
+        self._draw_reference()
         for s in segments:
+            if s.tier_id in reference:
+                continue
             span = pg.LinearRegionItem(values=(s.start_frame, s.end_frame + 1), movable=False)
             self._style_span(span)
             span.setToolTip(s.value)
             span.setZValue(-10)
             self.plot.addItem(span)
             self.spans.append(span)
+
+    def set_tiers(self, tiers: list[Tier]) -> None:
+        """The project's tiers: the segments of its read-only (reference) ones are drawn as
+        labelled bands.  Takes effect with the segments shown now (nothing is redrawn when
+        the tiers are the same)."""
+        if list(tiers) == self._tiers:
+            return
+        self._tiers = list(tiers)
+        self.set_segments(self._segments)
+
+    def _fill_reference_choice(self) -> None:
+        """The reference choice's entries for the tiers this video has (the choice kept
+        when it is still there; hidden when there is none)."""
+        box = self.reference
+        keep = box.currentData()
+        entries = [("Reference: facial grammar", SHOW_GRAMMAR),
+                   ("Reference: all tiers", SHOW_ALL), ("Reference: none", SHOW_NONE)]
+        entries += [(f"Reference: {t.name}", str(t.tier_id)) for t in self.reference_tiers]
+        if [box.itemData(i) for i in range(box.count())] != [v for _t, v in entries]:
+            box.blockSignals(True)
+            try:
+                box.clear()
+                for text, value in entries:
+                    box.addItem(text, value)
+                    tips = [t for t in self.reference_tiers if str(t.tier_id) == value]
+                    if tips:
+                        box.setItemData(box.count() - 1,
+                                        f"{tips[0].group or 'Reference'} · {tips[0].name}",
+                                        Qt.ItemDataRole.ToolTipRole)
+                found = box.findData(keep)
+                box.setCurrentIndex(found if found >= 0 else 0)
+            finally:
+                box.blockSignals(False)
+        box.setVisible(bool(self.reference_tiers))
+
+    def _draw_reference(self) -> None:
+        """Draw the bands of the reference tiers chosen."""
+        choice = self.reference.currentData() or SHOW_GRAMMAR
+        self.bands.show(chosen_tiers(self.reference_tiers, str(choice)), self.style_)
 
     def add_side(self, widget: QWidget) -> None:
         """Put ``widget`` under the list of signals (as wide as the list)."""
@@ -468,6 +555,8 @@ class SignalPlotWidget(QWidget):
         for _span, region, label in self.proposal_items:
             self.plot.removeItem(region)
             self.plot.removeItem(label)
+            region.deleteLater()  # by the event loop, not mid-restyle (see ReferenceBands)
+            label.deleteLater()
         self.proposal_items = []
         style = self.style_
         hatch = QColor(style.text)
@@ -534,14 +623,19 @@ class SignalPlotWidget(QWidget):
 
     def checked(self) -> list[str]:
         """The keys (snake_case data names) of the signals chosen."""
-        return [self.choices.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.choices.count())
-                if self.choices.item(i).checkState() == Qt.CheckState.Checked]
+        return checked_keys(self.choices)
+
+    def _on_choice(self, _item: Any) -> None:
+        self._chosen = True
+        self._draw()
 
     def _draw(self) -> None:
         style = self.style_
         self.plot.clear()
+        for span in self.spans:  # cleared with the plot: deleted by the event loop
+            span.deleteLater()
         self.spans = []
+        self.bands.forget()
         self.set_segments(self._segments)
         self.legend.clear()
         frames = np.arange(self.frame_count)
@@ -574,7 +668,10 @@ class SignalPlotWidget(QWidget):
         self._fit_legend()
         self.plot.addItem(self.cursor)
         self.cursor.setValue(self.playhead.current)
-        self.proposal_items = []  # cleared with the plot
+        for _span, region, label in self.proposal_items:  # cleared with the plot
+            region.deleteLater()
+            label.deleteLater()
+        self.proposal_items = []
         self._draw_proposals()
 
     # -- seeking ---------------------------------------------------------------------
