@@ -170,6 +170,8 @@ def cmd_propose_list(args: argparse.Namespace) -> int:
     else:
         for vp in run.videos:
             print(f"{vp.video.name}: {len(vp.proposals)} proposals")
+            if vp.rough_baseline:
+                print(f"  (the face detectors' baseline is {vp.rough_baseline})")
             for p in vp.proposals:
                 tier = vp.tiers.get(p.detector)
                 e = p.evidence

@@ -23,6 +23,7 @@ from emosign_desktop.core.changeset import ChangeSet
 from emosign_desktop.core.errors import EmoSignError, NotSavedError
 from emosign_desktop.core.events import Signal
 from emosign_desktop.core.names import check_new_names
+from emosign_desktop.core.per_thread import PerThread
 from emosign_desktop.core.undo import Step, UndoStack
 from emosign_desktop.storage.repository import Repository
 
@@ -73,6 +74,10 @@ class WritePath:
     """Runs operations on one project; records undo steps when it has an undo stack (the
     application does; the command line, one operation per process, does not)."""
 
+    #: The operation this thread runs, and who asked for it (per thread: see ``_here``).
+    _current: PerThread[Operation] = PerThread()
+    _initiator: PerThread[object] = PerThread()
+
     def __init__(self, repo: Repository, undo_stack: UndoStack | None = None) -> None:
         self._repo = repo
         self.undo_stack = undo_stack
@@ -81,22 +86,6 @@ class WritePath:
         #: The operation in progress and who asked for it, per thread (the application's
         #: writes run on its background writer while the GUI thread reads).
         self._here = threading.local()
-
-    @property
-    def _current(self) -> Operation | None:
-        return getattr(self._here, "current", None)
-
-    @_current.setter
-    def _current(self, op: Operation | None) -> None:
-        self._here.current = op
-
-    @property
-    def _initiator(self) -> object | None:
-        return getattr(self._here, "initiator", None)
-
-    @_initiator.setter
-    def _initiator(self, initiator: object | None) -> None:
-        self._here.initiator = initiator
 
     def subscribe(self, listener: Listener) -> Listener:
         """Call ``listener(changes)`` after every operation, undo and redo

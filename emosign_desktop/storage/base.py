@@ -22,6 +22,7 @@ from typing import TypeAlias
 from sqlalchemy import Connection, Engine, func, select
 
 from emosign_desktop.core.errors import ReadOnlyProjectError
+from emosign_desktop.core.per_thread import PerThread
 from emosign_desktop.core.schema import LabelSchema
 from emosign_desktop.storage import tables as t
 from emosign_desktop.storage.engine import WRITE
@@ -65,6 +66,10 @@ def driver_sql(conn: Connection, sql: str) -> str:
 class StoreBase:
     """Holds the engine and the schema; every write commits before the call returns."""
 
+    #: This thread's open write transaction, and what it wrote (per thread: see ``_here``).
+    _tx: PerThread[Connection] = PerThread()
+    _pending: PerThread[dict[SeenKey, Seen | None]] = PerThread()
+
     def __init__(self, engine: Engine, schema: LabelSchema, folder: Path) -> None:
         self.engine = engine
         self.schema = schema
@@ -92,22 +97,6 @@ class StoreBase:
         self.last_write_failed = False
         #: Called after every committed write transaction (backups, journal checks).
         self.after_commit: list[Callable[[], None]] = []
-
-    @property
-    def _tx(self) -> Connection | None:
-        return getattr(self._here, "tx", None)
-
-    @_tx.setter
-    def _tx(self, conn: Connection | None) -> None:
-        self._here.tx = conn
-
-    @property
-    def _pending(self) -> dict[SeenKey, Seen | None] | None:
-        return getattr(self._here, "pending", None)
-
-    @_pending.setter
-    def _pending(self, pending: dict[SeenKey, Seen | None] | None) -> None:
-        self._here.pending = pending
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,6 +20,30 @@ TEXT_SCALES = (100, 125, 150, 175, 200)
 _BASE_POINT_SIZE: list[float] = []
 #: What :func:`apply_appearance` last applied: text size (percent) and high contrast.
 _CURRENT = {"scale": 100, "contrast": False}
+#: True while the application's font, palette or style sheet is being set: Qt is then
+#: restyling every widget, and a widget must not create or delete graphics items (a plot
+#: waits for :func:`appearance_changed`, told once Qt has finished).
+_APPLYING = [False]
+
+
+class _Notifier(QObject):
+    changed = Signal()
+
+
+_NOTIFIER: list[_Notifier] = []
+
+
+def appearance_changed() -> SignalInstance:
+    """Emitted after the text size or the contrast changed, once every widget has its new
+    font and palette (a slot of a QObject is disconnected when that object goes)."""
+    if not _NOTIFIER:
+        _NOTIFIER.append(_Notifier())
+    return _NOTIFIER[0].changed
+
+
+def applying() -> bool:
+    """True while Qt restyles every widget for a new text size or contrast."""
+    return _APPLYING[0]
 
 FOCUS_RING = """
 QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus,
@@ -159,12 +184,19 @@ def apply_appearance(percent: int | None = None, high_contrast: bool | None = No
     sheet += FOCUS_RING % ring  # last: the focus ring wins over the borders above
     # Each of these restyles every widget of the application (a new style sheet: over a
     # second for a window's widgets): only what changed is set again.
-    if app.palette() != p:
-        app.setPalette(p)
-    if app.font() != font:
-        app.setFont(font)
-    if app.styleSheet() != sheet:
-        app.setStyleSheet(sheet)
+    changed = (app.palette() != p, app.font() != font, app.styleSheet() != sheet)
+    _APPLYING[0] = True
+    try:
+        if changed[0]:
+            app.setPalette(p)
+        if changed[1]:
+            app.setFont(font)
+        if changed[2]:
+            app.setStyleSheet(sheet)
+    finally:
+        _APPLYING[0] = False
+    if any(changed):
+        appearance_changed().emit()
 
 
 def apply_text_scale(percent: int) -> None:

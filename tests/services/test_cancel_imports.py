@@ -21,25 +21,10 @@ from emosign_desktop.services.workspace import Workspace
 from tests.conftest import dump_project
 from tests.generate import make_video
 from tests.io.test_signstream import write_signstream
+from tests.services.cancelling import CancelAt
 
 FPS, FRAMES = 25.0, 3000  # two minutes
 TIERS, PER_TIER = 3, 200  # an ELAN file of 600 annotations
-
-
-class CancelAt(Progress):
-    """The user presses Cancel once a report says ``when(done, total, text)``; every report
-    is kept as (done, total, text)."""
-
-    def __init__(self, when: Callable[[int, int, str], bool]) -> None:
-        super().__init__()
-        self.when = when
-        self.seen: list[tuple[int, int, str]] = []
-
-    def report(self, done: int, total: int = 0, text: str = "") -> None:
-        super().report(done, total, text)
-        self.seen.append((done, total, text))
-        if self.when(done, total, text):
-            self.cancel()
 
 
 def halfway_through(what: str) -> Callable[[int, int, str], bool]:

@@ -5,8 +5,6 @@ not finished); proposed again afterwards, it goes through."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from emosign_desktop.landmarks import cached_signals
@@ -18,6 +16,7 @@ from emosign_desktop.services.proposing import propose_for
 from emosign_desktop.services.workspace import Workspace
 from tests.conftest import add_video_record, dump_project
 from tests.landmarks.test_face_signals import raise_brows
+from tests.services.cancelling import CancelAt
 from tests.services.test_proposing import still_face
 
 FPS, FRAMES = 25.0, 3000  # two minutes
@@ -30,22 +29,6 @@ def long_track(frames: int = FRAMES, raised: tuple[int, int] = RAISED) -> Landma
     track = still_face(7, frames)
     raise_brows(track, *raised)
     return track
-
-
-class CancelAt(Progress):
-    """The user presses Cancel once a report says ``when(done, total, text)``; every report
-    is kept as (done, total, text)."""
-
-    def __init__(self, when: Callable[[int, int, str], bool]) -> None:
-        super().__init__()
-        self.when = when
-        self.seen: list[tuple[int, int, str]] = []
-
-    def report(self, done: int, total: int = 0, text: str = "") -> None:
-        super().report(done, total, text)
-        self.seen.append((done, total, text))
-        if self.when(done, total, text):
-            self.cancel()
 
 
 @pytest.fixture

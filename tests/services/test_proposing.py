@@ -120,6 +120,7 @@ def test_the_command(project, videos, capsys):
     assert cli_main(["propose", folder]) == 0
     out, err = capsys.readouterr()
     assert "up1: 1 proposals" in out and "20-39" in out and "Brow raise" in out
+    assert "(the face detectors' baseline is " in out and "rough baseline" in out
     assert "no landmarks yet for 1 video(s): bare" in err
     assert cli_main(["propose", folder, "--video", "up2", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)

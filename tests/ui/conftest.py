@@ -34,6 +34,18 @@ def make_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
         w.close()  # (qtbot closes them again: closing twice is harmless)
 
 
+@pytest.fixture
+def appearance() -> Iterator[None]:
+    """Normal text size and theme before and after the test."""
+    from emosign_desktop.ui.appearance import apply_text_scale, apply_theme
+
+    apply_text_scale(100)
+    apply_theme(False)
+    yield
+    apply_text_scale(100)
+    apply_theme(False)
+
+
 @pytest.fixture(autouse=True)
 def _windows_deleted() -> Iterator[None]:
     """After each test, delete what its closing asked to delete: pytest-qt calls

@@ -42,3 +42,24 @@ def test_the_same_appearance_again_restyles_nothing(qtbot):
     finally:
         label.removeEventFilter(seen)
         apply_appearance(100, False)
+
+
+def test_a_plot_redraws_its_bands_after_qt_has_restyled_not_during(qtbot, appearance,
+                                                                    monkeypatch):
+    """Deleting graphics items while Qt walks every widget for a new style sheet crashed the
+    process (seen once in CI): the signal plot redraws its bands and spans only once
+    ``apply_appearance`` has finished."""
+    from emosign_desktop.media.playhead import Playhead
+    from emosign_desktop.ui import appearance as looks
+    from emosign_desktop.ui.plots.signal_plot import SignalPlotWidget
+
+    plot = SignalPlotWidget(Playhead(40, 25.0))
+    qtbot.addWidget(plot)
+    plot.show()
+    during: list[bool] = []
+    original = plot._draw_reference
+    monkeypatch.setattr(plot, "_draw_reference", lambda: (during.append(looks.applying()),
+                                                          original())[1])
+    apply_appearance(200, False)
+    apply_appearance(100, True)
+    assert during and not any(during)  # redrawn, and never while Qt restyled

@@ -57,15 +57,6 @@ def face_track(frames: int = FRAMES):
 
 
 @pytest.fixture
-def appearance():
-    apply_text_scale(100)
-    apply_theme(False)
-    yield
-    apply_text_scale(100)
-    apply_theme(False)
-
-
-@pytest.fixture
 def plot(qtbot, appearance):
     w = SignalPlotWidget(Playhead(FRAMES, 25.0))
     qtbot.addWidget(w)

@@ -34,16 +34,6 @@ def points(css: str) -> float:
 
 
 @pytest.fixture
-def appearance():
-    """Normal text size and theme before and after the test."""
-    apply_text_scale(100)
-    apply_theme(False)
-    yield
-    apply_text_scale(100)
-    apply_theme(False)
-
-
-@pytest.fixture
 def plot(qtbot, appearance):
     w = SignalPlotWidget(Playhead(40, 25.0))
     qtbot.addWidget(w)

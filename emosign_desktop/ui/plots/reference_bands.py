@@ -22,8 +22,10 @@ from typing import Any, Protocol
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtWidgets import QComboBox
 
 from emosign_desktop.core.model import Segment, Tier, TierId, TierKind
+from emosign_desktop.ui.plots.retired import retire
 
 SHOW_GRAMMAR, SHOW_ALL, SHOW_NONE = "grammar", "all", "none"
 #: The band names take at most this share of the plot's height (else they are not shown).
@@ -128,6 +130,31 @@ def chosen_tiers(tiers: Sequence[ReferenceTier], choice: str) -> list[ReferenceT
     return [t for t in tiers if str(t.tier_id) == choice]
 
 
+def fill_reference_choice(box: QComboBox, tiers: Sequence[ReferenceTier]) -> None:
+    """The reference choice's entries for the tiers this video has (the choice kept
+    when it is still there; hidden when there is none)."""
+    keep = box.currentData()
+    entries = [("Reference: facial grammar", SHOW_GRAMMAR),
+               ("Reference: all tiers", SHOW_ALL), ("Reference: none", SHOW_NONE)]
+    entries += [(f"Reference: {t.name}", str(t.tier_id)) for t in tiers]
+    if [box.itemData(i) for i in range(box.count())] != [v for _t, v in entries]:
+        box.blockSignals(True)
+        try:
+            box.clear()
+            for text, value in entries:
+                box.addItem(text, value)
+                tips = [t for t in tiers if str(t.tier_id) == value]
+                if tips:
+                    box.setItemData(box.count() - 1,
+                                    f"{tips[0].group or 'Reference'} · {tips[0].name}",
+                                    Qt.ItemDataRole.ToolTipRole)
+            found = box.findData(keep)
+            box.setCurrentIndex(found if found >= 0 else 0)
+        finally:
+            box.blockSignals(False)
+    box.setVisible(bool(tiers))
+
+
 def band_colours(style: BandStyle) -> tuple[QColor, QColor]:
     """(fill, edge) of the bands: a light green wash, edges in the text colour."""
     fill = QColor(120, 230, 160, 50) if style.dark else QColor(0, 150, 80, 40)
@@ -172,19 +199,17 @@ class ReferenceBands:
     def clear(self) -> None:
         """Take every band off the plot.  The items are deleted by Qt's event loop, not
         whenever Python's cycle collector runs (which may be in the middle of Qt
-        restyling every widget, where deleting a graphics item crashes)."""
+        restyling every widget, where deleting a graphics item crashes: see ui/plots/retired.py)."""
         for _tier, _band, region, label in self.items:
             self.plot.removeItem(region)
             self.plot.removeItem(label)
-            region.deleteLater()
-            label.deleteLater()
+            retire(region, label)
         self.items = []
 
     def forget(self) -> None:
         """Drop the items without removing them (the plot was cleared already)."""
         for _tier, _band, region, label in self.items:
-            region.deleteLater()
-            label.deleteLater()
+            retire(region, label)
         self.items = []
 
     def place_labels(self, font: QFont) -> None:

@@ -3,7 +3,7 @@ blendshapes first ("Face (blendshapes)"), then the signals measured on the face 
 head, hands and body; each with its formula as tooltip.  Headings are plain rows that cannot
 be checked.  Until someone changes the choice, the signals checked follow what the video
 has: the blendshape brow, blink and head signals when its landmarks carry them, else the
-face-point ones."""
+face-point ones.  A plotted signal's row shows a line in its curve's colour (a swatch)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from emosign_desktop.landmarks.signals import SignalDef
@@ -106,3 +106,39 @@ def checked_keys(choices: QListWidget) -> list[str]:
         if key is not None and item.checkState() == Qt.CheckState.Checked:
             out.append(str(key))
     return out
+
+
+def show_swatches(choices: QListWidget, colours: dict[str, QColor]) -> None:
+    """A line in its curve's colour by each plotted signal in the list (the legend
+    when the plot has no room for one)."""
+    line = QFontMetricsF(choices.font()).height()
+    size = QSize(max(12, int(line * 1.4)), max(8, int(line * 0.8)))
+    choices.setIconSize(size)
+    choices.blockSignals(True)  # an icon is not a change of choice
+    try:
+        for i in range(choices.count()):
+            item = choices.item(i)
+            picture = QPixmap(size)
+            picture.fill(Qt.GlobalColor.transparent)
+            colour = colours.get(item.data(Qt.ItemDataRole.UserRole))
+            if colour is not None:
+                painter = QPainter(picture)
+                painter.setPen(QPen(colour, max(2.0, line / 6)))
+                painter.drawLine(1, size.height() // 2, size.width() - 2,
+                                 size.height() // 2)
+                painter.end()
+            item.setIcon(QIcon(picture))
+    finally:
+        choices.blockSignals(False)
+    choices.viewport().update()
+
+
+def display_unit(unit: str) -> str:
+    """A unit as shown to people ("(deg/s)^2" as "(deg/s)²")."""
+    return unit.replace("^2", "²")
+
+
+def signal_tooltip(d: SignalDef) -> str:
+    """A signal's formula and unit, and its name in data and CSV files."""
+    return (f"{d.label}: {d.formula}\nUnit: {display_unit(d.unit)}\n"
+            f"In CSV files (emosign signals): {d.name}")
