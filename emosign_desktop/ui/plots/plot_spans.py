@@ -10,10 +10,10 @@ from typing import Any, cast
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
 
 from emosign_desktop.core.model import Segment
-from emosign_desktop.ui.plots.plot_style import PlotStyle
+from emosign_desktop.ui.plots.plot_style import LabelRoom, PlotStyle
 from emosign_desktop.ui.plots.retired import retire
 from emosign_desktop.ui.proposed_span import ProposedSpan
 
@@ -101,21 +101,15 @@ class ProposalSpans:
     def place_labels(self, font: QFont) -> None:
         """Each proposal's name at the top of the plot, right of its start; a name that
         would run into another's goes one line lower."""
-        vb = self.plot.plotItem.vb
-        height = vb.height()
-        if not self.items or height <= 0:
+        room = LabelRoom.of(self.plot, font) if self.items else None
+        if room is None:
             return
-        (x0, x1), (y0, y1) = vb.viewRange()
-        per_frame = vb.width() / max(1e-9, x1 - x0)
-        per_pixel = (y1 - y0) / height
-        metrics = QFontMetricsF(font)
-        line = metrics.height() + 4
         lanes: list[float] = []  # where each line of names is free from (pixels)
         for span, _region, label in sorted(self.items, key=lambda t: t[0].start_frame):
-            left = (span.start_frame - x0) * per_frame
-            width = metrics.horizontalAdvance(label.toPlainText()) * 1.15 + 8  # bold, margins
+            left = (span.start_frame - room.x0) * room.per_frame
+            width = room.metrics.horizontalAdvance(label.toPlainText()) * 1.15 + 8  # bold
             lane = next((i for i, free in enumerate(lanes) if left >= free), len(lanes))
             if lane == len(lanes):
                 lanes.append(0.0)
             lanes[lane] = left + width
-            label.setPos(span.start_frame, y1 - (lane * line + 2) * per_pixel)
+            label.setPos(span.start_frame, room.y1 - (lane * room.line + 2) * room.per_pixel)

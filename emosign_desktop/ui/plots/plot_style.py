@@ -135,3 +135,30 @@ def fit_axis_title(axis: Any, titles: tuple[str, ...], length: float, font: QFon
         axis.setLabel(shown or None)
         axis.resizeEvent()  # centres the new text on the axis (pyqtgraph does so on resize)
     return shown
+
+
+@dataclass(frozen=True)
+class LabelRoom:
+    """Where names can go on a plot: its view's range and its scale, and the height of a
+    line of names in ``font`` (for the spans' and bands' names)."""
+
+    x0: float
+    y0: float
+    y1: float
+    height: float  # of the view, pixels
+    per_frame: float  # pixels
+    per_pixel: float  # view units
+    metrics: QFontMetricsF
+    line: float  # pixels
+
+    @classmethod
+    def of(cls, plot: Any, font: QFont) -> LabelRoom | None:
+        """The room on ``plot`` (a pyqtgraph PlotWidget); None before it is laid out."""
+        vb = plot.plotItem.vb
+        height = vb.height()
+        if height <= 0:
+            return None
+        (x0, x1), (y0, y1) = vb.viewRange()
+        metrics = QFontMetricsF(font)
+        return cls(x0, y0, y1, height, vb.width() / max(1e-9, x1 - x0), (y1 - y0) / height,
+                   metrics, metrics.height() + 4)

@@ -21,10 +21,11 @@ from typing import Any, Protocol
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox
 
 from emosign_desktop.core.model import Segment, Tier, TierId, TierKind
+from emosign_desktop.ui.plots.plot_style import LabelRoom
 from emosign_desktop.ui.plots.retired import retire
 
 SHOW_GRAMMAR, SHOW_ALL, SHOW_NONE = "grammar", "all", "none"
@@ -216,23 +217,17 @@ class ReferenceBands:
         """Each band's name at the bottom of the plot, right of its start: each tier on a
         line of its own, from the bottom up; a name that would run into the one before it
         on that line goes one line higher."""
-        vb = self.plot.plotItem.vb
-        height = vb.height()
-        if not self.items or height <= 0:
+        room = LabelRoom.of(self.plot, font) if self.items else None
+        if room is None:
             return
-        (x0, x1), (y0, y1) = vb.viewRange()
-        per_frame = vb.width() / max(1e-9, x1 - x0)
-        per_pixel = (y1 - y0) / height
-        metrics = QFontMetricsF(font)
-        line = metrics.height() + 4
         lanes: list[float] = []  # where each line of names is free from (pixels)
         order: dict[TierId, int] = {}
         for tier, *_rest in self.items:
             order.setdefault(tier.tier_id, len(order))
         for tier, band, _region, label in sorted(
                 self.items, key=lambda t: (order[t[0].tier_id], t[1].start_frame)):
-            left = (band.start_frame - x0) * per_frame
-            width = metrics.horizontalAdvance(label.toPlainText()) + 8
+            left = (band.start_frame - room.x0) * room.per_frame
+            width = room.metrics.horizontalAdvance(label.toPlainText()) + 8
             first = order[tier.tier_id]
             while len(lanes) <= first:
                 lanes.append(float("-inf"))
@@ -240,9 +235,9 @@ class ReferenceBands:
             if lane == len(lanes):
                 lanes.append(float("-inf"))
             lanes[lane] = left + width
-            label.setPos(band.start_frame, y0 + (lane * line + 2) * per_pixel)
+            label.setPos(band.start_frame, room.y0 + (lane * room.line + 2) * room.per_pixel)
         # names that would cover more than half of the curves are left out (the bands'
         # tooltips and the reference choice still say what they are)
-        room = len(lanes) * line <= height * MAX_LABEL_SHARE
+        fits = len(lanes) * room.line <= room.height * MAX_LABEL_SHARE
         for *_rest, label in self.items:
-            label.setVisible(room)
+            label.setVisible(fits)
