@@ -14,7 +14,9 @@ opens read-only instead of failing on its first write.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
+import functools
 import logging
 import os
 import sqlite3
@@ -80,13 +82,30 @@ def translate(path: Path, exc: BaseException, *, writing: bool) -> ProjectError:
     return ProjectError(f"{path}: the project cannot be read: {reason}")
 
 
-def _try_open_rw(path: Path) -> OSError | None:
+def write_refusal(path: Path) -> OSError | None:
+    """Why ``path`` cannot be opened for writing (None when it can), asked of the system
+    without opening it: closing a descriptor of the project file would drop SQLite's locks
+    on it in this process (see ``held_files``).  The system's own answer (EACCES, EROFS,
+    EPERM for an immutable file) where its C library can be asked, else the file mode's."""
+    if os.name == "posix":
+        libc = _libc()
+        if libc is not None:
+            if libc.access(os.fsencode(path), os.W_OK) == 0:
+                return None
+            code = ctypes.get_errno() or errno.EACCES
+            return OSError(code, os.strerror(code), str(path))
+    if os.access(path, os.W_OK):
+        return None
+    code = errno.ENOENT if not os.path.lexists(path) else errno.EACCES
+    return OSError(code, os.strerror(code), str(path))
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
     try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError as exc:
-        return exc
-    os.close(fd)
-    return None
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
 
 
 #: Bytes written (and removed) to tell that a folder's disk has room for SQLite's journal.
@@ -119,7 +138,7 @@ def _repair_side_file(side: Path, db: Path) -> bool:
         os.chmod(side, stat.S_IMODE(db.stat().st_mode) | stat.S_IWUSR)
     except OSError:
         return False
-    return _try_open_rw(side) is None
+    return write_refusal(side) is None
 
 
 def check_readable(path: Path) -> None:
@@ -136,7 +155,7 @@ def check_readable(path: Path) -> None:
 def unwritable_reason(path: Path) -> str | None:
     """Why the SQLite project file ``path`` cannot be written (None when it can): the file,
     its folder (where SQLite keeps its journal) and any journal files left beside it."""
-    failure = _try_open_rw(path)
+    failure = write_refusal(path)
     if failure is not None:
         return f"the project file {reason_of_errno(failure.errno, failure.strerror or '')}"
     failure = _try_write_in(path.parent)
@@ -144,7 +163,7 @@ def unwritable_reason(path: Path) -> str | None:
         return f"its folder {path.parent} {reason_of_errno(failure.errno, failure.strerror or '')}"
     for suffix in SIDE_SUFFIXES:
         side = Path(str(path) + suffix)
-        if side.exists() and _try_open_rw(side) is not None and not _repair_side_file(side, path):
+        if side.exists() and write_refusal(side) is not None and not _repair_side_file(side, path):
             return (f"its journal file {side.name} cannot be written (it belongs to another "
                     "user or is read-only)")
     return None

@@ -41,6 +41,7 @@ from emosign_desktop.storage.engine import (
     server_error,
 )
 from emosign_desktop.storage.failures import check_readable, unwritable_reason
+from emosign_desktop.storage.held_files import SQLITE_MAGIC, hold, read_head
 from emosign_desktop.storage.repository import Repository
 
 PROJECT_FILE = "project.emosign"
@@ -49,7 +50,6 @@ FORMAT_REVISIONS = {"f0001": 1, "f0002": 2, "f0003": 3, "f0004": 4, "f0005": 5, 
                     "f0007": 7, "f0008": 8, "f0009": 9, "f0010": 10, "f0011": 11}
 HEAD_REVISION = "f0011"
 CURRENT_FORMAT = FORMAT_REVISIONS[HEAD_REVISION]
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Project files up to this size are checked (SQLite's quick check) before they open, in
 #: about 50 ms at this size; larger ones are checked on a thread of their own while the
 #: project is open (about 0.65 s at 175 MB, 35,000 videos; see BENCHMARKS.md "Backups").
@@ -79,6 +79,8 @@ class Project:
         #: the project is read-only from then on.
         self.damage_warning: str | None = None
         self._checking: threading.Thread | None = None
+        #: Ends this process's record of holding the SQLite file (``held_files``) on close.
+        self.release_file: Callable[[], None] = lambda: None
 
     @property
     def read_only(self) -> str | None:
@@ -173,6 +175,7 @@ class Project:
             except DatabaseError:
                 pass
         self.engine.dispose()
+        self.release_file()
 
     def __enter__(self) -> Project:
         return self
@@ -213,10 +216,10 @@ def parse_server_url(url: str) -> ServerSettings:
 def read_server_settings(path: Path) -> ServerSettings | None:
     """The server settings in a project file, or None when it holds none."""
     try:
-        raw = path.read_bytes()
+        raw = read_head(path, 65537)  # a settings file is small; a database is not read
     except OSError as exc:
         raise ProjectError(f"{path}: cannot read the project file ({exc.strerror})") from None
-    if raw.startswith(_SQLITE_MAGIC) or len(raw) > 65536:
+    if raw.startswith(SQLITE_MAGIC) or len(raw) > 65536:
         return None
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -413,11 +416,10 @@ def _project_file(folder: Path) -> tuple[Path, ServerSettings | None]:
         raise ProjectError(f"{folder}: not an EmoSign project (no {PROJECT_FILE} in it)")
     check_readable(path)
     try:
-        with path.open("rb") as fh:
-            magic = fh.read(16)
+        magic = read_head(path, 16)
     except OSError as exc:
         raise ProjectError(f"{path}: cannot read the project file ({exc.strerror})") from None
-    if magic == _SQLITE_MAGIC:
+    if magic == SQLITE_MAGIC:
         return path, None
     server = read_server_settings(path)
     if server is None:
@@ -443,10 +445,16 @@ def _open_sqlite(folder: Path, path: Path, *, backups: bool) -> Project:
     """Open the SQLite project file ``path``: read-only when it cannot be written, checked
     now when small (in the background otherwise), and backed up with ``backups``."""
     read_only = unwritable_reason(path)
-    engine = make_engine(path, read_only=read_only is not None)
-    check_now = path.stat().st_size <= CHECK_WHILE_OPENING
-    schema = _checked_schema(engine, path, check_now=check_now, read_only=read_only)
+    release = hold(path)
+    try:
+        engine = make_engine(path, read_only=read_only is not None)
+        check_now = path.stat().st_size <= CHECK_WHILE_OPENING
+        schema = _checked_schema(engine, path, check_now=check_now, read_only=read_only)
+    except BaseException:
+        release()
+        raise
     project = Project(folder, engine, schema, read_only=read_only)
+    project.release_file = release
     if not check_now:
         project.check_in_background()
     if backups:

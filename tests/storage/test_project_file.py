@@ -167,3 +167,47 @@ def test_a_project_file_kept_busy_refuses_the_edit_plainly(project_dir, monkeypa
             other.close()
         s.editing.set_label(v1.id, "kim", "joy", 2)  # free again: it works
         assert s._repo.annotator_by_name("kim") is not None
+
+
+_OTHER_PROCESS_WRITES = """
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute("UPDATE meta SET value = value WHERE key = 'format_version'")
+con.commit()
+con.close()
+"""
+
+
+def test_looking_at_an_open_project_keeps_its_locks(project_dir):
+    """Closing any descriptor of a file drops every lock this process holds on it, SQLite's
+    too: another process closing last would then delete the write-ahead log under our open
+    connection (a malformed database, seen once under four editing processes).  Opening the
+    project a second time, asking whether it can be written, reading its settings and
+    verifying an edit stored open no descriptor of the file or its journal files."""
+    import subprocess
+    import sys
+
+    from emosign_desktop.storage.failures import unwritable_reason
+    from emosign_desktop.storage.project import read_server_settings
+
+    path = project_dir / PROJECT_FILE
+    wal = Path(str(path) + "-wal")
+
+    def other_process_writes_and_closes() -> None:
+        subprocess.run([sys.executable, "-c", _OTHER_PROCESS_WRITES, str(path)], check=True,
+                       timeout=60)
+
+    with open_project(project_dir) as p:
+        with p.engine.connect() as conn:  # a connection stays open in the pool
+            conn.exec_driver_sql("SELECT count(*) FROM meta").all()
+        other_process_writes_and_closes()
+        assert wal.exists()  # ours is open: the other process did not close last
+        assert unwritable_reason(path) is None
+        assert read_server_settings(path) is None
+        assert p.verify_stored() is not None
+        with open_project(project_dir, backups=False) as second:
+            assert second.schema.name == "EmoSign"
+        other_process_writes_and_closes()
+        assert wal.exists()  # still: our locks were kept
+        with p.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA quick_check").scalar() == "ok"

@@ -104,7 +104,9 @@ def stored_joy(window: MainWindow) -> object:
 def test_the_event_loop_serves_a_20_hz_timer_during_a_10000_row_import(
         qtbot, window, big_csv, monkeypatch):
     """Ticks are counted from the import's first row to its end, against its length in
-    tick intervals; and the import was seen at many rows by the GUI thread."""
+    tick intervals; and they came all through it (the rows are read in a blink on a fast
+    machine and the write takes the rest, so the quarters of its length are counted, not
+    the rows seen)."""
     job = {"start": 0.0, "end": 0.0, "row": 0}
     ticks: list[tuple[float, int]] = []  # (when, the import's row) while it ran
 
@@ -141,7 +143,9 @@ def test_the_event_loop_serves_a_20_hz_timer_during_a_10000_row_import(
           f"served, longest gap {longest:.1f} intervals")
     assert len(ticks) >= 10
     assert len(ticks) >= intervals / 2  # the event loop kept up with the timer
-    assert len({row for _, row in ticks if 0 < row < ROWS}) >= 3  # all through the rows
+    span = job["end"] - job["start"]
+    quarters = {min(3, int(4 * (when - job["start"]) / span)) for when, _ in ticks}
+    assert quarters == {0, 1, 2, 3}  # all through the import, not in one burst
 
 
 def test_edits_made_during_an_import_land_after_it_in_order(
