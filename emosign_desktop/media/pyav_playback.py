@@ -1,6 +1,7 @@
 """Playback with PyAV, used where libVLC is not installed (or the video is rotated): decodes
 in its own thread, times frames by their presentation times, and hands every frame it
-presents to the sink as BGRA.  Frames that would be shown late are dropped, and counted."""
+presents to the sink as BGRA.  Frames that would be shown late are dropped, and counted; the
+video's last frame never is (playback ends on it)."""
 
 from __future__ import annotations
 
@@ -132,7 +133,8 @@ class PyAVPlayback:
         speed = self._speed
         due = clock.due(index.time_of(j), speed)
         now = time.monotonic()
-        if now > due + interval / speed and self.stats.shown:
+        final = j == index.frame_count - 1  # the picture playback stops on: always shown
+        if now > due + interval / speed and self.stats.shown and not final:
             self.stats.dropped += 1  # late: skip it (no colour conversion)
             return False
         if due > now and self._stop.wait(due - now):

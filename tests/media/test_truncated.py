@@ -189,8 +189,9 @@ def ffmpeg_decode_any(path: Path) -> list[int]:
 
 
 def test_pyav_playback_plays_a_cut_clip_to_its_last_decodable_frame(tmp_path):
-    """Playback decodes like the index (skipping a damaged last packet), so it presents
-    every frame the index offers and ends instead of failing."""
+    """Playback decodes like the index (skipping a damaged last packet), so it reaches the
+    last frame the index offers, presented, and ends instead of failing (a frame late on a
+    loaded machine may be dropped on the way, and is counted)."""
     import threading
 
     from emosign_desktop.media.pyav_playback import PyAVPlayback
@@ -205,4 +206,6 @@ def test_pyav_playback_plays_a_cut_clip_to_its_last_decodable_frame(tmp_path):
     playback.start(0, speed=2.0)
     assert ended.wait(20)
     playback.close()
-    assert shown == list(range(index.frame_count))
+    assert shown[-1] == index.frame_count - 1 == playback.stats.last
+    assert shown == sorted(set(shown))
+    assert len(shown) + playback.stats.dropped == index.frame_count
