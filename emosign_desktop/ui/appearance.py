@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from emosign_desktop.ui.scaled_style import scaled_style
 
 TEXT_SCALES = (100, 125, 150, 175, 200)
 _BASE_POINT_SIZE: list[float] = []
@@ -61,8 +64,9 @@ QPushButton, QToolButton { border: 1px solid #ffffff; padding: 3px; }
 QLineEdit, QPlainTextEdit, QTextEdit, QTextBrowser, QAbstractSpinBox, QComboBox, QListView,
 QTableView { border: 1px solid #ffffff; }
 QRadioButton::indicator, QCheckBox::indicator {
-    width: 0.8em; height: 0.8em; border: 2px solid #ffffff; background: #000000; }
-QRadioButton::indicator { border-radius: 0.5em; }
+    width: %(indicator)dpx; height: %(indicator)dpx; border: 2px solid #ffffff;
+    background: #000000; }
+QRadioButton::indicator { border-radius: %(radius)dpx; }
 QRadioButton::indicator:checked, QCheckBox::indicator:checked { background: #ffe600; }
 QRadioButton:checked, QCheckBox:checked {
     background: #ffffff; color: #000000; font-weight: bold; border-radius: 3px; }
@@ -85,31 +89,41 @@ class Shortcut:
     native: bool = False
 
 
+#: Where a player key is not the player's: in its Frame box, the arrows, Home and End edit.
+_BOX_KEEPS = "(in its Frame box, a text box, they edit the number)"
+#: Where the keys of cue proposals act (``proposal_texts.WHERE`` says the same).
+_PROPOSAL_KEYS_ACT = "player, Segments tab, Landmarks tab (and the tab's header)"
 SHORTCUTS = (
     Shortcut(("Space",), "play / pause", "player"),
-    Shortcut(("Left", "Right"), "one frame back / forward", "player"),
-    Shortcut(("Shift+Left", "Shift+Right"), "one second back / forward", "player"),
-    Shortcut(("Home", "End"), "first / last frame", "player"),
-    Shortcut(("J", "K", "L"), "play backward / pause / play forward (L again: faster)",
+    Shortcut(("Left", "Right"), "one frame back / forward", f"player {_BOX_KEEPS}"),
+    Shortcut(("Shift+Left", "Shift+Right"), "one second back / forward",
+             f"player {_BOX_KEEPS}"),
+    Shortcut(("Home", "End"), "first / last frame", f"player {_BOX_KEEPS}"),
+    Shortcut(("J", "K", "L"), "play backward / pause / play forward (L again: faster, up to 2×)",
              "player"),
     Shortcut(("I", "O"), "mark in / mark out: creates a segment on the chosen tier, then asks "
              "for its value", "player"),
     Shortcut(("R",), "draw the selected segment's region on the video", "player"),
-    Shortcut(("Delete",), "delete the selected segment", "player or tier editor"),
+    Shortcut(("Delete",), "delete the selected segment",
+             "player or tier editor (a text box there keeps it)"),
     Shortcut(("Ctrl+Shift+P",), "propose cues for this video / hide them"),
     Shortcut(("N", "P"), "next / previous cue proposal (the playhead goes to its start)",
-             "player, segment rows, landmarks tab"),
-    Shortcut(("A", "X"), "accept / reject the selected cue proposal",
-             "player, segment rows, landmarks tab"),
+             _PROPOSAL_KEYS_ACT),
+    Shortcut(("A", "X"), "accept / reject the selected cue proposal", _PROPOSAL_KEYS_ACT),
     Shortcut(("[", "]"), "the selected proposal starts / ends at the playhead",
-             "player, segment rows, landmarks tab"),
+             _PROPOSAL_KEYS_ACT),
     Shortcut(("0", "1", "2", "3"), "choose that value", "an emotion row", native=True),
-    Shortcut(("Up", "Down"), "move within a group or list", "labels, lists", native=True),
+    Shortcut(("Left", "Right"), "move within the row", "an emotion row", native=True),
+    Shortcut(("Up", "Down"), "move within the sentiment choices, or a list", "labels, lists",
+             native=True),
     Shortcut(("Tab", "Shift+Tab"), "next / previous control (leaves lists and tables)",
              native=True),
     Shortcut(("F6", "Shift+F6"), "next / previous group: videos, player, tabs, labels"),
+    Shortcut(("Alt+letter",), "the control, tab or menu whose letter is underlined",
+             native=True),
     Shortcut(("Ctrl+Return",), "Done, next video", "labels"),
-    Shortcut(("Ctrl+Z", "Ctrl+Shift+Z"), "undo / redo (the Edit menu names the step)"),
+    Shortcut(("Ctrl+Z", "Ctrl+Shift+Z"), "undo / redo (the Edit menu names the step)",
+             "anywhere (a text box keeps them for its own text)"),
     Shortcut(("Ctrl+F",), "find a video"),
     Shortcut(("Ctrl+N", "Ctrl+O", "Ctrl+Q"), "new / open project, quit"),
     Shortcut(("Ctrl+Shift+A",), "add videos"),
@@ -118,7 +132,7 @@ SHORTCUTS = (
     Shortcut(("Ctrl+Shift+G",), "agreement between annotators"),
     Shortcut(("Ctrl++", "Ctrl+-"), "larger / smaller text (100-200 %)"),
     Shortcut(("Ctrl+Shift+H",), "high contrast on / off"),
-    Shortcut(("F1", "?"), "this sheet"),
+    Shortcut(("F1", "?"), "this sheet", "anywhere (in a text box ? is typed: F1 there)"),
 )
 
 
@@ -140,6 +154,13 @@ def point_size(percent: int | None = None) -> float:
 def focus_ring_color() -> str:
     """The focus ring's colour in the current theme."""
     return RING[bool(_CURRENT["contrast"])]
+
+
+def indicator_sheet_sizes() -> dict[str, int]:
+    """A radio button's or check box's indicator at the current text size, in pixels, and
+    the corner radius that draws a radio button's round (the 2 px border included)."""
+    side = round(14 * _CURRENT["scale"] / 100)
+    return {"indicator": side, "radius": side // 2 + 2}
 
 
 def apply_appearance(percent: int | None = None, high_contrast: bool | None = None) -> None:
@@ -180,13 +201,17 @@ def apply_appearance(percent: int | None = None, high_contrast: bool | None = No
     else:
         p = app.style().standardPalette()
     ring = {"ring": RING[contrast], "on_ring": "#000000" if contrast else "#ffffff"}
-    sheet = f"* {{ font-size: {size:.1f}pt; }}\n" + (HIGH_CONTRAST if contrast else "")
+    sheet = f"* {{ font-size: {size:.1f}pt; }}\n" + (
+        HIGH_CONTRAST % indicator_sheet_sizes() if contrast else "")
     sheet += FOCUS_RING % ring  # last: the focus ring wins over the borders above
     # Each of these restyles every widget of the application (a new style sheet: over a
     # second for a window's widgets): only what changed is set again.
-    changed = (app.palette() != p, app.font() != font, app.styleSheet() != sheet)
     _APPLYING[0] = True
     try:
+        style, installed = scaled_style(app)  # once: indicators and titles grow with the text
+        style.scale = _CURRENT["scale"] / 100  # (a new scale comes with a new sheet)
+        changed = (installed or app.palette() != p, app.font() != font,
+                   app.styleSheet() != sheet)
         if changed[0]:
             app.setPalette(p)
         if changed[1]:
@@ -225,7 +250,13 @@ class ShortcutsDialog(QDialog):
             table.setItem(r, 0, QTableWidgetItem(" / ".join(shortcut.keys)))
             table.setItem(r, 1, QTableWidgetItem(shortcut.action))
             table.setItem(r, 2, QTableWidgetItem(shortcut.where))
-        table.resizeColumnsToContents()
+        table.setWordWrap(True)  # at 200 % text every column stays in sight: rows grow
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table = table
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

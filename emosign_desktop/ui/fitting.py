@@ -126,6 +126,31 @@ class ElidedLabel(QLabel):
         super().setText(shown)
 
 
+class WordsLabel(QLabel):
+    """A short name beside a row of controls: at large text (150 % and more) it breaks
+    between its words ("Surprise" over "(positive)") so that the row stays narrow; it never
+    asks for less than its longest word, so no word is cut."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        from emosign_desktop.ui.appearance import base_point_size
+
+        metrics = self.fontMetrics()
+        shown = self.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        large = self.font().pointSizeF() >= 1.5 * base_point_size()
+        width = (max(metrics.horizontalAdvance(w) for w in shown.split() or [""]) if large
+                 else metrics.horizontalAdvance(shown))
+        margins = self.contentsMargins()
+        width += margins.left() + margins.right() + 2 * self.margin() + 2
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+
 class AtLeastItsHint(QWidget):
     """A scroll area's content that is never squeezed below its size hint: the scroll area
     scrolls instead, and every control inside keeps the size it asks for."""
@@ -140,6 +165,7 @@ def scrolling(widget: QWidget, *, horizontal: bool = True) -> QScrollArea:
     area.setWidget(widget)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focus goes to its controls, shown
     if not horizontal:
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return area

@@ -44,7 +44,8 @@ from emosign_desktop.core.schema import (
 )
 from emosign_desktop.services.session import Session
 from emosign_desktop.services.workspace import Workspace
-from emosign_desktop.ui.fitting import AtLeastItsHint, ElidedLabel, shrinkable
+from emosign_desktop.ui.fitting import AtLeastItsHint, ElidedLabel, WordsLabel, shrinkable
+from emosign_desktop.ui.focus import scroll_without_focus, tab_between
 from emosign_desktop.ui.read_back import show_stored
 from emosign_desktop.ui.writing import write
 
@@ -85,6 +86,7 @@ class LabelPanel(QWidget):
         self._cue_timer.timeout.connect(self._save_cues)
         self.body = AtLeastItsHint()
         self.scroll_area = scroll = QScrollArea()
+        scroll_without_focus(scroll)  # Tab and F6 land on its controls, shown (ui/focus.py)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
         self.heading = ElidedLabel("No video selected.")
@@ -128,15 +130,16 @@ class LabelPanel(QWidget):
                          f"{schema.sentiment.word(0)}") for v in schema.sentiment.values],
             col, box)
         form.addWidget(box)
-        box = QGroupBox("E&motions (keys 0-3 on a row)")
+        box = QGroupBox("E&motions (keys 0-3)")  # (short: a title sets the min width)
         grid = QGridLayout(box)
         scale = schema.emotion_scale
         legend = QLabel("  ·  ".join(f"{v} {scale.word(v)}" for v in scale.values))
         shrinkable(legend)
         legend.setAccessibleName("What the numbers mean")
-        grid.addWidget(legend, 0, 0, 1, len(scale.values) + 1)
+        # under the rows: at 200 % its lines would push the rows out of sight
+        grid.addWidget(legend, len(schema.emotions) + 1, 0, 1, len(scale.values) + 1)
         for r, e in enumerate(schema.emotions, start=1):
-            grid.addWidget(QLabel(e.display_name), r, 0)
+            grid.addWidget(WordsLabel(e.display_name), r, 0)
             row = QWidget()
             row.setAccessibleName(e.display_name)
             cells = QHBoxLayout(row)
@@ -153,8 +156,11 @@ class LabelPanel(QWidget):
         conf = QFormLayout()
         self.sentiment_confidence = self._confidence(SENTIMENT_CONFIDENCE)
         self.emotion_confidence = self._confidence(EMOTION_CONFIDENCE)
-        conf.addRow("Sentiment &confidence:", self.sentiment_confidence)
-        conf.addRow("Emotion co&nfidence:", self.emotion_confidence)
+        for text, spin in (("Sentiment conf&idence:", self.sentiment_confidence),
+                           ("Emotion co&nfidence:", self.emotion_confidence)):
+            label = WordsLabel(text)  # breaks between its words at large text
+            label.setBuddy(spin)
+            conf.addRow(label, spin)
         form.addLayout(conf)
         cue_label = shrinkable(QLabel("C&ues: what carried the emotion (saved as you type)"))
         self.cues = QPlainTextEdit()
@@ -166,7 +172,7 @@ class LabelPanel(QWidget):
         cue_label.setBuddy(self.cues)
         form.addWidget(cue_label)
         form.addWidget(self.cues)
-        self.skip = QCheckBox("S&kip this video")
+        self.skip = QCheckBox("Ski&p this video")
         self.skip.toggled.connect(self._on_skip)
         self.skip_reason = QLineEdit()
         self.skip_reason.setAccessibleName("Reason for skipping")
@@ -178,6 +184,7 @@ class LabelPanel(QWidget):
         self.body.setLayout(form)
         self.scroll_area.setWidget(self.body)  # deletes the old body
         self.body.show()  # now, so that sizes are known at once
+        tab_between(self.heading, self.body, self.done_button)  # Tab goes top to bottom
 
     def _radio_group(self, field: str, choices: list[tuple[int, str]], layout: QLayout,
                      parent: QWidget,

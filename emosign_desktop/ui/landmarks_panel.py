@@ -29,7 +29,7 @@ from emosign_desktop.landmarks.track import (
     load_outdated,
 )
 from emosign_desktop.services.review_session import ReviewSession
-from emosign_desktop.ui.fitting import FlowLayout
+from emosign_desktop.ui.fitting import FlowLayout, scrolling
 from emosign_desktop.ui.player.overlay import PART_NAMES, LandmarkOverlay
 from emosign_desktop.ui.proposed_span import ProposedSpan
 
@@ -97,8 +97,8 @@ def duration_text(seconds: float) -> str:
     return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
-EXTRACT_TEXT = "&Extract landmarks for this video"
-EXTRACT_AGAIN_TEXT = "&Extract landmarks again (with face blendshapes)"
+EXTRACT_TEXT = "E&xtract landmarks for this video"
+EXTRACT_AGAIN_TEXT = "E&xtract landmarks again (with face blendshapes)"
 
 
 class LandmarksPanel(QWidget):
@@ -132,9 +132,13 @@ class LandmarksPanel(QWidget):
         row.addWidget(self.status)
         row.addWidget(self.extract_button)
         self.plot: SignalPlotWidget | None = None  # made when first needed (pyqtgraph)
-        self.layout_ = QVBoxLayout(self)
+        content = QWidget()  # large text on a low tab: it scrolls, its button not cut off
+        self.layout_ = QVBoxLayout(content)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.addWidget(controls)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(content, horizontal=False))
         self._segments: list[Segment] = []  # shown on the plot
         self._frame_count = 1
         self._job: _Extraction | None = None

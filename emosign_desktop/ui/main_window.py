@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QSizePolicy,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +42,7 @@ from emosign_desktop.ui.appearance import (
 )
 from emosign_desktop.ui.connections import release
 from emosign_desktop.ui.fitting import scrolling
+from emosign_desktop.ui.focus import focus_first, install_focus_in_view
 from emosign_desktop.ui.label_panel import LabelPanel
 from emosign_desktop.ui.menus import add_action, build_project_menus
 from emosign_desktop.ui.messages import show_error
@@ -56,22 +59,8 @@ if TYPE_CHECKING:
     from emosign_desktop.ui.review.model_review_panel import ModelReviewPanel
 
 
-def focus_first(group: QWidget) -> bool:
-    """Give the focus to the first control of ``group`` that takes it by Tab."""
-    if not group.isVisible() or not group.isEnabled():
-        return False
-    proxy = group.focusProxy()
-    if proxy is not None and proxy.isVisible() and proxy.isEnabled():
-        proxy.setFocus(Qt.FocusReason.TabFocusReason)
-        return True
-    widget = group.nextInFocusChain()
-    while widget is not None and widget is not group and group.isAncestorOf(widget):
-        if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible()
-                and widget.isEnabled()):
-            widget.setFocus(Qt.FocusReason.TabFocusReason)
-            return True
-        widget = widget.nextInFocusChain()
-    return False
+#: From this text scale on (1.75 = 175 %), the window gives the video the room first.
+LARGE_TEXT = 1.75
 
 
 class MainWindow(QMainWindow):
@@ -121,6 +110,7 @@ class MainWindow(QMainWindow):
         self.menus = build_project_menus(self, ws)
         self._build_menus()
         self._keys()
+        install_focus_in_view()  # a control taking the focus scrolls into view (once)
         self.proposals = install_proposals(self, ws)  # the Cues menu, before View
         self.activity = ActivityRecorder(self, ws)  # time on task, recorded without asking
         self.setAcceptDrops(True)
@@ -143,6 +133,10 @@ class MainWindow(QMainWindow):
         self.welcome = install_welcome(self, ws, self.open_project,
                                        lambda: self.settings.recent_projects,
                                        [self.videos_dock, self.labels_dock])
+        # the welcome screen shares the centre (a stack) with the workspace but is shown
+        # without docks: its width must not hold the player wide (at 200 % it squeezed the
+        # label panel to a horizontal scroll bar)
+        self.welcome.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
 
     # -- layout ---------------------------------------------------------------------------
     def _docks(self) -> None:
@@ -153,13 +147,23 @@ class MainWindow(QMainWindow):
 
     def balance_docks(self) -> None:
         """Give the label panel the width its controls ask for (up to 45 % of the window)
-        and the video list a quarter at most; the player takes the rest."""
+        and the video list a quarter at most (a sixth at large text); the player takes the
+        rest.  At large text the tabs below the player get no more height than they need:
+        the video keeps a fifth of the window at 200 % on a laptop's 1366x768."""
         scale = self.settings.text_scale / 100
         labels = self.labels.preferred_width()
         width = max(self.width(), 1)
+        large = scale >= LARGE_TEXT
         self.resizeDocks([self.videos_dock, self.labels_dock],
-                         [min(int(250 * scale), width // 4), min(labels, int(width * 0.45))],
+                         [min(int(250 * scale), width // (6 if large else 4)),
+                          min(labels, int(width * 0.45))],
                          Qt.Orientation.Horizontal)
+        tabs = self.details.tabs
+        splitter = tabs.parentWidget()
+        if large and isinstance(splitter, QSplitter) and splitter.count() == 2:
+            total = sum(splitter.sizes())
+            below = max(tabs.minimumSizeHint().height(), tabs.minimumHeight(), total // 4)
+            splitter.setSizes([total - below, below])
 
     def _dock(self, name: str, title: str, widget: QWidget,
               area: Qt.DockWidgetArea) -> QDockWidget:
@@ -229,12 +233,17 @@ class MainWindow(QMainWindow):
 
     def groups(self) -> list[tuple[str, QWidget]]:
         """The window's groups, in F6 order: the video list, the player, the tabs below it,
-        the label panel."""
+        the review docks once opened (F6 skips them while closed), the label panel."""
+        review: list[tuple[str, QWidget | None]] = [
+            ("Agreement", self.agreement), ("Models versus annotators", self.model_review)]
         return [("Videos", self.videos), ("Player", self.details.player),
-                ("Below the player", self.details.tabs), ("Labels", self.labels)]
+                ("Below the player", self.details.tabs),
+                *((name, panel) for name, panel in review if panel is not None),
+                ("Labels", self.labels)]
 
     def cycle_groups(self, step: int) -> None:
-        """Put the focus in the next (+1) or previous (-1) group that can take it."""
+        """Put the focus on the first control of the next (+1) or previous (-1) group that
+        can take it (the Labels group: its first sentiment choice), scrolled into view."""
         groups = [w for _name, w in self.groups()]
         focus = QApplication.focusWidget()
         here = next((i for i, w in enumerate(groups)

@@ -20,7 +20,7 @@ KEYS = {
     "end": "]",
 }
 #: Where the single keys act (like I, O and R): the player, the segment rows, the landmarks tab.
-WHERE = "player, segment rows, landmarks tab"
+WHERE = "player, Segments tab, Landmarks tab (and the tab's header)"
 
 
 def key_of(p: Proposal) -> Key:

@@ -88,7 +88,7 @@ class ServerProjectDialog(QDialog):
         self.problem.setStyleSheet("font-weight: bold")
         self.problem.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.create_button = self.buttons.addButton("&Create Project",
+        self.create_button = self.buttons.addButton("C&reate Project",
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setDefault(True)
         self.buttons.accepted.connect(self.make_project)

@@ -15,6 +15,7 @@ from typing import Literal, TypeVar, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QComboBox,
     QFormLayout,
     QLineEdit,
@@ -60,6 +61,7 @@ class TierEditor(QWidget):
         self.playhead = playhead
         self.in_mark: int | None = None
         self.tiers: list[Tier] = []
+        self._project_shown: object = None  # the session whose project was shown last
         self.tier = _combo()
         self.tier.setAccessibleName("Tier for new segments")
         self.tier.currentIndexChanged.connect(lambda _i: self._fill_values())
@@ -78,21 +80,21 @@ class TierEditor(QWidget):
         self.note.editingFinished.connect(lambda: self._change("note", self.note.text()))
         bar = QWidget()
         buttons = FlowLayout(bar)
-        self.in_button = self._button("Mark &in", "Mark in at this frame (I)", self.mark_in)
-        self.out_button = self._button("Mark &out", "Mark out and create the segment (O)",
+        self.in_button = self._button("Mark in", "Mark in at this frame (I)", self.mark_in)
+        self.out_button = self._button("Mark out", "Mark out and create the segment (O)",
                                        self.mark_out)
-        self.region_button = self._button("Draw &region", "Draw where the cue is on the "
+        self.region_button = self._button("Dra&w region", "Draw where the cue is on the "
                                           "video (R)", self.draw_region)
         self.region_button.setCheckable(True)
-        self.delete_button = self._button("&Delete", "Delete the selected segment (Delete)",
+        self.delete_button = self._button("Delete", "Delete the selected segment (Delete)",
                                           self.delete)
         for b in (self.in_button, self.out_button, self.region_button, self.delete_button):
             buttons.addWidget(b)
         form = QFormLayout()
-        form.addRow("&Tier:", self.tier)
+        form.addRow("Tie&r:", self.tier)
         form.addRow("Marks:", self.marks)
-        form.addRow("&Value:", self.value)
-        form.addRow("No&te:", self.note)
+        form.addRow("Va&lue:", self.value)
+        form.addRow("Note:", self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(bar)
@@ -137,11 +139,22 @@ class TierEditor(QWidget):
         video = self.workspace.video
         if changes.project:
             self.rebind()
+            if self.workspace.session is not self._project_shown:  # another project:
+                self._project_shown = self.workspace.session  # its Tier selector in view
+                self._scroll_to_top()
         elif changes.tiers:
             self._load_tiers()
             self.refresh()
         elif video is not None and video.id in changes.segments_of:
             self.refresh()
+
+    def _scroll_to_top(self) -> None:
+        """Scroll the area this editor is shown in (if any) back to its top left."""
+        viewport = self.parentWidget()
+        area = viewport.parentWidget() if viewport is not None else None
+        if isinstance(area, QAbstractScrollArea):
+            area.verticalScrollBar().setValue(0)
+            area.horizontalScrollBar().setValue(0)
 
     def _current_tier(self) -> Tier | None:
         i = self.tier.currentIndex()

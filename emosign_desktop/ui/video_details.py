@@ -95,17 +95,17 @@ class VideoDetailsPanel(QWidget):
         self.segment_rows.on_proposal_edit = self.proposal_edited.emit
         self.segment_rows.on_proposal_click = self.proposal_clicked.emit
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.text, "&Summary")
-        self.tabs.addTab(self.side_by_side, "Side &by side")
+        self.tabs.addTab(self.text, "Summar&y")
+        self.tabs.addTab(self.side_by_side.page, "Side &by side")  # (a note, the table)
         self.tabs.addTab(self.segment_rows, "Se&gments")
         self.landmarks = LandmarksPanel(self.review)
         self.player.view.overlays.append(self.landmarks.overlay)
         self.landmarks.overlay_changed.connect(self.player.view.update)
         self.landmarks.landmarks_ready.connect(self.landmarks_ready)
         self.landmarks.on_proposal_edit = self.proposal_edited.emit
-        self.tabs.addTab(self.landmarks, "Landmarks && s&ignals")
+        self.tabs.addTab(self.landmarks, "Landmar&ks && signals")
         self.models = ModelsTab(workspace)
-        self.tabs.addTab(self.models, "&Models")
+        self.tabs.addTab(self.models, "M&odels")
         top = QWidget()
         box = QVBoxLayout(top)
         box.setContentsMargins(0, 0, 0, 0)
@@ -210,7 +210,9 @@ class VideoDetailsPanel(QWidget):
             times = {k: v for k, v in times.items() if k == self.workspace.annotator}
         self.text.setHtml(labels_html(queries.schema, review, times, seen.why))
         if labels:
-            self.side_by_side.show_annotations(queries.schema, list(review.annotations))
+            self.side_by_side.show_annotations(queries.schema, list(review.annotations),
+                                               seen.why)
+        self.segment_rows.set_note(seen.why)  # (blind mode: why the others' rows are not)
         if not segments:
             return
         rows = [SegmentRow(r.title, r.segments, r.annotator, r.tier) for r in review.rows]
@@ -242,9 +244,23 @@ class VideoDetailsPanel(QWidget):
 
     def add_keyed_actions(self, keyed: list[QAction]) -> None:
         """Actions whose single keys act where the player, the segment rows or the landmarks
-        tab has the focus (like I, O and R)."""
+        tab has the focus (like I, O and R), and on the tab header while the Segments or
+        Landmarks tab is the current one."""
         for widget in (self.player, self.segment_rows, self.landmarks):
             widget.addActions(keyed)
+        bar = self.tabs.tabBar()
+
+        def follow(index: int) -> None:
+            page = self.tabs.widget(index)
+            keys_here = page is not None and any(
+                page is w or page.isAncestorOf(w) for w in (self.segment_rows, self.landmarks))
+            for action in keyed:
+                bar.removeAction(action)
+            if keys_here:
+                bar.addActions(keyed)
+
+        self.tabs.currentChanged.connect(follow)
+        follow(self.tabs.currentIndex())
 
     def add_proposal_bar(self, line: QWidget, side: QWidget) -> None:
         """The proposals' status ``line`` above the signal plot, their buttons at its

@@ -146,6 +146,7 @@ class WelcomeScreen(QWidget):
         button.setToolTip(tip)
         button.setAccessibleDescription(tip)
         button.setMinimumHeight(40)
+        button.setAutoDefault(True)  # Return and Enter press it, as Space does
         button.clicked.connect(lambda _checked=False: slot())
         return button
 
@@ -161,6 +162,7 @@ class WelcomeScreen(QWidget):
             button = QPushButton(Path(folder).name)
             button.setToolTip(folder)
             button.setFlat(True)
+            button.setAutoDefault(True)  # Return and Enter open it, as Space does
             button.clicked.connect(lambda _c=False, f=folder: self._open_folder(f))
             self.recent_box.addWidget(button)
         self.recent_label.setVisible(bool(recent))

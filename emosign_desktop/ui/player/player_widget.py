@@ -13,10 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QToolButton,
@@ -33,9 +35,12 @@ from emosign_desktop.media.prefetch import Prefetcher
 from emosign_desktop.media.reader import VideoReader
 from emosign_desktop.services.review_session import ReviewSession
 from emosign_desktop.ui.fitting import FlowLayout
+from emosign_desktop.ui.number_box import pass_letters
 from emosign_desktop.ui.player.video_view import VideoView
 
 SPEEDS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+#: Said under the video while its keys act (never drawn over the picture).
+KEYS_ON = "Player keys on: Space, arrows, I, O, R, N, P, A, X"
 
 
 class _Bridge(QObject):
@@ -110,6 +115,7 @@ class PlayerWidget(QWidget):
         self.goto.setAccessibleName("Go to frame")
         self.goto.setToolTip("Go to frame (type a number, Enter)")
         self.goto.setKeyboardTracking(False)
+        pass_letters(self.goto)  # the player's letter keys act in the Frame box too
         self.goto.valueChanged.connect(lambda v: ph.seek(v))
         self.speed = QComboBox()
         self.speed.setAccessibleName("Playback speed")
@@ -129,14 +135,21 @@ class PlayerWidget(QWidget):
         transport = FlowLayout(self.bar)
         for b in buttons:
             transport.addWidget(b)
-        goto_label = QLabel("&Frame:")
+        goto_label = QLabel("Frame:")
         goto_label.setBuddy(self.goto)
-        for w in (goto_label, self.goto, self.speed, self.frame_label, self.time_label,
-                  self.backend_label):
+        goto = QWidget()  # the label and its box wrap onto a new row together
+        pair = QHBoxLayout(goto)
+        pair.setContentsMargins(0, 0, 0, 0)
+        pair.addWidget(goto_label)
+        pair.addWidget(self.goto)
+        for w in (goto, self.speed, self.frame_label, self.time_label, self.backend_label):
             transport.addWidget(w)
+        self.keys_line = self._keys_line()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.keys_line)
         layout.addWidget(self.slider)
         layout.addWidget(self.bar)
         keys = {
@@ -158,6 +171,32 @@ class PlayerWidget(QWidget):
             sc.activated.connect(slot)
             self.shortcuts.append(sc)
         self._refresh_controls()
+
+    def _keys_line(self) -> QLabel:
+        """The line under the video that says the player's keys act while the video has
+        the focus (its room is kept meanwhile: the picture does not jump)."""
+        line = QLabel(KEYS_ON)
+        line.setObjectName("playerKeys")
+        line.setAccessibleName("Player keys")
+        line.setWordWrap(True)
+        line.setMinimumWidth(0)
+        policy = line.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        policy.setRetainSizeWhenHidden(True)
+        line.setSizePolicy(policy)
+        line.hide()
+        self.view.focus_changed.connect(self._show_keys)
+        return line
+
+    def _show_keys(self, on: bool) -> None:
+        from emosign_desktop.ui.appearance import focus_ring_color
+
+        ring = QColor(focus_ring_color())
+        text = "#000000" if ring.lightness() > 128 else "#ffffff"
+        sheet = f"#playerKeys {{ background: {ring.name()}; color: {text}; padding: 1px 4px; }}"
+        if self.keys_line.styleSheet() != sheet:  # (the theme's ring colour)
+            self.keys_line.setStyleSheet(sheet)
+        self.keys_line.setVisible(on)
 
     # -- media ----------------------------------------------------------------------------
     def open(self, path: str | Path, fingerprint: str | None = None) -> bool:

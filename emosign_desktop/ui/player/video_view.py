@@ -34,6 +34,8 @@ class VideoView(QWidget):
 
     #: x, y, w, h of a drawn rectangle in 0..1 picture coordinates
     region_drawn = Signal(float, float, float, float)
+    #: the view took (True) or lost (False) the focus: the player's keys act, or no more
+    focus_changed = Signal(bool)
 
     def __init__(self, playhead: Playhead, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,24 +144,20 @@ class VideoView(QWidget):
         painter.end()
 
     def _paint_focus(self, painter: QPainter) -> None:
-        """A thick ring in the theme's focus colour and a caption: the player's keys act."""
+        """A thick ring in the theme's focus colour around the picture: the player's keys
+        act (the player says which on a line under the video, never over the picture)."""
         from emosign_desktop.ui.appearance import focus_ring_color
 
-        ring = QColor(focus_ring_color())
-        painter.setPen(QPen(ring, 4))
+        painter.setPen(QPen(QColor(focus_ring_color()), 4))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(QRectF(self.rect()).adjusted(2, 2, -2, -2))
-        caption = "Player keys on: Space, arrows, I, O, R, N, P, A, X"
-        metrics = painter.fontMetrics()
-        box = QRectF(6, 6, metrics.horizontalAdvance(caption) + 12, metrics.height() + 6)
-        painter.fillRect(box, ring)
-        painter.setPen(QColor(0, 0, 0) if ring.lightness() > 128 else QColor(255, 255, 255))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, caption)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
+        self.focus_changed.emit(True)
         self.update()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
+        self.focus_changed.emit(False)
         self.update()

@@ -99,17 +99,19 @@ class ProposalSpans:
         self.items = []
 
     def place_labels(self, font: QFont) -> None:
-        """Each proposal's name at the top of the plot, right of its start; a name that
-        would run into another's goes one line lower."""
+        """Each proposal's name at the top of the plot, right of its start (moved left to
+        end at the view's right edge when it would run past it: never clipped, never under
+        the legend); a name that would run into another's goes one line lower."""
         room = LabelRoom.of(self.plot, font) if self.items else None
         if room is None:
             return
         lanes: list[float] = []  # where each line of names is free from (pixels)
         for span, _region, label in sorted(self.items, key=lambda t: t[0].start_frame):
-            left = (span.start_frame - room.x0) * room.per_frame
             width = room.metrics.horizontalAdvance(label.toPlainText()) * 1.15 + 8  # bold
+            left = room.within((span.start_frame - room.x0) * room.per_frame, width)
             lane = next((i for i, free in enumerate(lanes) if left >= free), len(lanes))
             if lane == len(lanes):
                 lanes.append(0.0)
             lanes[lane] = left + width
-            label.setPos(span.start_frame, room.y1 - (lane * room.line + 2) * room.per_pixel)
+            label.setPos(room.x0 + left / room.per_frame,
+                         room.y1 - (lane * room.line + 2) * room.per_pixel)

@@ -150,6 +150,7 @@ class LabelRoom:
     per_pixel: float  # view units
     metrics: QFontMetricsF
     line: float  # pixels
+    width: float = 0.0  # of the view, pixels (0: not known)
 
     @classmethod
     def of(cls, plot: Any, font: QFont) -> LabelRoom | None:
@@ -161,4 +162,11 @@ class LabelRoom:
         (x0, x1), (y0, y1) = vb.viewRange()
         metrics = QFontMetricsF(font)
         return cls(x0, y0, y1, height, vb.width() / max(1e-9, x1 - x0), (y1 - y0) / height,
-                   metrics, metrics.height() + 4)
+                   metrics, metrics.height() + 4, vb.width())
+
+    def within(self, left: float, width: float) -> float:
+        """``left`` (pixels from the view's left) moved so that a name ``width`` wide is
+        inside the view (the view clips what is past its edges; a legend may be there)."""
+        if self.width <= 0:
+            return left
+        return max(0.0, min(left, self.width - width))

@@ -3,7 +3,9 @@ blendshapes first ("Face (blendshapes)"), then the signals measured on the face 
 head, hands and body; each with its formula as tooltip.  Headings are plain rows that cannot
 be checked.  Until someone changes the choice, the signals checked follow what the video
 has: the blendshape brow, blink and head signals when its landmarks carry them, else the
-face-point ones.  A plotted signal's row shows a line in its curve's colour (a swatch)."""
+face-point ones.  A plotted signal's row shows a line in its curve's colour (a swatch).
+Every signal a cue detector uses is in the list, its tooltip naming the detectors
+(:func:`detector_signals`)."""
 
 from __future__ import annotations
 
@@ -108,6 +110,19 @@ def checked_keys(choices: QListWidget) -> list[str]:
     return out
 
 
+def check_evidence(choices: QListWidget, detectors: Iterable[str]) -> bool:
+    """Check the signals these cue detectors propose from (a selected proposal's: its
+    evidence, plotted), keeping those checked; True when some were not checked."""
+    uses = detector_signals()
+    wanted = {s for name in detectors for s in uses.get(name, ())}
+    checked = checked_keys(choices)
+    keys = {choices.item(i).data(Qt.ItemDataRole.UserRole) for i in range(choices.count())}
+    missing = sorted((wanted & keys) - set(checked))
+    if missing:
+        set_checked(choices, [*checked, *missing])
+    return bool(missing)
+
+
 def show_swatches(choices: QListWidget, colours: dict[str, QColor]) -> None:
     """A line in its curve's colour by each plotted signal in the list (the legend
     when the plot has no room for one)."""
@@ -138,7 +153,24 @@ def display_unit(unit: str) -> str:
     return unit.replace("^2", "²")
 
 
+def detector_signals() -> dict[str, tuple[str, ...]]:
+    """The signals each cue detector proposes from, by the detector's name."""
+    from emosign_desktop.analysis.proposals import DETECTORS
+
+    return {name: tuple(d.signals) for name, d in DETECTORS.items()}
+
+
+def used_by(signal: str) -> list[str]:
+    """The labels of the cue detectors that use ``signal`` ("Fast signing")."""
+    from emosign_desktop.analysis.proposals import DETECTORS
+
+    return [d.label for d in DETECTORS.values() if signal in d.signals]
+
+
 def signal_tooltip(d: SignalDef) -> str:
-    """A signal's formula and unit, and its name in data and CSV files."""
+    """A signal's formula and unit, its name in data and CSV files, and the cue detectors
+    that propose from it."""
+    users = used_by(d.name)
+    uses = f"\nCue proposals from it: {', '.join(users)}" if users else ""
     return (f"{d.label}: {d.formula}\nUnit: {display_unit(d.unit)}\n"
-            f"In CSV files (emosign signals): {d.name}")
+            f"In CSV files (emosign signals): {d.name}{uses}")

@@ -67,6 +67,7 @@ from emosign_desktop.ui.plots.reference_bands import (
 from emosign_desktop.ui.plots.retired import retire
 from emosign_desktop.ui.plots.signal_choices import (
     POINTS_DEFAULTS,
+    check_evidence,
     checked_keys,
     default_signals,
     fill_choices,
@@ -121,6 +122,7 @@ class SignalPlotWidget(QWidget):
         self._tiers: list[Tier] = []
         self.reference_tiers: list[ReferenceTier] = []
         self.plot = pg.PlotWidget()
+        self.plot.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab: the controls (no ring)
         self.plot.setAccessibleName("Cue signals over frames")
         self.plot.setToolTip("Several signals: each scaled to its own range over the clip "
                              "(min at the bottom, max at the top).  One signal: its own "
@@ -299,9 +301,14 @@ class SignalPlotWidget(QWidget):
         widget.setMaximumWidth(self.choices.width())
 
     def set_proposals(self, proposals: list[ProposedSpan]) -> None:
-        """Show these proposed spans (replacing the ones shown)."""
+        """Show these proposed spans (replacing the ones shown).  The signals the selected
+        one's detector proposed from are plotted with those checked (its evidence)."""
         self._proposals = list(proposals)
-        self._draw_proposals()
+        selected = [p.key[0] for p in self._proposals if p.selected]
+        if check_evidence(self.choices, selected):
+            self._draw()  # (draws the proposals too)
+        else:
+            self._draw_proposals()
 
     @property
     def proposal_items(self) -> list[tuple[ProposedSpan, Any, Any]]:

@@ -76,6 +76,7 @@ class AgreementPanel(QWidget):
         self.summary.setAccessibleName("Agreement summary")
         self.summary.setWordWrap(True)
         self.plot = pg.PlotWidget()
+        self.plot.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab: the list (no ring)
         self.plot.setAccessibleName("Alpha per label (bar chart)")
         self.plot.setToolTip("Krippendorff's alpha per label: 1 is full agreement, 0 what "
                              "chance gives; the dashed line is the average.")
@@ -96,6 +97,7 @@ class AgreementPanel(QWidget):
         self.chart = QScrollArea()
         self.chart.setWidgetResizable(True)
         self.chart.setFrameShape(QFrame.Shape.NoFrame)
+        self.chart.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes on to the list
         self.chart.setWidget(self.plot)
         self.disputed = QListWidget()
         self.disputed.setAccessibleName("Most disputed videos (Enter or click to open)")
@@ -118,6 +120,7 @@ class AgreementPanel(QWidget):
         gold_page = QScrollArea()  # large text in a low dock: it scrolls, the dock stays
         gold_page.setWidgetResizable(True)
         gold_page.setFrameShape(QFrame.Shape.NoFrame)
+        gold_page.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focus goes to its controls
         gold_page.setWidget(self.gold)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)  # no Alt+letter: the window's are all taken

@@ -126,7 +126,7 @@ class DriftChart(RefreshWhenShown):
         self.window_size.setAccessibleName("Rolling window (videos)")
         self.window_size.setToolTip("Each point is computed over this many videos: the one at "
                                     "that place and those labelled just before it")
-        self.as_table = QCheckBox("Tab&le")
+        self.as_table = QCheckBox("Table")
         self.as_table.setToolTip("Show the figures as a table (one row per video)")
         self.summary = QLabel()
         self.summary.setAccessibleName("Agreement over time: summary")
@@ -161,6 +161,7 @@ class DriftChart(RefreshWhenShown):
         first = None
         for figure in FIGURES:
             plot = pg.PlotWidget()
+            plot.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab: the table (no ring)
             plot.setAccessibleName(figure.titles[1] + " over the videos labelled")
             plot.setMouseEnabled(x=False, y=False)
             plot.setMenuEnabled(False)
@@ -203,6 +204,7 @@ class DriftChart(RefreshWhenShown):
         self.chart_scroll = QScrollArea()
         self.chart_scroll.setWidgetResizable(True)
         self.chart_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.chart_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focus: its controls
         self.chart_scroll.setWidget(chart)
 
         # -- the table and the words for an empty chart -----------------------------------
@@ -227,7 +229,7 @@ class DriftChart(RefreshWhenShown):
         top = QHBoxLayout()
         top.addWidget(_buddy("Annotator:", self.annotator))
         top.addWidget(self.annotator)
-        top.addWidget(_buddy("&Window:", self.window_size))
+        top.addWidget(_buddy("Window:", self.window_size))
         top.addWidget(self.window_size)
         top.addWidget(self.as_table)
         top.addStretch(1)

@@ -82,11 +82,11 @@ class GoldPanel(RefreshWhenShown):
         self.reference.setAccessibleName("Reference annotator for the videos to mark gold")
         self.reference.setToolTip("Whose labels are the truth of the videos you mark gold "
                                   "(a person, or labels imported from a file)")
-        self.mark_current = QPushButton("Mark Current Video Go&ld")
+        self.mark_current = QPushButton("Mark Current Video Gold")
         self.mark_current.setToolTip("The video open in the player becomes gold, with the "
                                      "reference annotator's labels as its truth")
         self.mark_current.clicked.connect(self.mark_current_video)
-        self.mark_chosen = QPushButton("&Pick Videos to Mark...")
+        self.mark_chosen = QPushButton("Pick Videos to Mark...")
         self.mark_chosen.setToolTip("Choose several videos in a list to mark gold")
         self.mark_chosen.clicked.connect(self.choose_videos)
         self.unmark = QPushButton("Unmark Selected")

@@ -64,6 +64,7 @@ class ModelReviewPanel(RefreshWhenShown):
         self.lean = pg.PlotWidget()
         self.lean.setAccessibleName("How often each label is the reference and the answer")
         for plot in (self.confusion, self.lean):
+            plot.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab: the controls (no ring)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
         self.videos = QTableWidget()

@@ -1,8 +1,10 @@
 """Segments as one row per annotator per tier, on the video's frame axis, with the playhead;
 click a row to move the playhead there.  Proposed cue spans (``ui.proposed_span``) show on
 the row of the tier and annotator they would become a segment of, outlined with a dashed
-border and named, never filled like a segment; the selected one's edges drag like a
-segment's."""
+border and named, never filled like a segment (a name too long for its box is written
+beside it, whole); the selected one's edges drag like a segment's.  A row's title, elided
+when long, is whole in its tooltip; when blind mode keeps the others' rows back, a sentence
+under the rows says so."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -67,12 +70,29 @@ class SegmentRowsWidget(QWidget):
         self.on_proposal_edit: Callable[[ProposedSpan], None] | None = None
         self.on_proposal_click: Callable[[ProposedSpan], None] | None = None
         self._drag: tuple[int, Span, str] | None = None  # row, span, "start"/"end"
+        self.note = ""  # what blind mode hides, said under the rows
         playhead.changed.connect(self._on_playhead)
 
     def set_rows(self, rows: list[SegmentRow], frame_count: int) -> None:
         self.rows = rows
         self.frame_count = max(1, frame_count)
         self._place()
+
+    def set_note(self, why: str) -> None:
+        """Say ``why`` some rows are not shown (blind mode) under the rows; "" for none."""
+        if why != self.note:
+            self.note = why
+            self._place()
+
+    def _note_rect(self) -> QRectF:
+        """Where the note goes: under the rows, as tall as its lines at this width."""
+        top = 2 + self.row_h * len(self.shown) + 4
+        if not self.note:
+            return QRectF(4, top, 0, 0)
+        width = max(50, self.width() - 8)
+        box = QFontMetricsF(self.font()).boundingRect(
+            QRectF(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap), self.note)
+        return QRectF(4, top, width, box.height() + 2)
 
     def set_proposals(self, proposals: list[ProposedSpan]) -> None:
         """Show these proposals (replacing the ones shown), each on its tier's row."""
@@ -94,7 +114,8 @@ class SegmentRowsWidget(QWidget):
             marks[i].append(p)
         self.shown, self.marks = shown, marks
         self._drag = None
-        self.setMinimumHeight(self.row_h * max(1, len(shown)) + 4)
+        self.setMinimumHeight(self.row_h * max(1, len(shown)) + 4
+                              + int(self._note_rect().height()) + 4)
         self.updateGeometry()
         self.update()
 
@@ -105,10 +126,16 @@ class SegmentRowsWidget(QWidget):
     @property
     def label_w(self) -> int:
         wanted = max(LABEL_W, int(QFontMetricsF(self.font()).averageCharWidth() * 30))
-        return min(wanted, max(LABEL_W, int(self.width() * 0.35)))
+        return min(wanted, max(LABEL_W, int(self.width() * 0.4)))
 
     def sizeHint(self) -> QSize:
         return QSize(600, self.row_h * max(1, len(self.shown)) + 4)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.note:  # its lines wrap at the new width
+            self.setMinimumHeight(self.row_h * max(1, len(self.shown)) + 8
+                                  + int(self._note_rect().height()))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -205,8 +232,11 @@ class SegmentRowsWidget(QWidget):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             pos = event.pos()
             proposal = self.proposal_at(pos.x(), pos.y())
+            row = self._row_at(pos.y())
             if proposal is not None:
                 QToolTip.showText(event.globalPos(), proposal.tooltip, self)
+            elif row is not None and pos.x() < self.label_w:  # the whole title
+                QToolTip.showText(event.globalPos(), self.shown[row].title, self)
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -221,6 +251,44 @@ class SegmentRowsWidget(QWidget):
         pen = QPen(colour, 3 if span.selected else 1.5, Qt.PenStyle.DashLine)
         pen.setDashPattern([3.0, 2.0])
         return pen
+
+    def _box(self, row: int, span: ProposedSpan) -> QRectF:
+        """The dashed box of a proposal on a row."""
+        x0, x1 = self._x(span.start_frame), self._x(span.end_frame + 1)
+        return QRectF(x0 + 1, 2 + row * self.row_h + 1.5, max(4.0, x1 - x0 - 2),
+                      self.row_h - 3)
+
+    def proposal_names(self, row: int) -> list[tuple[ProposedSpan, QRectF, str]]:
+        """Where each proposal of a shown row has its name, and the name: in its box when
+        it fits, else beside it (right, or left when the right has no room before the next
+        proposal or the edge), elided only when neither side has room."""
+        metrics = QFontMetricsF(self.font())
+        spans = sorted(self.marks[row], key=lambda m: m.start_frame)
+        out = []
+        for k, span in enumerate(spans):
+            box = self._box(row, span)
+            wanted = metrics.horizontalAdvance(span.text) + 8
+            if wanted <= box.width():
+                out.append((span, box.adjusted(4, 0, -2, 0), span.text))
+                continue
+            right_end = self._box(row, spans[k + 1]).left() if k + 1 < len(spans) \
+                else self.width() - 2.0
+            left_end = self._box(row, spans[k - 1]).right() if k else float(self.label_w)
+            if right_end - box.right() >= wanted or \
+                    right_end - box.right() >= box.left() - left_end:
+                room = QRectF(box.right() + 3, box.top(), right_end - box.right() - 4,
+                              box.height())
+            else:
+                room = QRectF(max(left_end + 1, box.left() - wanted - 3), box.top(),
+                              min(wanted, box.left() - left_end - 4), box.height())
+            label = metrics.elidedText(span.text, Qt.TextElideMode.ElideRight,
+                                       room.width() - 2)
+            width = min(room.width(), metrics.horizontalAdvance(label) + 4)
+            if room.left() < box.left():  # left of the box: it ends at the box
+                room.setLeft(room.right() - width)
+            room.setWidth(width)
+            out.append((span, room, label))
+        return out
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         p = QPainter(self)
@@ -242,17 +310,19 @@ class SegmentRowsWidget(QWidget):
                 p.drawText(box.adjusted(3, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter,
                            (s.value or "?") + (" ▣" if s.region else ""))
             for span in sorted(self.marks[i], key=lambda m: m.selected):  # selected on top
-                x0, x1 = self._x(span.start_frame), self._x(span.end_frame + 1)
-                box = QRectF(x0 + 1, y + 1.5, max(4.0, x1 - x0 - 2), h - 3)
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.setPen(self.proposal_pen(span))
-                p.drawRect(box)
-                label = metrics.elidedText(span.text, Qt.TextElideMode.ElideRight,
-                                           int(box.width()) - 6)
-                if label:
-                    p.setPen(text)
-                    p.drawText(box.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, label)
+                p.drawRect(self._box(i, span))
+            for span, where, label in self.proposal_names(i):
+                if not self._box(i, span).contains(where):  # beside its box: on the base
+                    p.fillRect(where, pal.base())
+                p.setPen(text)
+                p.drawText(where, Qt.AlignmentFlag.AlignVCenter, label)
         x = self._x(self.playhead.current + 0.5)
         p.setPen(QPen(QColor(220, 30, 30), 2))
         p.drawLine(int(x), 0, int(x), self.height())
+        if self.note:  # over the playhead's line, on the base colour
+            p.fillRect(self._note_rect(), pal.base())
+            p.setPen(text)
+            p.drawText(self._note_rect(), int(Qt.TextFlag.TextWordWrap), self.note)
         p.end()

@@ -1,10 +1,18 @@
 """All annotators' labels for one video in one table; rows where they differ are marked
-with "≠" and bold text as well as colour, so the marking does not rely on colour alone."""
+with "≠" and bold text as well as colour, so the marking does not rely on colour alone.
+When blind mode keeps the others' columns back, a sentence above the table says so."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from emosign_desktop.core.model import Annotator, VideoAnnotation
 from emosign_desktop.core.schema import (
@@ -18,7 +26,9 @@ DISAGREE = QColor(255, 224, 178)
 
 
 class SideBySideTable(QTableWidget):
-    """Rows: sentiment, each emotion, the confidences; columns: annotators."""
+    """Rows: sentiment, each emotion, the confidences; columns: annotators.  :attr:`page`
+    is what a tab shows: :attr:`note` (what blind mode hides, when it does) above the
+    table."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,10 +37,27 @@ class SideBySideTable(QTableWidget):
         self.setTabKeyNavigation(False)
         self.setAlternatingRowColors(True)
         self.disagreeing: list[str] = []
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("Why some annotators are not shown")
+        self.note.hide()
+        self.page = QWidget()
+        box = QVBoxLayout(self.page)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.note)
+        box.addWidget(self, 1)
+
+    def show_hidden(self, why: str) -> None:
+        """Say ``why`` some annotators' columns are not shown (blind mode); "" hides it."""
+        self.note.setText(why)
+        self.note.setVisible(bool(why))
 
     def show_annotations(self, schema: LabelSchema,
-                         rows: list[tuple[Annotator, VideoAnnotation]]) -> None:
-        """Fill the table for one video."""
+                         rows: list[tuple[Annotator, VideoAnnotation]],
+                         hidden: str = "") -> None:
+        """Fill the table for one video (``hidden``: what blind mode keeps back, said in
+        words above it)."""
+        self.show_hidden(hidden)
         fields = [SENTIMENT, *schema.emotion_keys, SENTIMENT_CONFIDENCE, EMOTION_CONFIDENCE]
         self.clear()
         self.setRowCount(len(fields))
