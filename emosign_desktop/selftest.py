@@ -217,7 +217,10 @@ def check_mediapipe(ctx: Context) -> Detail:
     x, y = float(np.mean(face[:, 0])), float(np.mean(face[:, 1]))
     if not (0 < x < 1 and 0 < y < 1):
         raise AssertionError(f"the face's centre ({x:.2f}, {y:.2f}) is outside the picture")
-    return (f"MediaPipe {_version('mediapipe')} Holistic found the face ({len(face)} points, "
+    from emosign_desktop.landmarks.mediapipe_version import mediapipe_version
+
+    mp_version = mediapipe_version() or "(version unknown)"
+    return (f"MediaPipe {mp_version} Holistic found the face ({len(face)} points, "
             f"centre {x:.2f}, {y:.2f}) on frame 0 of {path.name} in {seconds:.1f} s")
 
 
@@ -259,15 +262,6 @@ def check_face_landmarker(_ctx: Context) -> Detail:
             f"no face on a grey frame; on frame 0 of {clip.name} 52 blendshapes "
             f"(browDownLeft {shapes['browDownLeft']:.2f}) and a 4x4 head matrix, in "
             f"{seconds:.1f} s")
-
-
-def _version(dist: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(dist)
-    except PackageNotFoundError:
-        return "(version unknown)"
 
 
 def check_label(ctx: Context) -> Detail:

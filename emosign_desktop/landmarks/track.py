@@ -114,14 +114,16 @@ class LandmarkTrack:
         """Write atomically (``frames_done`` < frame count marks a partial run)."""
         done = self.frame_count if frames_done is None else frames_done
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
-        arrays = {f"edges_{k}": v for k, v in (self.edges or {}).items()}
-        np.savez_compressed(
-            tmp, model=self.model, size=np.array([self.width, self.height]), fps=self.fps,
-            frames_done=done, face=self.face.astype(np.float16),
-            left_hand=self.left_hand.astype(np.float16),
-            right_hand=self.right_hand.astype(np.float16), pose=self.pose.astype(np.float16),
-            blendshapes=self.blendshapes.astype(np.float32),
-            face_matrix=self.face_matrix.astype(np.float32), **arrays)
+        arrays: dict[str, Any] = {
+            "model": self.model, "size": np.array([self.width, self.height]), "fps": self.fps,
+            "frames_done": done, "face": self.face.astype(np.float16),
+            "left_hand": self.left_hand.astype(np.float16),
+            "right_hand": self.right_hand.astype(np.float16),
+            "pose": self.pose.astype(np.float16),
+            "blendshapes": self.blendshapes.astype(np.float32),
+            "face_matrix": self.face_matrix.astype(np.float32),
+            **{f"edges_{k}": v for k, v in (self.edges or {}).items()}}
+        np.savez_compressed(tmp, **arrays)
         tmp.replace(path)
 
     @classmethod

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from emosign_desktop import __version__
+from emosign_desktop.landmarks.mediapipe_version import mediapipe_version
 from emosign_desktop.resources import resource_dir
 
 NOTICES_FILE = "THIRD-PARTY-NOTICES.txt"
@@ -102,8 +103,8 @@ def about_lines() -> list[str]:
              "once; nothing needs the network.", ""]
     lines.append("Playback:")
     lines += [f"  {line}" for line in playback_backends()]
-    lines.append(f"MediaPipe {_version('mediapipe') or '(not installed)'} (Holistic "
-                 "landmarks, models included)")
+    lines.append(f"MediaPipe {mediapipe_version() or '(not installed)'} (Holistic "
+                 "landmarks and the face landmarker, models included)")
     qt = _version("PySide6_Essentials") or _version("PySide6")
     lines.append(f"Qt for Python (PySide6) {qt or ''}, LGPL-3.0".replace("  ", " "))
     lines.append(parquet_line())
