@@ -208,7 +208,8 @@ class AgreementPanel(QWidget):
         people = report["annotators"]
         undefined = [self._name(n) for n in names if labels[n]["alpha"] is None]
         self.summary.setText(
-            f"{len(people)} annotators ({', '.join(people) or 'none'}); average alpha "
+            f"{len(people)} annotator{'' if len(people) == 1 else 's'} "
+            f"({', '.join(people) or 'none'}); average alpha "
             + ("n/a" if average is None else f"{average:.3f} (dashed line)")
             + (f"; undefined (n/a) for {', '.join(undefined)}" if undefined else ""))
         for v in report["videos"]:
