@@ -33,6 +33,14 @@ def scroll_without_focus(area: QAbstractScrollArea) -> QAbstractScrollArea:
     return area
 
 
+def scroll_home(root: QWidget) -> None:
+    """Scroll every scrolled panel and list under ``root`` back to its top left (another
+    project opened: its panels show from their first control, e.g. the Tiers tab's Tier)."""
+    for area in root.findChildren(QAbstractScrollArea):
+        area.verticalScrollBar().setValue(0)
+        area.horizontalScrollBar().setValue(0)
+
+
 def tab_between(before: QWidget, content: QWidget, after: QWidget) -> None:
     """Put the controls of ``content`` (made after ``before`` and ``after``, so last in the
     window's tab order) between those two, in the order they had: Tab then goes through

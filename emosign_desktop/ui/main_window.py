@@ -42,7 +42,7 @@ from emosign_desktop.ui.appearance import (
 )
 from emosign_desktop.ui.connections import release
 from emosign_desktop.ui.fitting import scrolling
-from emosign_desktop.ui.focus import focus_first, install_focus_in_view
+from emosign_desktop.ui.focus import focus_first, install_focus_in_view, scroll_home
 from emosign_desktop.ui.label_panel import LabelPanel
 from emosign_desktop.ui.menus import add_action, build_project_menus
 from emosign_desktop.ui.messages import show_error
@@ -389,6 +389,8 @@ class MainWindow(QMainWindow):
         self._shown_session = self.workspace.session
         # everything may also have changed in the open project (others' bulk operations, a
         # server back after a break): the panels reload, the window stays where it is
+        if opened:  # another project's panels show from their top, not where the last was
+            scroll_home(self)
         if folder is not None and opened:  # a project was opened: remember it, go back there
             self.settings.remember_project(folder)
             self.settings.save()

@@ -15,7 +15,6 @@ from typing import Literal, TypeVar, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
     QComboBox,
     QFormLayout,
     QLineEdit,
@@ -61,7 +60,6 @@ class TierEditor(QWidget):
         self.playhead = playhead
         self.in_mark: int | None = None
         self.tiers: list[Tier] = []
-        self._project_shown: object = None  # the session whose project was shown last
         self.tier = _combo()
         self.tier.setAccessibleName("Tier for new segments")
         self.tier.currentIndexChanged.connect(lambda _i: self._fill_values())
@@ -139,22 +137,11 @@ class TierEditor(QWidget):
         video = self.workspace.video
         if changes.project:
             self.rebind()
-            if self.workspace.session is not self._project_shown:  # another project:
-                self._project_shown = self.workspace.session  # its Tier selector in view
-                self._scroll_to_top()
         elif changes.tiers:
             self._load_tiers()
             self.refresh()
         elif video is not None and video.id in changes.segments_of:
             self.refresh()
-
-    def _scroll_to_top(self) -> None:
-        """Scroll the area this editor is shown in (if any) back to its top left."""
-        viewport = self.parentWidget()
-        area = viewport.parentWidget() if viewport is not None else None
-        if isinstance(area, QAbstractScrollArea):
-            area.verticalScrollBar().setValue(0)
-            area.horizontalScrollBar().setValue(0)
 
     def _current_tier(self) -> Tier | None:
         i = self.tier.currentIndex()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from emosign_desktop.core.model import AnnotationStatus
 from emosign_desktop.landmarks.signals import compute_signals
@@ -310,8 +310,12 @@ def test_another_project_shows_the_tiers_tab_from_its_top(make_window, qtbot, tm
     qtbot.waitUntil(lambda: bar.maximum() > 0)
     bar.setValue(bar.maximum())
     assert bar.value() > 0
+    labels = next(a for a in w.labels.findChildren(QScrollArea) if a.verticalScrollBar().maximum())
+    labels.verticalScrollBar().setValue(labels.verticalScrollBar().maximum())
+    assert labels.verticalScrollBar().value() > 0
     assert w.open_project(second)
     QApplication.processEvents()
     assert bar.value() == 0
+    assert labels.verticalScrollBar().value() == 0  # every scrolled panel, not the Tiers tab only
     tier = w.tier_editor.tier
     assert tier.visibleRegion().boundingRect().height() == tier.height()  # in view
