@@ -204,11 +204,15 @@ class VideoListPanel(QWidget):
         self._fit_first()
 
     def _fit_first(self) -> None:
-        """The first column no wider than the list's viewport (its mark stays in view)."""
+        """The first column no wider than the list's viewport (its mark stays in view), and
+        narrower still, down to the mark and about eight characters of the name, so that the
+        second column (the duration) is in view too when the list is narrow."""
         header = self.table.horizontalHeader()
         room = self.table.viewport().width()
         if header.count() and room > 0 and self._first_width:
-            header.resizeSection(0, min(self._first_width, room))
+            second = header.sectionSize(1) if header.count() > 1 else 0
+            least = self.table.iconSize().width() + 8 * self.table.fontMetrics().averageCharWidth()
+            header.resizeSection(0, min(self._first_width, room, max(room - second, least)))
 
     def _on_appearance(self) -> None:
         """Another text size or contrast: the columns fit their titles and text again."""
