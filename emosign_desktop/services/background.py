@@ -146,6 +146,7 @@ class BackgroundWriter:
         self._jobs: queue.Queue[_Submitted[object] | None] = queue.Queue()
         self._outbox: deque[Callable[[], None]] = deque()
         self._outbox_lock = threading.Lock()
+        self._spent: list[object] = []  # finished jobs, let go by :meth:`_let_go`
         self._idle = threading.Condition()
         self._pending = 0  # submitted and not yet run
         self._name = name
@@ -208,6 +209,12 @@ class BackgroundWriter:
                     self.deliver()  # what follows is delivered on the next turn
                 raise
 
+    def _let_go(self) -> None:
+        """Drop the finished jobs (sent by the worker: runs where results are delivered)."""
+        with self._outbox_lock:
+            spent, self._spent = self._spent, []
+        spent.clear()
+
     def close(self) -> None:
         """Run what is queued, deliver it, and stop the worker (a later job starts
         another)."""
@@ -238,6 +245,15 @@ class BackgroundWriter:
             if item is None:
                 return
             self._run(item)
+            # the job (its callbacks, which may hold the window's Qt objects) is let go on the
+            # thread that shows the project, never here: a Qt object, or a Python slot
+            # connected to a Qt signal, freed on this thread takes Qt's connection lock and
+            # then waits for the GIL, while that thread holds the GIL waiting for the lock
+            # (a deadlock seen in the tests); this thread keeps no reference past ``del``
+            with self._outbox_lock:
+                self._spent.append(item)
+            del item
+            self.send(self._let_go)
             with self._idle:
                 self._pending -= 1
                 self._idle.notify_all()

@@ -12,7 +12,7 @@ import importlib.util
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from emosign_desktop import __version__
 from emosign_desktop.landmarks.mediapipe_version import mediapipe_version
 from emosign_desktop.resources import resource_dir
+from emosign_desktop.ui.dialog_size import fit_to_screen
 
 NOTICES_FILE = "THIRD-PARTY-NOTICES.txt"
 
@@ -138,7 +139,8 @@ class AboutDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(720, 560)
+        metrics = self.fontMetrics()  # the facts whole (wrapped less when wider), any text size
+        fit_to_screen(self, QSize(max(720, metrics.averageCharWidth() * 90), 560))
 
 
 def show_about(parent: QWidget | None = None) -> None:

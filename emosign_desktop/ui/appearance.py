@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
+from PySide6.QtCore import QObject, QSize, Qt, Signal, SignalInstance
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -264,4 +264,8 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
-        self.resize(820, 560)
+        from emosign_desktop.ui.dialog_size import fit_to_screen
+
+        metrics = self.fontMetrics()  # the three columns' titles whole at any text size
+        fit_to_screen(self, QSize(max(820, metrics.averageCharWidth() * 90),
+                                  max(560, metrics.lineSpacing() * 26)))

@@ -5,7 +5,7 @@ shows the project's values again after an undo."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -22,6 +22,7 @@ from emosign_desktop.analysis.proposals import DETECTORS
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.services.proposing import detector_settings, set_detector_settings
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.dialog_size import fit_to_screen, room
 from emosign_desktop.ui.read_back import show_stored
 from emosign_desktop.ui.writing import write
 
@@ -105,23 +106,30 @@ class DetectorSettingsDialog(QDialog):
         self.load()
 
     def fit(self) -> None:
-        """As large as its content (the grid whole, the text wrapped to its width), within
-        the screen; the grid scrolls beyond that."""
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        """As large as its content at the text size in use (the grid whole, the text
+        wrapped to the grid's width), within the screen's room; the grid scrolls beyond."""
         margins = self.box.contentsMargins()
+        self.grid_host.adjustSize()
         grid = self.grid_host.sizeHint()
-        bar = self.area.verticalScrollBar().sizeHint().width()
-        width = grid.width() + bar + margins.left() + margins.right()
-        if screen is not None:
-            width = min(width, int(screen.width() * 0.9))
-        inner = width - margins.left() - margins.right()
-        spacing = self.box.spacing()
-        height = (self.intro.heightForWidth(inner) + grid.height() + 3 * spacing
-                  + self.buttons.sizeHint().height()
-                  + margins.top() + margins.bottom() + 4)
-        if screen is not None:
-            height = min(height, int(screen.height() * 0.9))
-        self.resize(width, height)
+        space = room(self)
+        sides = margins.left() + margins.right()
+        width = min(grid.width() + sides, space.width())
+        inner = width - sides
+        rest = (self.intro.heightForWidth(inner) + 2 * self.box.spacing()
+                + self.buttons.sizeHint().height() + margins.top() + margins.bottom())
+        if rest + grid.height() > space.height():  # rows scroll: room for the scroll bar
+            bar = self.area.verticalScrollBar().sizeHint().width()
+            width = min(grid.width() + sides + bar, space.width())
+            rest = (self.intro.heightForWidth(width - sides) + 2 * self.box.spacing()
+                    + self.buttons.sizeHint().height() + margins.top() + margins.bottom())
+        fit_to_screen(self, QSize(width, rest + grid.height()))
+
+    def setVisible(self, visible: bool) -> None:
+        """Sized to its content each time it opens (the text size may have changed since),
+        before Qt places it over its window."""
+        if visible and not self.isVisible():
+            self.fit()
+        super().setVisible(visible)
 
     def load(self) -> None:
         """Show the project's settings (without writing anything)."""

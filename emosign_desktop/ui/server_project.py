@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from emosign_desktop.core.errors import EmoSignError, ProjectError
 from emosign_desktop.services.remote import parse_server_url, password_source
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.dialog_size import fit_to_screen
 
 ADDRESS_HINT = "postgresql://HOST[:PORT]/DATABASE"
 
@@ -105,6 +106,12 @@ class ServerProjectDialog(QDialog):
         self.setMinimumWidth(min(self.fontMetrics().averageCharWidth() * 64,
                                  _screen_width(self) - 40))
         self._update_password_hint()
+
+    def setVisible(self, visible: bool) -> None:
+        """Tall enough for its wrapped text at the text size in use, when it opens."""
+        if visible and not self.isVisible():
+            fit_to_screen(self)
+        super().setVisible(visible)
 
     # -- the entries -------------------------------------------------------------------------
     def browse(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from emosign_desktop.core.errors import EmoSignError, NotSavedError
 from emosign_desktop.core.model import Tier, TierKind
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.dialog_size import fit_to_screen, room
 from emosign_desktop.ui.writing import write
 
 KIND_NAMES = {TierKind.FACIAL_GRAMMAR: "facial grammar", TierKind.EMOTION_CUE: "emotion cue",
@@ -37,6 +40,8 @@ class TiersDialog(QDialog):
         self.workspace = workspace
         self.list = QListWidget()
         self.list.setAccessibleName("Tiers")
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)  # the full name: its tooltip
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(self._show)
         self.name = QLineEdit()
         self.name.setAccessibleName("Tier name")
@@ -47,6 +52,9 @@ class TiersDialog(QDialog):
         self.vocabulary = QPlainTextEdit()
         self.vocabulary.setAccessibleName("Vocabulary, one value per line")
         self.vocabulary.setTabChangesFocus(True)
+        metrics = self.fontMetrics()
+        self.vocabulary.setMinimumSize(metrics.averageCharWidth() * 32,
+                                       metrics.lineSpacing() * 8)
         self.message = QLabel()
         self.message.setWordWrap(True)
         save = QPushButton("&Save this tier")
@@ -56,7 +64,11 @@ class TiersDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Name:", self.name)
         form.addRow("&Kind:", self.kind)
-        form.addRow("&Vocabulary (one per line; empty: free text):", self.vocabulary)
+        words = QLabel("&Vocabulary (one per line; empty: free text):")
+        words.setWordWrap(True)
+        words.setBuddy(self.vocabulary)
+        form.addRow(words)  # above its box, which keeps the form's width for the words
+        form.addRow(self.vocabulary)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(save)
@@ -67,19 +79,40 @@ class TiersDialog(QDialog):
         right.addLayout(buttons)
         right.addWidget(self.message)
         main = QHBoxLayout()
-        main.addWidget(self.list, 1)
-        main.addLayout(right, 2)
+        main.addWidget(self.list)
+        main.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(main)
         layout.addWidget(close)
         self.tiers: list[Tier] = []
         self.reload()
-        self.resize(760, 420)
+
+    def setVisible(self, visible: bool) -> None:
+        """Sized to its content at the text size in use, within the screen, when it opens."""
+        if visible and not self.isVisible():
+            self._fit_list()
+            fit_to_screen(self, self.sizeHint().expandedTo(QSize(640, 420)))
+        super().setVisible(visible)
+
+    def _fit_list(self) -> None:
+        """The tier list as wide as its longest name, up to a third of the screen's room
+        (a longer name is elided, whole in its tooltip)."""
+        metrics = self.list.fontMetrics()
+        names = [metrics.horizontalAdvance(t.name) for t in self.tiers] or [0]
+        chrome = (2 * self.list.frameWidth() + self.list.verticalScrollBar().sizeHint().width()
+                  + 4 * self.list.spacing() + metrics.averageCharWidth() * 2)
+        wanted = max(max(names), metrics.averageCharWidth() * 10) + chrome
+        self.list.setFixedWidth(min(wanted, room(self).width() // 3))
 
     def reload(self, select: int = 0) -> None:
         self.tiers = self.workspace.queries.tiers(editable=True)
         self.list.clear()
-        self.list.addItems([t.name for t in self.tiers])
+        for tier in self.tiers:
+            item = QListWidgetItem(tier.name)
+            item.setToolTip(tier.name)
+            self.list.addItem(item)
+        if self.isVisible():
+            self._fit_list()
         if self.tiers:
             self.list.setCurrentRow(min(select, len(self.tiers) - 1))
 

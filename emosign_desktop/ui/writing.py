@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QProgressDialog, QWidget
 
 from emosign_desktop.core.errors import EmoSignError, NotSavedError
@@ -85,12 +85,18 @@ class _ProgressBox:
         self.parent, self.text, self.cancel = parent, text or "", cancel
         self.dialog: QProgressDialog | None = None
         self.ticket: Ticket[object] | None = None
-        self.timer = QTimer()
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self._open)
+        self.timer: QTimer | None = None
 
     def start(self, ticket: Ticket[T]) -> None:
+        """Open the dialog if the write still runs after :data:`PROGRESS_AFTER_MS`.  The
+        timer belongs to the application, not to this box: the box lives on in the job's
+        callbacks, which the background writer lets go on its own thread, and a Qt object
+        deleted there takes Qt's connection lock, then waits for the GIL that the GUI thread
+        holds while it waits for that lock (a deadlock seen in the tests)."""
         self.ticket = ticket  # type: ignore[assignment]
+        self.timer = QTimer(QCoreApplication.instance())
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._open)
         self.timer.start(PROGRESS_AFTER_MS)
 
     def _open(self) -> None:
@@ -125,7 +131,11 @@ class _ProgressBox:
             box.setLabelText(progress.text)
 
     def close(self) -> None:
-        self.timer.stop()
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer.timeout.disconnect(self._open)  # here, on the GUI thread
+            self.timer.deleteLater()
+            self.timer = None
         if self.dialog is not None:
             self.dialog.close()
             self.dialog.deleteLater()

@@ -54,6 +54,32 @@ def test_jobs_run_in_order_on_one_thread_and_are_delivered_where_flushed():
     writer.close()
 
 
+class FreedWhere:
+    """Records the thread it is freed on (stands in for a Qt object in a job's callbacks:
+    freed on the writer's thread, one deadlocks against the GUI thread)."""
+
+    def __init__(self, freed: list[threading.Thread]) -> None:
+        self.freed = freed
+
+    def __del__(self) -> None:
+        self.freed.append(threading.current_thread())
+
+
+def test_a_finished_job_is_let_go_where_its_results_are_delivered():
+    writer = BackgroundWriter(Courier())
+    freed: list[threading.Thread] = []
+    held = FreedWhere(freed)
+    writer.submit(lambda _p: 1, on_done=lambda _r, held=held: None)
+    del held  # the job's callback holds it alone now
+    assert writer.drain(10)
+    writer.flush()  # here: results delivered, the finished job let go
+    writer.submit(lambda _p: 2)  # (the worker takes its next job)
+    assert writer.drain(10)
+    writer.flush()
+    assert freed == [threading.current_thread()]
+    writer.close()
+
+
 def test_an_error_goes_to_on_error_and_the_ticket():
     writer = BackgroundWriter()
     errors: list[BaseException] = []

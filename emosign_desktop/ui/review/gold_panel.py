@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from emosign_desktop.core.changes import Changes
 from emosign_desktop.core.errors import EmoSignError
 from emosign_desktop.services.workspace import Workspace
+from emosign_desktop.ui.dialog_size import fit_to_screen
 from emosign_desktop.ui.messages import show_error
 from emosign_desktop.ui.refreshing import RefreshWhenShown
 from emosign_desktop.ui.writing import write
@@ -293,7 +294,7 @@ class MarkGoldDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(buttons)
         metrics = self.fontMetrics()  # sized for the text, at any text size
-        self.resize(metrics.averageCharWidth() * 60, metrics.lineSpacing() * 26)
+        fit_to_screen(self, QSize(metrics.averageCharWidth() * 60, metrics.lineSpacing() * 26))
 
     def _filter(self, text: str) -> None:
         wanted = text.strip().casefold()

@@ -2,9 +2,10 @@
 click a row to move the playhead there.  Proposed cue spans (``ui.proposed_span``) show on
 the row of the tier and annotator they would become a segment of, outlined with a dashed
 border and named, never filled like a segment (a name too long for its box is written
-beside it, whole); the selected one's edges drag like a segment's.  A row's title, elided
-when long, is whole in its tooltip; when blind mode keeps the others' rows back, a sentence
-under the rows says so."""
+beside it); the selected one's edges drag like a segment's.  Names on a row never overlap
+(``name_room``): one without the room is elided, whole in its tooltip.  A row's title,
+elided when long, is whole in its tooltip; when blind mode keeps the others' rows back, a
+sentence under the rows says so."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from emosign_desktop.core.model import Segment
 from emosign_desktop.media.playhead import Playhead, PlayheadEvent
 from emosign_desktop.ui.proposed_span import PROPOSED, ProposedSpan
+from emosign_desktop.ui.review.name_room import NameBox, name_rooms
 
 ROW_H = 22  # the least height of a row (more when the text is larger)
 LABEL_W = 220  # the least width of the row titles (more when the text is larger)
@@ -125,8 +127,24 @@ class SegmentRowsWidget(QWidget):
 
     @property
     def label_w(self) -> int:
+        """The row titles' column: 30 characters wide (enough for "annotator · tier" titles
+        at any text size), but at most 40 % of the width, so the frames keep the rest."""
         wanted = max(LABEL_W, int(QFontMetricsF(self.font()).averageCharWidth() * 30))
         return min(wanted, max(LABEL_W, int(self.width() * 0.4)))
+
+    def title_text(self, row: int) -> str:
+        """A row's title as drawn in its column: whole when it fits, else the annotator's
+        name is elided first ("demo-ann… · Emotion cue"), then the middle."""
+        metrics = QFontMetricsF(self.font())
+        title, room = self.shown[row].title, self.label_w - 8
+        if metrics.horizontalAdvance(title) <= room:
+            return title
+        who, sep, rest = title.partition(" · ")
+        tail = metrics.horizontalAdvance(sep + rest)
+        if sep and room - tail >= metrics.horizontalAdvance("…"):
+            who = metrics.elidedText(who, Qt.TextElideMode.ElideRight, room - tail) or "…"
+            return who + sep + rest
+        return metrics.elidedText(title, Qt.TextElideMode.ElideMiddle, room)
 
     def sizeHint(self) -> QSize:
         return QSize(600, self.row_h * max(1, len(self.shown)) + 4)
@@ -233,8 +251,11 @@ class SegmentRowsWidget(QWidget):
             pos = event.pos()
             proposal = self.proposal_at(pos.x(), pos.y())
             row = self._row_at(pos.y())
+            segment = self.segment_at(pos.x(), pos.y())
             if proposal is not None:
                 QToolTip.showText(event.globalPos(), proposal.tooltip, self)
+            elif segment is not None:  # its value, whole
+                QToolTip.showText(event.globalPos(), self.span_text(segment), self)
             elif row is not None and pos.x() < self.label_w:  # the whole title
                 QToolTip.showText(event.globalPos(), self.shown[row].title, self)
             else:
@@ -258,65 +279,96 @@ class SegmentRowsWidget(QWidget):
         return QRectF(x0 + 1, 2 + row * self.row_h + 1.5, max(4.0, x1 - x0 - 2),
                       self.row_h - 3)
 
-    def proposal_names(self, row: int) -> list[tuple[ProposedSpan, QRectF, str]]:
-        """Where each proposal of a shown row has its name, and the name: in its box when
-        it fits, else beside it (right, or left when the right has no room before the next
-        proposal or the edge), elided only when neither side has room."""
+    def _segment_box(self, row: int, segment: Segment) -> QRectF:
+        """The filled box of a segment on a row (a pixel short, so boxes that touch show
+        where one ends)."""
+        x0, x1 = self._x(segment.start_frame), self._x(segment.end_frame + 1)
+        return QRectF(x0, 2 + row * self.row_h + 3, max(2.0, x1 - x0 - 1), self.row_h - 6)
+
+    def segment_at(self, x: float, y: float) -> Segment | None:
+        """The segment under (x, y), if any."""
+        row = self._row_at(y)
+        if row is None or x < self.label_w:
+            return None
+        return next((s for s in self.shown[row].segments
+                     if self._segment_box(row, s).left() <= x
+                     <= self._segment_box(row, s).right()), None)
+
+    def name_rects(self, row: int) -> list[tuple[Span, QRectF, str]]:
+        """Where each name on a shown row is drawn, and the name: a segment's value in its
+        box, a proposal's name in its box when it fits, else beside it (see
+        :mod:`.name_room`); no two of them overlap, and a name without the room to be whole
+        is elided to the room it has (whole in its tooltip)."""
         metrics = QFontMetricsF(self.font())
-        spans = sorted(self.marks[row], key=lambda m: m.start_frame)
-        out = []
-        for k, span in enumerate(spans):
-            box = self._box(row, span)
-            wanted = metrics.horizontalAdvance(span.text) + 8
-            if wanted <= box.width():
-                out.append((span, box.adjusted(4, 0, -2, 0), span.text))
-                continue
-            right_end = self._box(row, spans[k + 1]).left() if k + 1 < len(spans) \
-                else self.width() - 2.0
-            left_end = self._box(row, spans[k - 1]).right() if k else float(self.label_w)
-            if right_end - box.right() >= wanted or \
-                    right_end - box.right() >= box.left() - left_end:
-                room = QRectF(box.right() + 3, box.top(), right_end - box.right() - 4,
-                              box.height())
+        spans: list[Span] = [*self.shown[row].segments, *self.marks[row]]
+        boxes, rects = [], []
+        for span in spans:
+            if isinstance(span, ProposedSpan):
+                box = self._box(row, span)
+                inner = box.adjusted(4, 0, -2, 0)
+                boxes.append(NameBox((box.left(), box.right()), (inner.left(), inner.right()),
+                                     metrics.horizontalAdvance(span.text) + 6, True))
             else:
-                room = QRectF(max(left_end + 1, box.left() - wanted - 3), box.top(),
-                              min(wanted, box.left() - left_end - 4), box.height())
-            label = metrics.elidedText(span.text, Qt.TextElideMode.ElideRight,
-                                       room.width() - 2)
-            width = min(room.width(), metrics.horizontalAdvance(label) + 4)
-            if room.left() < box.left():  # left of the box: it ends at the box
-                room.setLeft(room.right() - width)
-            room.setWidth(width)
-            out.append((span, room, label))
+                box = self._segment_box(row, span)
+                inner = box.adjusted(3, 0, -2, 0)
+                boxes.append(NameBox((box.left(), box.right()), (inner.left(), inner.right()),
+                                     0.0, False))
+            rects.append(box)
+        rooms = name_rooms(boxes, float(self.label_w), float(self.width()))
+        out: list[tuple[Span, QRectF, str]] = []
+        for span, box, room in zip(spans, rects, rooms, strict=True):
+            label = metrics.elidedText(self.span_text(span), Qt.TextElideMode.ElideRight,
+                                       room.width - 2) if room.width >= 4 else ""
+            where = QRectF(room.left, box.top(), room.width, box.height())
+            if room.side != "in":  # beside its box: as wide as its name, next to the box
+                width = min(room.width, metrics.horizontalAdvance(label) + 4)
+                if room.side == "left":
+                    where.setLeft(where.right() - width)
+                where.setWidth(width)
+            out.append((span, where, label))
         return out
+
+    @staticmethod
+    def span_text(span: Span) -> str:
+        """What a span says, whole: a proposal's name, or a segment's value (▣: it has a
+        region)."""
+        if isinstance(span, ProposedSpan):
+            return span.text
+        return (span.value or "?") + (" ▣" if span.region else "")
+
+    def proposal_names(self, row: int) -> list[tuple[ProposedSpan, QRectF, str]]:
+        """Where each proposal of a shown row has its name, and the name (as
+        :meth:`name_rects`)."""
+        return [(s, where, label) for s, where, label in self.name_rects(row)
+                if isinstance(s, ProposedSpan)]
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         p = QPainter(self)
         pal = self.palette()
         p.fillRect(self.rect(), pal.base())
         text = pal.text().color()
-        metrics = p.fontMetrics()
         h, left = self.row_h, self.label_w
         for i, row in enumerate(self.shown):
             y = 2 + i * h
             p.setPen(text)
-            title = metrics.elidedText(row.title, Qt.TextElideMode.ElideMiddle, left - 8)
-            p.drawText(QRectF(4, y, left - 8, h), Qt.AlignmentFlag.AlignVCenter, title)
+            p.drawText(QRectF(4, y, left - 8, h), Qt.AlignmentFlag.AlignVCenter,
+                       self.title_text(i))
+            names = self.name_rects(i)
             for s in row.segments:
-                x0, x1 = self._x(s.start_frame), self._x(s.end_frame + 1)
-                box = QRectF(x0, y + 3, max(2.0, x1 - x0), h - 6)
-                p.fillRect(box, QColor(90, 140, 220))
-                p.setPen(QColor(255, 255, 255))
-                p.drawText(box.adjusted(3, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter,
-                           (s.value or "?") + (" ▣" if s.region else ""))
+                p.fillRect(self._segment_box(i, s), QColor(90, 140, 220))
             for span in sorted(self.marks[i], key=lambda m: m.selected):  # selected on top
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.setPen(self.proposal_pen(span))
                 p.drawRect(self._box(i, span))
-            for span, where, label in self.proposal_names(i):
-                if not self._box(i, span).contains(where):  # beside its box: on the base
-                    p.fillRect(where, pal.base())
-                p.setPen(text)
+            for named, where, label in names:
+                if not label:
+                    continue
+                if isinstance(named, ProposedSpan):
+                    if not self._box(i, named).contains(where):  # beside its box: on the base
+                        p.fillRect(where, pal.base())
+                    p.setPen(text)
+                else:
+                    p.setPen(QColor(255, 255, 255))
                 p.drawText(where, Qt.AlignmentFlag.AlignVCenter, label)
         x = self._x(self.playhead.current + 0.5)
         p.setPen(QPen(QColor(220, 30, 30), 2))
